@@ -1,0 +1,27 @@
+// The host ABI as the WASM build sees it: flash access and optional
+// accelerated hashing, imported from the embedding runtime. The JS build
+// swaps this one file for host.portable.ts; every other core file is shared.
+
+@external("slotboot", "flash_read")
+declare function host_flash_read(addr: u32, ptr: usize, len: u32): i32;
+@external("slotboot", "flash_program")
+declare function host_flash_program(addr: u32, ptr: usize, len: u32): i32;
+@external("slotboot", "flash_erase")
+declare function host_flash_erase(addr: u32): i32;
+
+export function hostRead(addr: u32, buf: Uint8Array, off: u32, len: u32): i32 {
+  return host_flash_read(addr, buf.dataStart + <usize>off, len);
+}
+
+export function hostProgram(addr: u32, buf: Uint8Array, off: u32, len: u32): i32 {
+  return host_flash_program(addr, buf.dataStart + <usize>off, len);
+}
+
+export function hostErase(addr: u32): i32 {
+  return host_flash_erase(addr);
+}
+
+/** Where a core-owned buffer lives, so the host can fill or read it. */
+export function bufferAddress(buf: Uint8Array): u32 {
+  return <u32>buf.dataStart;
+}
