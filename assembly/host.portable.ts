@@ -1,5 +1,6 @@
-// The host ABI as the plain-JS build sees it. The bindings install an object
-// with read/program/erase that work on the core's own Uint8Array buffers.
+// The host ABI as the plain-JS build sees it. The bundler wraps the whole core
+// in `createCore(__host)`, so each core instance has its own host and state;
+// `__host` works on the core's own Uint8Array buffers.
 
 interface PortableHost {
   read(addr: u32, buf: Uint8Array, off: u32, len: u32): i32;
@@ -7,22 +8,18 @@ interface PortableHost {
   erase(addr: u32): i32;
 }
 
-let host: PortableHost | null = null;
-
-export function setPortableHost(h: PortableHost): void {
-  host = h;
-}
+declare const __host: PortableHost;
 
 export function hostRead(addr: u32, buf: Uint8Array, off: u32, len: u32): i32 {
-  return (host as PortableHost).read(addr, buf, off, len);
+  return __host.read(addr, buf, off, len);
 }
 
 export function hostProgram(addr: u32, buf: Uint8Array, off: u32, len: u32): i32 {
-  return (host as PortableHost).program(addr, buf, off, len);
+  return __host.program(addr, buf, off, len);
 }
 
 export function hostErase(addr: u32): i32 {
-  return (host as PortableHost).erase(addr);
+  return __host.erase(addr);
 }
 
 export function bufferAddress(buf: Uint8Array): u32 {

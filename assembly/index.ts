@@ -1,2 +1,2 @@
-export { bufferAddress } from "./host";
-export function add32(a: u32, b: u32): u32 { return u32(a + b); }
+// The core's exported surface. Each api_* module owns one concern.
+export * from "./api_io";

@@ -1,0 +1,113 @@
+// Loads one instance of the core, from either build, wired to a Flash.
+// Both builds export the same functions; this module hides the one real
+// difference between them: where the exchange buffer lives.
+import { readFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Flash } from "./flash.js";
+
+export type CoreKind = "wasm" | "js";
+export const CORE_KINDS: readonly CoreKind[] = ["wasm", "js"];
+
+/** Raw exports shared by both builds (numbers in, numbers out). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CoreExports = Record<string, any>;
+
+export interface Core {
+  readonly kind: CoreKind;
+  readonly exports: CoreExports;
+  /** The exchange buffer; a fresh view each call (WASM memory may be replaced). */
+  io(): Uint8Array;
+  /** Bytes of linear memory the instance uses (WASM) or null (JS). */
+  memoryBytes(): number | null;
+}
+
+/** Host return codes, mirrored in assembly/flash.ts. */
+export const HOST_OK = 0;
+export const HOST_FAULT = -1;
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "assembly"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error("slotboot: cannot find the package root from " + import.meta.url);
+    dir = up;
+  }
+}
+
+let wasmModule: WebAssembly.Module | null = null;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let jsFactory: ((host: any) => CoreExports) | null = null;
+
+function buildFile(name: string): string {
+  const p = join(packageRoot(), "build", name);
+  if (!existsSync(p)) throw new Error(`slotboot: ${p} is missing; run \`npm run build\` first`);
+  return p;
+}
+
+/** A flash that refuses everything: for cores used only for hashing or signatures. */
+const NO_FLASH: Flash = {
+  geometry: { size: 0, sectorSize: 4096, writeSize: 1 },
+  read() { throw new Error("no flash attached"); },
+  program() { throw new Error("no flash attached"); },
+  erase() { throw new Error("no flash attached"); },
+};
+
+function guarded(fn: () => void): number {
+  try {
+    fn();
+    return HOST_OK;
+  } catch (e) {
+    // Power cuts and other simulator aborts must unwind the whole core call.
+    if (e && typeof e === "object" && (e as { abortsCore?: boolean }).abortsCore) throw e;
+    return HOST_FAULT;
+  }
+}
+
+export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise<Core> {
+  if (kind === "wasm") {
+    if (!wasmModule) wasmModule = new WebAssembly.Module(readFileSync(buildFile("core.wasm")));
+    let memory: WebAssembly.Memory | null = null;
+    const mem = () => new Uint8Array((memory as WebAssembly.Memory).buffer);
+    const imports = {
+      env: {
+        abort(): never {
+          throw new Error("slotboot core aborted (a bug: the core must return status codes)");
+        },
+      },
+      slotboot: {
+        flash_read: (addr: number, ptr: number, len: number) =>
+          guarded(() => flash.read(addr >>> 0, mem().subarray(ptr, ptr + len))),
+        flash_program: (addr: number, ptr: number, len: number) =>
+          guarded(() => flash.program(addr >>> 0, mem().slice(ptr, ptr + len))),
+        flash_erase: (addr: number) => guarded(() => flash.erase(addr >>> 0)),
+      },
+    };
+    const instance = new WebAssembly.Instance(wasmModule, imports);
+    const exports = instance.exports as CoreExports;
+    memory = exports.memory as WebAssembly.Memory;
+    const ioAddr = exports.ioBufferAddress() >>> 0;
+    const ioSize = exports.ioBufferSize() as number;
+    return {
+      kind,
+      exports,
+      io: () => new Uint8Array((memory as WebAssembly.Memory).buffer, ioAddr, ioSize),
+      memoryBytes: () => (memory as WebAssembly.Memory).buffer.byteLength,
+    };
+  }
+  if (!jsFactory) {
+    const mod = await import(pathToFileURL(buildFile("core.js")).href);
+    jsFactory = mod.createCore;
+  }
+  const host = {
+    read: (addr: number, buf: Uint8Array, off: number, len: number) =>
+      guarded(() => flash.read(addr >>> 0, buf.subarray(off, off + len))),
+    program: (addr: number, buf: Uint8Array, off: number, len: number) =>
+      guarded(() => flash.program(addr >>> 0, buf.slice(off, off + len))),
+    erase: (addr: number) => guarded(() => flash.erase(addr >>> 0)),
+  };
+  const exports = (jsFactory as (h: unknown) => CoreExports)(host);
+  const io = exports.ioBuffer() as Uint8Array;
+  return { kind, exports, io: () => io, memoryBytes: () => null };
+}

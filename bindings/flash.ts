@@ -1,0 +1,29 @@
+// The flash ABI a host implements. The core sees nothing else of the device:
+// everything it reads, programs or erases goes through these three calls.
+
+export interface FlashGeometry {
+  /** Total bytes addressed by the core, starting at 0. */
+  readonly size: number;
+  /** Erase unit in bytes; addresses passed to erase() are multiples of it. */
+  readonly sectorSize: number;
+  /** Program unit in bytes (1, 4, 8 or 16); program() addresses and lengths are multiples of it. */
+  readonly writeSize: number;
+}
+
+export interface Flash {
+  readonly geometry: FlashGeometry;
+  /** Copy `out.length` bytes starting at `addr` into `out`. */
+  read(addr: number, out: Uint8Array): void;
+  /** Program `data` at `addr`; NOR semantics: bits can only go from 1 to 0. */
+  program(addr: number, data: Uint8Array): void;
+  /** Erase the sector that starts at `addr` (every byte becomes 0xFF). */
+  erase(addr: number): void;
+}
+
+/** A host-side flash fault (out of range, misaligned, refused by the part). */
+export class FlashError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = "FlashError";
+  }
+}
