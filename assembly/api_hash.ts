@@ -1,0 +1,2 @@
+// Placeholder: filled in by the hash work.
+export const hashApiVersion: i32 = 0;
