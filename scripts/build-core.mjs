@@ -21,10 +21,18 @@ const src = join(root, "build", "portable-src");
 const out = join(root, "build", "portable-out");
 for (const d of [src, out]) rmSync(d, { recursive: true, force: true });
 mkdirSync(src, { recursive: true });
-for (const f of readdirSync(join(root, "assembly"))) {
-  const p = join(root, "assembly", f);
-  if (!f.endsWith(".ts") || statSync(p).isDirectory() || f === "host.ts" || f === "host.portable.ts") continue;
-  cpSync(p, join(src, f));
+// Only the files reachable from index.ts take part, exactly as asc sees them.
+const reachable = new Set();
+const walk = (name) => {
+  if (reachable.has(name)) return;
+  reachable.add(name);
+  const text = readFileSync(join(root, "assembly", name + ".ts"), "utf8");
+  for (const m of text.matchAll(/from\s+["']\.\/([\w\-]+)["']/g)) walk(m[1]);
+};
+walk("index");
+for (const name of reachable) {
+  if (name === "host") continue;
+  cpSync(join(root, "assembly", name + ".ts"), join(src, name + ".ts"));
 }
 cpSync(join(root, "assembly", "host.portable.ts"), join(src, "host.ts"));
 writeFileSync(join(src, "tsconfig.json"), JSON.stringify({
