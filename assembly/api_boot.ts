@@ -1,0 +1,98 @@
+// Boot, device-side state and full-image install, as exported functions.
+// Inputs and outputs that are not plain numbers travel through ioBuf.
+import { ioBuf, IO_SIZE } from "./buffers";
+import { configureLayout, slotAddr, NO_SLOT } from "./layout";
+import { ctlLoad, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlEvent, ctlFloor, ctlErases, ctlSlotState } from "./bootctl";
+import { decideBoot, confirmRunning, rejectCandidate, adoptFactoryImage, bootReason, candidateSlot } from "./boot";
+import { writerOpen, writerWrite, writerComplete, writerCancel } from "./writer";
+import { checkSlotImage } from "./verify";
+import { flashRead, flashReadCount, resetFlashReadCount } from "./flash";
+import {
+  imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild, imgTotalSize, imgDigest, IMAGE_HEADER_SIZE,
+} from "./image";
+import { OK, E_BAD_ARGUMENT, E_FLASH } from "./status";
+
+export function layoutConfigure(
+  ctl: u32, ctlSectors: u32, slotA: u32, slotB: u32, slotBytes: u32,
+  sector: u32, write: u32, attempts: u32, powerAttempts: u32,
+): i32 {
+  return configureLayout(ctl, ctlSectors, slotA, slotB, slotBytes, sector, write, attempts, powerAttempts);
+}
+
+/** Decide the slot to boot for this reset; NO_SLOT (-1) means stay in recovery. */
+export function bootDecide(resetReason: i32): i32 {
+  return decideBoot(resetReason);
+}
+
+export function bootLastReason(): i32 {
+  return bootReason;
+}
+
+export function appConfirm(): i32 {
+  return confirmRunning();
+}
+
+export function appReject(): i32 {
+  return rejectCandidate();
+}
+
+/** Record the image already in a slot as the confirmed factory image. */
+export function factoryAdopt(): i32 {
+  if (ctlLoad() != OK) return E_FLASH;
+  return adoptFactoryImage();
+}
+
+/** Load the newest boot-control record; read it with the state* getters. */
+export function stateLoad(): i32 {
+  return ctlLoad();
+}
+export function stateSeq(): u32 { return ctlSeq; }
+export function statePrimary(): i32 { return ctlPrimary; }
+export function stateCandidate(): i32 { return candidateSlot(); }
+export function stateSlot(slot: i32): i32 { return i32(ctlSlotState(slot)); }
+export function stateFails(): u32 { return ctlFails; }
+export function statePowers(): u32 { return ctlPowers; }
+export function stateEvent(): i32 { return i32(ctlEvent); }
+export function stateFloor(): u32 { return ctlFloor; }
+export function stateCtlErases(): u32 { return ctlErases; }
+
+/**
+ * Verify the image in a slot. On success the version is available from the
+ * image* getters and the 32-byte digest is copied to ioBuf[0..32).
+ */
+export function slotVerify(slot: i32): i32 {
+  if (slot != 0 && slot != 1) return E_BAD_ARGUMENT;
+  const s: i32 = checkSlotImage(slot);
+  if (s == OK) for (let i: i32 = 0; i < 32; i++) ioBuf[i] = imgDigest[i];
+  return s;
+}
+export function imageMajor(): u32 { return imgVerMajor; }
+export function imageMinor(): u32 { return imgVerMinor; }
+export function imageRevision(): u32 { return imgVerRevision; }
+export function imageBuild(): u32 { return imgVerBuild; }
+export function imageTotalSize(): u32 { return imgTotalSize; }
+
+/** Copy the 32-byte header of a slot into ioBuf (for inspection). */
+export function slotHeader(slot: i32): i32 {
+  if (slot != 0 && slot != 1) return E_BAD_ARGUMENT;
+  return flashRead(slotAddr(slot), ioBuf, 0, IMAGE_HEADER_SIZE);
+}
+
+export function installOpen(size: u32): i32 {
+  return writerOpen(size);
+}
+/** Write ioBuf[0..len) to the slot being installed. */
+export function installWrite(len: i32): i32 {
+  if (len < 0 || len > IO_SIZE) return E_BAD_ARGUMENT;
+  return writerWrite(ioBuf, 0, len);
+}
+export function installComplete(): i32 {
+  return writerComplete();
+}
+export function installCancel(): i32 {
+  return writerCancel();
+}
+
+export function statsFlashReads(): u32 { return flashReadCount; }
+export function statsReset(): void { resetFlashReadCount(); }
+export function noSlot(): i32 { return NO_SLOT; }

@@ -1,0 +1,170 @@
+// MCUboot image format: parsing the header and TLV areas of an image in a slot
+// and checking its SHA-256 TLV against the bytes on flash. See docs/design.md
+// "Image format". Signature TLVs are recorded here and checked by the caller.
+import { Sha256 } from "./sha256";
+import { getU16, getU32, equalBytes } from "./bytes";
+import { flashRead } from "./flash";
+import { slotAddr, slotSize } from "./layout";
+import { OK, E_FLASH, E_BAD_HEADER, E_BAD_TLV, E_NO_DIGEST, E_DIGEST_MISMATCH, E_EMPTY_SLOT } from "./status";
+
+export const IMAGE_MAGIC: u32 = 0x96f3b83d;
+export const IMAGE_HEADER_SIZE: i32 = 32;
+export const TLV_INFO_MAGIC: u32 = 0x6907;
+export const TLV_PROT_INFO_MAGIC: u32 = 0x6908;
+export const TLV_KEYHASH: u32 = 0x01;
+export const TLV_SHA256: u32 = 0x10;
+export const TLV_ED25519: u32 = 0x24;
+export const TLV_SEC_CNT: u32 = 0x50;
+export const TLV_VENDOR_UUID: u32 = 0x74;
+export const TLV_CLASS_UUID: u32 = 0x75;
+
+// What the last parse found. Offsets are relative to the slot start; -1 = absent.
+export let imgHeaderSize: u32 = 0;
+export let imgBodySize: u32 = 0;
+export let imgProtSize: u32 = 0;
+export let imgTotalSize: u32 = 0;
+export let imgVerMajor: u32 = 0;
+export let imgVerMinor: u32 = 0;
+export let imgVerRevision: u32 = 0;
+export let imgVerBuild: u32 = 0;
+export let tlvShaAt: i32 = -1;
+export let tlvSigAt: i32 = -1;
+export let tlvKeyHashAt: i32 = -1;
+export let tlvVendorAt: i32 = -1;
+export let tlvClassAt: i32 = -1;
+export let tlvSecCntSeen: bool = false;
+export let tlvSecCnt: u32 = 0;
+
+/** The digest computed by the last successful verifyImageDigest(). */
+export const imgDigest: Uint8Array = new Uint8Array(32);
+
+const imgHash: Sha256 = new Sha256();
+const imgBuf: Uint8Array = new Uint8Array(512);
+const tlvBuf: Uint8Array = new Uint8Array(8);
+
+function resetParse(): void {
+  imgHeaderSize = 0;
+  imgBodySize = 0;
+  imgProtSize = 0;
+  imgTotalSize = 0;
+  tlvShaAt = -1;
+  tlvSigAt = -1;
+  tlvKeyHashAt = -1;
+  tlvVendorAt = -1;
+  tlvClassAt = -1;
+  tlvSecCntSeen = false;
+  tlvSecCnt = 0;
+}
+
+/** Check a 32-byte header held in `h` against the slot size. */
+export function checkHeader(h: Uint8Array, off: i32, limit: u32): i32 {
+  if (getU32(h, off) != IMAGE_MAGIC) return E_BAD_HEADER;
+  const hdr: u32 = getU16(h, off + 8);
+  const prot: u32 = getU16(h, off + 10);
+  const body: u32 = getU32(h, off + 12);
+  if (hdr < u32(IMAGE_HEADER_SIZE)) return E_BAD_HEADER;
+  if (body > limit || hdr > limit || prot > limit) return E_BAD_HEADER;
+  // hdr + body + prot + the unprotected info header must fit; no u32 overflow
+  // is possible because each term is bounded by limit (< 2^30).
+  if (u32(hdr + body + prot + 4) > limit) return E_BAD_HEADER;
+  if (prot != 0 && prot < 4) return E_BAD_HEADER;
+  return OK;
+}
+
+/** Parse header and TLV areas of the image in `slot`. */
+export function parseImage(slot: i32): i32 {
+  resetParse();
+  const base: u32 = slotAddr(slot);
+  if (flashRead(base, imgBuf, 0, IMAGE_HEADER_SIZE) != OK) return E_FLASH;
+  let allErased: bool = true;
+  for (let i: i32 = 0; i < IMAGE_HEADER_SIZE; i++) if (unchecked(imgBuf[i]) != 0xff) allErased = false;
+  if (allErased) return E_EMPTY_SLOT;
+  const hs: i32 = checkHeader(imgBuf, 0, slotSize);
+  if (hs != OK) return hs;
+  imgHeaderSize = getU16(imgBuf, 8);
+  imgProtSize = getU16(imgBuf, 10);
+  imgBodySize = getU32(imgBuf, 12);
+  imgVerMajor = u32(imgBuf[20]);
+  imgVerMinor = u32(imgBuf[21]);
+  imgVerRevision = getU16(imgBuf, 22);
+  imgVerBuild = getU32(imgBuf, 24);
+  let at: u32 = u32(imgHeaderSize + imgBodySize);
+  if (imgProtSize != 0) {
+    const ps: i32 = walkTlvArea(base, at, TLV_PROT_INFO_MAGIC, imgProtSize, true);
+    if (ps != OK) return ps;
+    at = u32(at + imgProtSize);
+  }
+  if (flashRead(u32(base + at), tlvBuf, 0, 4) != OK) return E_FLASH;
+  if (getU16(tlvBuf, 0) != TLV_INFO_MAGIC) return E_BAD_TLV;
+  const unprot: u32 = getU16(tlvBuf, 2);
+  if (unprot < 4 || u32(at + unprot) > slotSize) return E_BAD_TLV;
+  const us: i32 = walkTlvArea(base, at, TLV_INFO_MAGIC, unprot, false);
+  if (us != OK) return us;
+  imgTotalSize = u32(at + unprot);
+  return OK;
+}
+
+function walkTlvArea(base: u32, start: u32, magic: u32, total: u32, isProtected: bool): i32 {
+  if (flashRead(u32(base + start), tlvBuf, 0, 4) != OK) return E_FLASH;
+  if (getU16(tlvBuf, 0) != magic || getU16(tlvBuf, 2) != total) return E_BAD_TLV;
+  let p: u32 = 4;
+  while (p < total) {
+    if (u32(p + 4) > total) return E_BAD_TLV;
+    if (flashRead(u32(base + start + p), tlvBuf, 0, 4) != OK) return E_FLASH;
+    const type: u32 = getU16(tlvBuf, 0);
+    const len: u32 = getU16(tlvBuf, 2);
+    const valueAt: i32 = i32(start + p + 4);
+    if (u32(p + 4 + len) > total) return E_BAD_TLV;
+    if (isProtected) {
+      if (type == TLV_SEC_CNT) {
+        if (len != 4) return E_BAD_TLV;
+        if (flashRead(u32(base + valueAt), tlvBuf, 4, 4) != OK) return E_FLASH;
+        tlvSecCntSeen = true;
+        tlvSecCnt = getU32(tlvBuf, 4);
+      } else if (type == TLV_VENDOR_UUID) {
+        if (len != 16) return E_BAD_TLV;
+        tlvVendorAt = valueAt;
+      } else if (type == TLV_CLASS_UUID) {
+        if (len != 16) return E_BAD_TLV;
+        tlvClassAt = valueAt;
+      }
+    } else {
+      // Only the digest, key hash and signature are trusted outside the
+      // protected area: each is itself checked against something signed.
+      if (type == TLV_SHA256) {
+        if (len != 32) return E_BAD_TLV;
+        tlvShaAt = valueAt;
+      } else if (type == TLV_ED25519) {
+        if (len != 64) return E_BAD_TLV;
+        tlvSigAt = valueAt;
+      } else if (type == TLV_KEYHASH) {
+        if (len != 32) return E_BAD_TLV;
+        tlvKeyHashAt = valueAt;
+      }
+    }
+    p = u32(p + 4 + len);
+  }
+  return OK;
+}
+
+/** Hash [0, hdr + body + protected TLVs) and compare with the SHA-256 TLV. */
+export function verifyImageDigest(slot: i32): i32 {
+  const ps: i32 = parseImage(slot);
+  if (ps != OK) return ps;
+  if (tlvShaAt < 0) return E_NO_DIGEST;
+  const base: u32 = slotAddr(slot);
+  const end: u32 = u32(imgHeaderSize + imgBodySize + imgProtSize);
+  imgHash.reset();
+  let pos: u32 = 0;
+  while (pos < end) {
+    let n: u32 = u32(end - pos);
+    if (n > u32(imgBuf.length)) n = u32(imgBuf.length);
+    if (flashRead(u32(base + pos), imgBuf, 0, i32(n)) != OK) return E_FLASH;
+    imgHash.update(imgBuf, 0, i32(n));
+    pos = u32(pos + n);
+  }
+  imgHash.finish(imgDigest, 0);
+  if (flashRead(u32(base + u32(tlvShaAt)), imgBuf, 0, 32) != OK) return E_FLASH;
+  if (!equalBytes(imgBuf, 0, imgDigest, 0, 32)) return E_DIGEST_MISMATCH;
+  return OK;
+}

@@ -1,0 +1,31 @@
+// Status codes returned across the core ABI. 0 is success, positive values are
+// informative successes, negative values are errors. The numbers are stable:
+// the bindings map each to a string code and a message (bindings/errors.ts).
+
+export const OK: i32 = 0;
+/** Success, but nothing had to change (e.g. confirm on a confirmed image). */
+export const OK_NOTHING_TO_DO: i32 = 1;
+
+// Flash and configuration
+export const E_FLASH: i32 = -1;
+export const E_CONFIG: i32 = -2;
+export const E_CTL_WRITE: i32 = -3;
+
+// Image format and integrity
+export const E_IMAGE_TOO_LARGE: i32 = -10;
+export const E_BAD_HEADER: i32 = -11;
+export const E_BAD_TLV: i32 = -12;
+export const E_NO_DIGEST: i32 = -13;
+export const E_DIGEST_MISMATCH: i32 = -14;
+export const E_EMPTY_SLOT: i32 = -15;
+
+// Update writer
+export const E_NOT_OPEN: i32 = -20;
+export const E_OVERFLOW: i32 = -21;
+export const E_TRUNCATED: i32 = -22;
+export const E_TRIAL_IN_PROGRESS: i32 = -23;
+export const E_BAD_ARGUMENT: i32 = -24;
+
+// Device-side state changes
+export const E_NOT_IN_TRIAL: i32 = -30;
+export const E_NO_STATE: i32 = -31;

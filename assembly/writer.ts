@@ -1,0 +1,111 @@
+// The full-image update writer (open / write / complete / cancel), in the
+// shape of ECMA-419's embedded:update. It only ever touches the slot that is
+// not the confirmed one, and the slot becomes PENDING only after the whole
+// image verifies. See docs/design.md "Installing an image".
+import {
+  ctlLoad, ctlCommit, ctlSeq, ctlPrimary, ctlSlotState, ctlSetSlotState,
+  ST_EMPTY, ST_PENDING, ST_TRIAL, EV_INSTALL_BEGIN, EV_INSTALLED,
+} from "./bootctl";
+import { slotWriteBegin, slotWrite, slotWriteFlush, slotWritePosition } from "./slotwrite";
+import { checkHeader, IMAGE_HEADER_SIZE } from "./image";
+import { checkSlotImage } from "./verify";
+import { adoptFactoryImage } from "./boot";
+import { SLOT_A, NO_SLOT, otherSlot, slotSize } from "./layout";
+import {
+  OK, E_FLASH, E_IMAGE_TOO_LARGE, E_NOT_OPEN, E_OVERFLOW, E_TRUNCATED, E_TRIAL_IN_PROGRESS,
+  E_BAD_ARGUMENT, E_CTL_WRITE,
+} from "./status";
+
+let wrOpen: bool = false;
+let wrSlot: i32 = NO_SLOT;
+let wrSize: u32 = 0;
+let wrHdrLen: i32 = 0;
+const wrHdr: Uint8Array = new Uint8Array(32);
+
+/** The slot an install goes to: never the confirmed one, never a running trial. */
+export function installTarget(): i32 {
+  if (ctlPrimary != NO_SLOT) return otherSlot(ctlPrimary);
+  // No confirmed image (recovery): use a slot that is not on trial.
+  return ctlSlotState(SLOT_A) == ST_TRIAL ? otherSlot(SLOT_A) : SLOT_A;
+}
+
+/** Prepare the target slot: record it as EMPTY before its first erase. */
+export function prepareTarget(): i32 {
+  if (ctlLoad() != OK) return E_FLASH;
+  if (ctlSeq == 0 && adoptFactoryImage() == E_FLASH) return E_FLASH;
+  const t: i32 = installTarget();
+  if (ctlSlotState(t) == ST_TRIAL) return E_TRIAL_IN_PROGRESS;
+  if (ctlSeq == 0 || ctlSlotState(t) != ST_EMPTY) {
+    ctlSetSlotState(t, ST_EMPTY);
+    if (ctlCommit(EV_INSTALL_BEGIN) != OK) return E_CTL_WRITE;
+  }
+  return t;
+}
+
+/** Mark the verified target PENDING: the commit point of an install. */
+export function commitTarget(slot: i32): i32 {
+  if (ctlLoad() != OK) return E_FLASH;
+  ctlSetSlotState(slot, ST_PENDING);
+  return ctlCommit(EV_INSTALLED) == OK ? OK : E_CTL_WRITE;
+}
+
+export function writerOpen(size: u32): i32 {
+  wrOpen = false;
+  if (size < u32(IMAGE_HEADER_SIZE)) return E_BAD_ARGUMENT;
+  if (size > slotSize) return E_IMAGE_TOO_LARGE;
+  const t: i32 = prepareTarget();
+  if (t < 0) return t;
+  wrSlot = t;
+  wrSize = size;
+  wrHdrLen = 0;
+  slotWriteBegin(t, 0);
+  wrOpen = true;
+  return t;
+}
+
+export function writerWrite(buf: Uint8Array, off: i32, len: i32): i32 {
+  if (!wrOpen) return E_NOT_OPEN;
+  if (u32(slotWritePosition() + u32(len)) > wrSize) {
+    wrOpen = false;
+    return E_OVERFLOW;
+  }
+  // Refuse a bad header before anything is erased beyond the first sector.
+  if (wrHdrLen < IMAGE_HEADER_SIZE) {
+    let k: i32 = 0;
+    while (wrHdrLen < IMAGE_HEADER_SIZE && k < len) {
+      wrHdr[wrHdrLen] = buf[off + k];
+      wrHdrLen++;
+      k++;
+    }
+    if (wrHdrLen == IMAGE_HEADER_SIZE) {
+      const hs: i32 = checkHeader(wrHdr, 0, wrSize);
+      if (hs != OK) {
+        wrOpen = false;
+        return hs;
+      }
+    }
+  }
+  const ws: i32 = slotWrite(buf, off, len);
+  if (ws != OK) wrOpen = false;
+  return ws;
+}
+
+export function writerComplete(): i32 {
+  if (!wrOpen) return E_NOT_OPEN;
+  wrOpen = false;
+  if (slotWritePosition() != wrSize) return E_TRUNCATED;
+  const fs: i32 = slotWriteFlush();
+  if (fs != OK) return fs;
+  const vs: i32 = checkSlotImage(wrSlot);
+  if (vs != OK) return vs;
+  return commitTarget(wrSlot);
+}
+
+export function writerCancel(): i32 {
+  wrOpen = false;
+  return OK;
+}
+
+export function writerSlot(): i32 {
+  return wrSlot;
+}
