@@ -1,0 +1,140 @@
+// Match search: splits the new image into operations "copy `copy` bytes from
+// old[oldPos..] adding byte-wise differences, then insert `insert` literal
+// bytes". The scan follows bsdiff's approximate-match heuristic (Percival
+// 2003): a new exact match is taken only when it beats the current alignment
+// by more than a few bytes, then both alignments are stretched over runs where
+// at least half the bytes agree, which keeps relocated code in diff form.
+
+import { suffixArray } from "./suffix-array.js";
+
+export interface DeltaOp {
+  /** Old-image offset the copy starts at (ignored when copy is 0). */
+  oldPos: number;
+  /** Bytes produced as old[oldPos + i] + diff[i]. */
+  copy: number;
+  /** Literal bytes following the copy. */
+  insert: number;
+}
+
+export interface MatchOptions {
+  /** bsdiff's "better by more than" threshold in bytes. */
+  minGain?: number;
+}
+
+export class OldIndex {
+  readonly sa: Int32Array;
+  constructor(readonly old: Uint8Array) {
+    this.sa = suffixArray(old);
+  }
+
+  /** Longest match of nw[at..] in old: [oldPos, length]. */
+  longest(nw: Uint8Array, at: number): [number, number] {
+    const old = this.old;
+    const sa = this.sa;
+    let lo = 0;
+    let hi = sa.length - 1;
+    if (hi < 0) return [0, 0];
+    while (hi - lo >= 2) {
+      const mid = lo + ((hi - lo) >> 1);
+      if (compareSuffix(old, sa[mid], nw, at) < 0) lo = mid;
+      else hi = mid;
+    }
+    const a = matchLength(old, sa[lo], nw, at);
+    const b = matchLength(old, sa[hi], nw, at);
+    return a >= b ? [sa[lo], a] : [sa[hi], b];
+  }
+}
+
+export function matchLength(old: Uint8Array, op: number, nw: Uint8Array, np: number): number {
+  const max = Math.min(old.length - op, nw.length - np);
+  let i = 0;
+  while (i < max && old[op + i] === nw[np + i]) i++;
+  return i;
+}
+
+/** Sign of old[op..] compared with nw[np..] over their common length. */
+function compareSuffix(old: Uint8Array, op: number, nw: Uint8Array, np: number): number {
+  const max = Math.min(old.length - op, nw.length - np);
+  for (let i = 0; i < max; i++) {
+    const d = old[op + i] - nw[np + i];
+    if (d !== 0) return d;
+  }
+  return old.length - op - (nw.length - np) < 0 ? -1 : 1;
+}
+
+export function findOps(index: OldIndex, nw: Uint8Array, opts: MatchOptions = {}): DeltaOp[] {
+  const old = index.old;
+  const oldSize = old.length;
+  const newSize = nw.length;
+  const minGain = opts.minGain ?? 8;
+  const ops: DeltaOp[] = [];
+  const same = (o: number, n: number): boolean => o >= 0 && o < oldSize && old[o] === nw[n];
+
+  let scan = 0;
+  let len = 0;
+  let pos = 0;
+  let lastScan = 0;
+  let lastPos = 0;
+  let lastOffset = 0;
+  while (scan < newSize) {
+    let oldScore = 0;
+    scan += len;
+    let scsc = scan;
+    for (; scan < newSize; scan++) {
+      [pos, len] = index.longest(nw, scan);
+      for (; scsc < scan + len; scsc++) if (same(scsc + lastOffset, scsc)) oldScore++;
+      if ((len === oldScore && len !== 0) || len > oldScore + minGain) break;
+      if (same(scan + lastOffset, scan)) oldScore--;
+    }
+    if (len === oldScore && scan !== newSize) continue;
+
+    // Stretch the previous alignment forward while it agrees on > half the bytes.
+    let lenf = 0;
+    {
+      let s = 0;
+      let best = 0;
+      for (let i = 0; lastScan + i < scan && lastPos + i < oldSize; ) {
+        if (old[lastPos + i] === nw[lastScan + i]) s++;
+        i++;
+        if (s * 2 - i > best * 2 - lenf) {
+          best = s;
+          lenf = i;
+        }
+      }
+    }
+    // And the new match backward.
+    let lenb = 0;
+    if (scan < newSize) {
+      let s = 0;
+      let best = 0;
+      for (let i = 1; scan >= lastScan + i && pos >= i; i++) {
+        if (old[pos - i] === nw[scan - i]) s++;
+        if (s * 2 - i > best * 2 - lenb) {
+          best = s;
+          lenb = i;
+        }
+      }
+    }
+    if (lastScan + lenf > scan - lenb) {
+      const overlap = lastScan + lenf - (scan - lenb);
+      let s = 0;
+      let best = 0;
+      let lens = 0;
+      for (let i = 0; i < overlap; i++) {
+        if (nw[lastScan + lenf - overlap + i] === old[lastPos + lenf - overlap + i]) s++;
+        if (nw[scan - lenb + i] === old[pos - lenb + i]) s--;
+        if (s > best) {
+          best = s;
+          lens = i + 1;
+        }
+      }
+      lenf += lens - overlap;
+      lenb -= lens;
+    }
+    ops.push({ oldPos: lastPos, copy: lenf, insert: scan - lenb - (lastScan + lenf) });
+    lastScan = scan - lenb;
+    lastPos = pos - lenb;
+    lastOffset = pos - scan;
+  }
+  return ops;
+}

@@ -1,0 +1,77 @@
+// Block payloads of the "rc" codec: each piece is
+//   copyLen, [seek, diff bytes x copyLen], insertLen, literal bytes x insertLen
+// all coded with RcModel through the range coder. The old cursor starts each
+// block at the block's own new-image offset and advances over copies and
+// inserts, so an in-place replacement needs no seek.
+
+import type { BlockPiece } from "./blocks.js";
+import { RangeDecoder, RangeEncoder } from "./range-coder.js";
+import { RcModel } from "./rc-model.js";
+
+export function encodeRcBlock(old: Uint8Array, nw: Uint8Array, pieces: BlockPiece[], blockStart: number): Uint8Array {
+  const m = new RcModel();
+  const enc = new RangeEncoder();
+  let cursor = blockStart;
+  for (const p of pieces) {
+    m.copyLen.code(enc, p.copy);
+    if (p.copy > 0) {
+      m.codeSeek(enc, p.oldPos - cursor);
+      for (let i = 0; i < p.copy; i++) {
+        const b = nw[p.newPos + i];
+        m.codeDiff(enc, p.newPos + i, (b - old[p.oldPos + i]) & 0xff);
+        m.prevOut = b;
+      }
+      cursor = p.oldPos + p.copy;
+    }
+    m.insertLen.code(enc, p.insert);
+    for (let i = 0; i < p.insert; i++) {
+      const b = nw[p.newPos + p.copy + i];
+      m.codeLiteral(enc, b);
+      m.prevOut = b;
+    }
+    cursor += p.insert;
+  }
+  return enc.finish();
+}
+
+/** Decodes one block into out[blockStart, blockStart+blockLen); returns an error message or null. */
+export function decodeRcBlock(
+  old: Uint8Array,
+  payload: Uint8Array,
+  out: Uint8Array,
+  blockStart: number,
+  blockLen: number,
+): string | null {
+  const m = new RcModel();
+  const dec = new RangeDecoder(payload, 0, payload.length);
+  let cursor = blockStart;
+  let np = blockStart;
+  const end = blockStart + blockLen;
+  while (np < end) {
+    const copy = m.copyLen.code(dec, 0);
+    if (copy > end - np) return "copy overruns the block";
+    if (copy > 0) {
+      const oldPos = cursor + m.codeSeek(dec, 0);
+      if (oldPos < 0 || oldPos + copy > old.length) return "copy outside the old image";
+      for (let i = 0; i < copy; i++) {
+        const b = (old[oldPos + i] + m.codeDiff(dec, np, 0)) & 0xff;
+        out[np++] = b;
+        m.prevOut = b;
+      }
+      cursor = oldPos + copy;
+    }
+    const insert = m.insertLen.code(dec, 0);
+    if (insert > end - np) return "insert overruns the block";
+    if (copy + insert === 0) return "empty operation";
+    for (let i = 0; i < insert; i++) {
+      const b = m.codeLiteral(dec, 0);
+      out[np++] = b;
+      m.prevOut = b;
+    }
+    cursor += insert;
+    if (dec.overrun) return "payload too short";
+  }
+  if (dec.overrun) return "payload too short";
+  if (dec.position() !== payload.length) return "payload has unused bytes";
+  return null;
+}
