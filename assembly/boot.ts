@@ -25,7 +25,6 @@ export const R_ROLLBACK_ATTEMPTS: i32 = 5;
 export const R_ROLLBACK_POWER: i32 = 6;
 export const R_PENDING_INVALID: i32 = 7;
 export const R_TRIAL_INVALID: i32 = 8;
-export const R_PRIMARY_INVALID_TRIAL: i32 = 9;
 export const R_PRIMARY_INVALID_FALLBACK: i32 = 10;
 export const R_FACTORY_ADOPT: i32 = 11;
 export const R_NO_BOOTABLE_IMAGE: i32 = 12;
@@ -63,29 +62,19 @@ function failFlash(): i32 {
   return boots(NO_SLOT, R_FLASH_FAULT);
 }
 
-/** D8-D11: boot the confirmed image, or whatever can still be booted safely. */
+/** D8-D10: boot the confirmed image, or an older confirmed one, or nothing. */
 function bootPrimary(why: i32): i32 {
   const p: i32 = ctlPrimary;
   if (p != NO_SLOT && checkSlotImage(p) == OK) return boots(p, why); // D8
   // The primary is gone (bit rot, or never existed).
-  const cand: i32 = candidateSlot();
-  if (cand != NO_SLOT && checkSlotImage(cand) == OK) {
-    // D9: the trial is the only intact image; keep counting its attempts.
-    if (ctlSlotState(cand) == ST_PENDING) {
-      ctlSetSlotState(cand, ST_TRIAL);
-      ctlSetCounters(0, 0);
-      if (ctlCommit(EV_TRIAL_BOOT) != OK) return failFlash();
-    }
-    return boots(cand, R_PRIMARY_INVALID_TRIAL);
-  }
   const o: i32 = p == NO_SLOT ? NO_SLOT : otherSlot(p);
   if (o != NO_SLOT && ctlSlotState(o) == ST_CONFIRMED && checkSlotImage(o) == OK) {
-    // D10: an older confirmed image is intact; it becomes the primary.
+    // D9: an older confirmed image is intact; it becomes the primary.
     ctlSetPrimary(o);
     if (ctlCommit(EV_FALLBACK) != OK) return failFlash();
     return boots(o, R_PRIMARY_INVALID_FALLBACK);
   }
-  return boots(NO_SLOT, R_NO_BOOTABLE_IMAGE); // D11
+  return boots(NO_SLOT, R_NO_BOOTABLE_IMAGE); // D10
 }
 
 /**

@@ -141,11 +141,15 @@ export function ctlLoad(): i32 {
 function findAppendPoint(s: u32, from: u32): i32 {
   nextSector = s;
   nextOffset = sectorSize; // means "full"
-  for (let pos: u32 = from; pos < sectorSize; pos = u32(pos + RECORD_SIZE)) {
-    if (flashRead(u32(sectorAddr(s) + pos), recBuf, 0, RECORD_SIZE) != OK) return E_FLASH;
-    if (isErased(recBuf, 0, RECORD_SIZE)) {
-      nextOffset = pos;
-      return OK;
+  const chunk: u32 = u32(scanBuf.length);
+  for (let pos: u32 = u32(from - (from % chunk)); pos < sectorSize; pos = u32(pos + chunk)) {
+    if (flashRead(u32(sectorAddr(s) + pos), scanBuf, 0, scanBuf.length) != OK) return E_FLASH;
+    for (let r: u32 = 0; r < chunk; r = u32(r + RECORD_SIZE)) {
+      if (u32(pos + r) < from) continue;
+      if (isErased(scanBuf, i32(r), RECORD_SIZE)) {
+        nextOffset = u32(pos + r);
+        return OK;
+      }
     }
   }
   return OK;

@@ -18,7 +18,6 @@ export const BOOT_REASONS: Record<number, string> = {
   6: "rollback-power",
   7: "pending-invalid",
   8: "trial-invalid",
-  9: "primary-invalid-trial",
   10: "primary-invalid-fallback",
   11: "factory-adopt",
   12: "no-bootable-image",

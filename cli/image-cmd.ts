@@ -1,0 +1,45 @@
+// `slotboot image create`, and the host-side image check that every verb runs
+// before it touches a device.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { CliError, need, intOpt, type Opts } from "./args.js";
+import { readInput, writeOutput } from "./io.js";
+import { createImage, formatVersion, parseImage, parseVersion, ImageFormatError, TLV, type ImageOptions } from "../tools/image.js";
+import type { Out } from "./out.js";
+
+const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Parse an image file and check its digest; throws CliError with the image's problem. */
+export function checkImageFile(bytes: Uint8Array, path: string): { version: string; size: number } {
+  try {
+    const img = parseImage(bytes);
+    const sha = img.tlvs.find((t) => t.type === TLV.SHA256 && !t.protected);
+    if (!sha) throw new CliError("NO_DIGEST", `${path} has no SHA-256 TLV; rebuild it with \`slotboot image create\``);
+    if (!eq(sha.value, img.computedDigest))
+      throw new CliError("DIGEST_MISMATCH", `${path} is corrupt: its SHA-256 TLV does not match its contents; rebuild or download it again`);
+    return { version: formatVersion(img.version), size: bytes.length };
+  } catch (e) {
+    if (e instanceof ImageFormatError) {
+      const code = e.code === "NOT_AN_IMAGE" || e.code === "TRUNCATED" ? "BAD_HEADER" : e.code;
+      throw new CliError(code, `${path}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+export async function imageCreate(opts: Opts, out: Out): Promise<void> {
+  const input = need(opts, "in", "the raw firmware binary");
+  const output = need(opts, "out", "where to write the image");
+  const body = readInput(input, "firmware");
+  let version;
+  try {
+    version = parseVersion(need(opts, "version", "the image version, e.g. 1.2.3"));
+  } catch (e) {
+    if (e instanceof ImageFormatError) throw new CliError(e.code, e.message, 2);
+    throw e;
+  }
+  const o: ImageOptions = { version, headerSize: intOpt(opts, "header-size", undefined, 32, 0xffff) };
+  const img = createImage(body, o);
+  writeOutput(output, img);
+  out.human(`wrote ${output}: MCUboot image v${formatVersion(version)}, ${body.length} byte body, ${img.length} bytes in all`);
+  out.json({ out: output, version: formatVersion(version), size: img.length, bodySize: body.length, sha256: Buffer.from(sha256(img.subarray(0, img.length))).toString("hex") });
+}
