@@ -5,7 +5,7 @@
 export const RC_PROB_BITS = 11;
 export const RC_PROB_ONE = 1 << RC_PROB_BITS;
 export const RC_PROB_INIT = RC_PROB_ONE >> 1;
-export const RC_MOVE_BITS = 5;
+export const RC_MOVE_BITS = 4;
 const TOP = 1 << 24;
 const TWO32 = 0x100000000;
 

@@ -1,0 +1,415 @@
+// Streaming, resumable delta-patch applier (format: docs/delta.md).
+//
+// Patch bytes go in through sink() into a small input buffer; poll() turns
+// them into new-image bytes, reading the old image from flash through a small
+// read-ahead buffer. A decode step runs only when the input buffer holds
+// enough bytes for the worst case of that step, or the rest of the block
+// payload, so a step never has to be suspended half-way.
+//
+// Every block restarts the coder and carries the CRC-32 of its output, so a
+// block start is a verified resume point: atBlockStart(), patchOffset(),
+// outputOffset() say where it is, resume() restarts there after a reset.
+//
+// All RAM is allocated by the constructor; nothing is allocated afterwards.
+
+import { hostRead } from "./host";
+import {
+  DELTA_BLOCK_LOG,
+  DELTA_BLOCK_SIZE,
+  DELTA_CODEC_HEATSHRINK,
+  DELTA_CODEC_RC,
+  DELTA_E_ARGUMENT,
+  DELTA_E_CHECKSUM,
+  DELTA_E_CODEC,
+  DELTA_E_CORRUPT,
+  DELTA_E_FLASH,
+  DELTA_E_HEADER,
+  DELTA_E_NEW_RANGE,
+  DELTA_E_OLD_RANGE,
+  DELTA_E_RESUME,
+  DELTA_E_STATE,
+  DELTA_E_TRAILING,
+  DELTA_E_TRUNCATED,
+  DELTA_HEADER_SIZE,
+  DELTA_HS_LOOKAHEAD_BITS,
+  DELTA_HS_WINDOW_BITS,
+  DELTA_MAGIC0,
+  DELTA_MAGIC1,
+  DELTA_MAGIC2,
+  DELTA_MAGIC3,
+  DELTA_MAX_PAYLOAD,
+} from "./delta_format";
+import { DeltaRangeDecoder } from "./delta_rc";
+import { DeltaRcModel } from "./delta_rc_model";
+import { deltaCrcByte } from "./delta_crc";
+
+/** Patch bytes buffered between sink() and poll(). */
+export const DELTA_INPUT_SIZE: i32 = 256;
+/** Old-image read-ahead. */
+export const DELTA_READAHEAD_SIZE: i32 = 256;
+/** Most input bytes one decode step can consume (a 41-decision number). */
+const DELTA_STEP_MAX: i32 = 48;
+
+const DS_IDLE: i32 = 0; // before begin()
+const DS_HEADER: i32 = 1; // next: the 16-byte patch header
+const DS_BLOCK_HEAD: i32 = 2; // next: varint payload length, CRC-32
+const DS_RC_INIT: i32 = 3; // next: 4 bytes of range-coder state
+const DS_OP: i32 = 4; // next: copy length (and seek)
+const DS_COPY: i32 = 5; // emitting old + diff bytes
+const DS_INSERT_LEN: i32 = 6; // next: insert length
+const DS_INSERT: i32 = 7; // emitting literal bytes
+const DS_BLOCK_END: i32 = 8; // block output complete: check payload use and CRC
+const DS_DONE: i32 = 9; // the whole new image is out
+const DS_FAILED: i32 = 10; // sticky error until begin()
+
+export class DeltaApplier {
+  input: Uint8Array;
+  readahead: Uint8Array = new Uint8Array(DELTA_READAHEAD_SIZE);
+  rc: DeltaRangeDecoder;
+  model: DeltaRcModel = new DeltaRcModel();
+
+  state: i32 = DS_IDLE;
+  failure: i32 = 0;
+  codec: i32 = 0;
+  oldAddr: u32 = 0;
+  oldSize: u32 = 0;
+  newSize: u32 = 0;
+
+  /** Patch offset of input[0]; the read position is rc.pos, the fill level inEnd. */
+  inBase: u32 = 0;
+  inEnd: i32 = 0;
+
+  blockPatchStart: u32 = 0;
+  blockOutStart: u32 = 0;
+  blockOutEnd: u32 = 0;
+  payloadEnd: u32 = 0;
+  headBytes: i32 = 0;
+  headValue: u32 = 0;
+  /** Head byte index where the CRC starts; 0 while the varint is still being read. */
+  headCrcAt: i32 = 0;
+  blockCrc: u32 = 0;
+  crc: u32 = 0;
+
+  outPos: u32 = 0;
+  cursor: u32 = 0;
+  oldPos: u32 = 0;
+  copyLeft: u32 = 0;
+  lastCopy: u32 = 0;
+  insertLeft: u32 = 0;
+
+  raStart: u32 = 0;
+  raLen: u32 = 0;
+
+  constructor() {
+    const input = new Uint8Array(DELTA_INPUT_SIZE);
+    this.input = input;
+    this.rc = new DeltaRangeDecoder(input);
+  }
+
+  /** Bytes of RAM held by this applier's buffers and models. */
+  ramBytes(): i32 {
+    return this.input.length + this.readahead.length + this.model.bytes() + 128;
+  }
+
+  begin(oldAddr: u32, oldSize: u32, newSize: u32, codec: i32): i32 {
+    this.state = DS_IDLE;
+    if (codec != DELTA_CODEC_RC) return DELTA_E_CODEC;
+    if (u32(oldAddr + oldSize) < oldAddr || newSize > 0x7fffffff || oldSize > 0x7fffffff) return DELTA_E_ARGUMENT;
+    this.codec = codec;
+    this.oldAddr = oldAddr;
+    this.oldSize = oldSize;
+    this.newSize = newSize;
+    this.failure = 0;
+    this.inBase = 0;
+    this.inEnd = 0;
+    this.rc.pos = 0;
+    this.raLen = 0;
+    this.outPos = 0;
+    this.blockPatchStart = 0;
+    this.blockOutStart = 0;
+    this.state = DS_HEADER;
+    return 0;
+  }
+
+  resume(patchOffset: u32, outputOffset: u32): i32 {
+    if (this.state == DS_IDLE) return DELTA_E_STATE;
+    if (
+      patchOffset < u32(DELTA_HEADER_SIZE) ||
+      outputOffset > this.newSize ||
+      (outputOffset & (DELTA_BLOCK_SIZE - 1)) != 0
+    ) {
+      return this.fail(DELTA_E_RESUME);
+    }
+    this.inBase = patchOffset;
+    this.inEnd = 0;
+    this.rc.pos = 0;
+    this.raLen = 0;
+    this.failure = 0;
+    this.enterBlock(patchOffset, outputOffset);
+    return 0;
+  }
+
+  atBlockStart(): bool {
+    return (this.state == DS_BLOCK_HEAD && this.headBytes == 0) || this.state == DS_DONE;
+  }
+
+  patchOffset(): u32 {
+    return this.blockPatchStart;
+  }
+
+  outputOffset(): u32 {
+    return this.blockOutStart;
+  }
+
+  sink(buf: Uint8Array, off: i32, len: i32): i32 {
+    if (this.state == DS_IDLE) return DELTA_E_STATE;
+    if (this.state == DS_FAILED) return this.failure;
+    if (off < 0 || len < 0 || off > buf.length || len > buf.length - off) return DELTA_E_ARGUMENT;
+    const inp = this.input;
+    const pos = this.rc.pos;
+    if (pos > 0) {
+      const keep = this.inEnd - pos;
+      for (let i: i32 = 0; i < keep; i++) unchecked((inp[i] = inp[pos + i]));
+      this.inBase = u32(this.inBase + u32(pos));
+      this.inEnd = keep;
+      this.rc.pos = 0;
+    }
+    let n = DELTA_INPUT_SIZE - this.inEnd;
+    if (n > len) n = len;
+    const at = this.inEnd;
+    for (let i: i32 = 0; i < n; i++) unchecked((inp[at + i] = buf[off + i]));
+    this.inEnd = at + n;
+    return n;
+  }
+
+  finish(): i32 {
+    if (this.state == DS_IDLE) return DELTA_E_STATE;
+    const r = this.poll(this.readahead, 0, 0); // settle pending checks; produces nothing
+    if (r < 0) return r;
+    if (this.state != DS_DONE) return DELTA_E_TRUNCATED;
+    return 0;
+  }
+
+  fail(status: i32): i32 {
+    this.state = DS_FAILED;
+    this.failure = status;
+    return status;
+  }
+
+  enterBlock(patchOffset: u32, outputOffset: u32): void {
+    this.blockPatchStart = patchOffset;
+    this.blockOutStart = outputOffset;
+    this.outPos = outputOffset;
+    this.headBytes = 0;
+    this.headValue = 0;
+    this.headCrcAt = 0;
+    this.state = outputOffset == this.newSize ? DS_DONE : DS_BLOCK_HEAD;
+  }
+
+  /** True when the next step may run: enough input for its worst case, or all the rest of the payload. */
+  ready(need: i32): bool {
+    const avail = this.inEnd - this.rc.pos;
+    const left = i32(this.payloadEnd - u32(this.inBase + u32(this.rc.pos)));
+    if (avail < need && avail < left) return false;
+    this.rc.limit = this.rc.pos + (left < avail ? left : avail);
+    return true;
+  }
+
+  oldByte(pos: u32): i32 {
+    let k = u32(pos - this.raStart);
+    if (pos < this.raStart || k >= this.raLen) {
+      let n = this.oldSize - pos;
+      if (n > u32(DELTA_READAHEAD_SIZE)) n = u32(DELTA_READAHEAD_SIZE);
+      if (hostRead(u32(this.oldAddr + pos), this.readahead, 0, n) != 0) return -1;
+      this.raStart = pos;
+      this.raLen = n;
+      k = 0;
+    }
+    return i32(unchecked(this.readahead[k]));
+  }
+
+  poll(out: Uint8Array, outOff: i32, max: i32): i32 {
+    if (this.state == DS_IDLE) return DELTA_E_STATE;
+    if (this.state == DS_FAILED) return this.failure;
+    if (outOff < 0 || max < 0 || outOff > out.length || max > out.length - outOff) return DELTA_E_ARGUMENT;
+    const rc = this.rc;
+    const model = this.model;
+    let produced: i32 = 0;
+    for (;;) {
+      const st = this.state;
+      if (st == DS_COPY) {
+        let left = this.copyLeft;
+        let o = this.outPos;
+        let op = this.oldPos;
+        let c = this.crc;
+        while (left > 0 && produced < max && this.ready(12)) {
+          const ob = this.oldByte(op);
+          if (ob < 0) return this.fail(DELTA_E_FLASH);
+          const b = u32((u32(ob) + model.decodeDiff(rc, o)) & 0xff);
+          unchecked((out[outOff + produced] = u8(b)));
+          c = deltaCrcByte(c, b);
+          model.prevOut = b;
+          produced++;
+          o++;
+          op++;
+          left--;
+        }
+        this.copyLeft = left;
+        this.outPos = o;
+        this.oldPos = op;
+        this.crc = c;
+        if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
+        if (left > 0) return produced;
+        this.cursor = op;
+        this.state = DS_INSERT_LEN;
+      } else if (st == DS_INSERT) {
+        let left = this.insertLeft;
+        let c = this.crc;
+        while (left > 0 && produced < max && this.ready(12)) {
+          const b = model.decodeLiteral(rc);
+          unchecked((out[outOff + produced] = u8(b)));
+          c = deltaCrcByte(c, b);
+          model.prevOut = b;
+          produced++;
+          left--;
+        }
+        this.outPos = u32(this.outPos + (this.insertLeft - left));
+        this.insertLeft = left;
+        this.crc = c;
+        if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
+        if (left > 0) return produced;
+        this.state = this.outPos == this.blockOutEnd ? DS_BLOCK_END : DS_OP;
+      } else if (st == DS_OP) {
+        if (!this.ready(DELTA_STEP_MAX)) return produced;
+        const copy = model.copyLen.decode(rc);
+        if (copy > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
+        this.lastCopy = copy;
+        if (copy > 0) {
+          const mag = model.decodeSeekMagnitude(rc);
+          let pos: u32 = 0;
+          if (mag != 0 && model.decodeSeekNegative(rc)) {
+            if (mag > this.cursor) return this.fail(DELTA_E_OLD_RANGE);
+            pos = u32(this.cursor - mag);
+          } else {
+            if (mag > this.oldSize || this.cursor > this.oldSize) return this.fail(DELTA_E_OLD_RANGE);
+            pos = u32(this.cursor + mag);
+          }
+          if (copy > this.oldSize || pos > u32(this.oldSize - copy)) return this.fail(DELTA_E_OLD_RANGE);
+          this.oldPos = pos;
+          this.copyLeft = copy;
+          this.state = DS_COPY;
+        } else {
+          this.state = DS_INSERT_LEN;
+        }
+        if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
+      } else if (st == DS_INSERT_LEN) {
+        if (!this.ready(DELTA_STEP_MAX)) return produced;
+        const ins = model.insertLen.decode(rc);
+        if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
+        if (ins > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
+        if (ins == 0 && this.lastCopy == 0) return this.fail(DELTA_E_CORRUPT);
+        this.insertLeft = ins;
+        this.cursor = u32(this.cursor + ins);
+        this.state = ins > 0 ? DS_INSERT : this.outPos == this.blockOutEnd ? DS_BLOCK_END : DS_OP;
+      } else if (st == DS_BLOCK_HEAD) {
+        if (!this.readBlockHead()) return this.state == DS_FAILED ? this.failure : produced;
+      } else if (st == DS_RC_INIT) {
+        if (!this.ready(4)) return produced;
+        rc.init();
+        if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
+        model.reset();
+        this.cursor = this.outPos;
+        this.crc = 0xffffffff;
+        this.state = DS_OP;
+      } else if (st == DS_BLOCK_END) {
+        if (u32(this.inBase + u32(rc.pos)) != this.payloadEnd) return this.fail(DELTA_E_CORRUPT);
+        if (u32(~this.crc) != this.blockCrc) return this.fail(DELTA_E_CHECKSUM);
+        this.enterBlock(this.payloadEnd, this.blockOutEnd);
+        // Stop at the boundary so the caller sees atBlockStart() and can persist it.
+        if (produced > 0) return produced;
+      } else if (st == DS_HEADER) {
+        if (this.inEnd - rc.pos < DELTA_HEADER_SIZE) return produced;
+        const h = this.checkHeader();
+        if (h != 0) return this.fail(h);
+        rc.pos += DELTA_HEADER_SIZE;
+        this.enterBlock(u32(DELTA_HEADER_SIZE), 0);
+      } else if (st == DS_DONE) {
+        if (this.inEnd > rc.pos) return this.fail(DELTA_E_TRAILING);
+        return produced;
+      } else {
+        return this.failure;
+      }
+    }
+    return produced;
+  }
+
+  readU32(at: i32): u32 {
+    const b = this.input;
+    return u32(
+      u32(unchecked(b[at])) | (u32(unchecked(b[at + 1])) << 8) |
+        (u32(unchecked(b[at + 2])) << 16) | (u32(unchecked(b[at + 3])) << 24),
+    );
+  }
+
+  checkHeader(): i32 {
+    const b = this.input;
+    const p = this.rc.pos;
+    if (
+      u32(unchecked(b[p])) != DELTA_MAGIC0 || u32(unchecked(b[p + 1])) != DELTA_MAGIC1 ||
+      u32(unchecked(b[p + 2])) != DELTA_MAGIC2 || u32(unchecked(b[p + 3])) != DELTA_MAGIC3
+    ) {
+      return DELTA_E_HEADER;
+    }
+    if (i32(unchecked(b[p + 4])) != this.codec) return DELTA_E_CODEC;
+    if (i32(unchecked(b[p + 5])) != DELTA_BLOCK_LOG) return DELTA_E_HEADER;
+    const hs = i32(unchecked(b[p + 6]));
+    if (hs != ((DELTA_HS_WINDOW_BITS << 4) | DELTA_HS_LOOKAHEAD_BITS) || unchecked(b[p + 7]) != 0) return DELTA_E_HEADER;
+    if (this.readU32(p + 8) != this.oldSize || this.readU32(p + 12) != this.newSize) return DELTA_E_HEADER;
+    return 0;
+  }
+
+  /** Reads the block head byte by byte; true once complete (state moves on). */
+  readBlockHead(): bool {
+    const rc = this.rc;
+    while (rc.pos < this.inEnd) {
+      const byte = u32(unchecked(this.input[rc.pos]));
+      rc.pos++;
+      const k = this.headBytes;
+      this.headBytes = k + 1;
+      if (this.headCrcAt > 0) {
+        const i = k - this.headCrcAt;
+        this.blockCrc = u32(this.blockCrc | (byte << u32(8 * i)));
+        if (i == 3) return this.startPayload();
+        continue;
+      }
+      // Varint payload length: at most 5 bytes, at most DELTA_MAX_PAYLOAD.
+      if (k >= 5) {
+        this.fail(DELTA_E_CORRUPT);
+        return false;
+      }
+      this.headValue = u32(this.headValue | ((byte & 0x7f) << u32(7 * k)));
+      if ((byte & 0x80) == 0) {
+        if ((k == 4 && byte > 0x0f) || this.headValue > DELTA_MAX_PAYLOAD) {
+          this.fail(DELTA_E_CORRUPT);
+          return false;
+        }
+        this.headCrcAt = k + 1;
+        this.blockCrc = 0;
+      }
+    }
+    return false;
+  }
+
+  startPayload(): bool {
+    const len = this.headValue;
+    this.payloadEnd = u32(this.inBase + u32(this.rc.pos) + len);
+    let end = u32(this.blockOutStart + DELTA_BLOCK_SIZE);
+    if (end > this.newSize) end = this.newSize;
+    this.blockOutEnd = end;
+    this.state = DS_RC_INIT;
+    return true;
+  }
+}
+
+/** The applier instance of the core (one per core: its buffers are sized once). */
+export const deltaApplier: DeltaApplier = new DeltaApplier();

@@ -1,0 +1,84 @@
+// Range decoder for delta patches: LZMA-style binary decoding with 11-bit
+// probabilities, all in 32-bit unsigned arithmetic ((range >>> 11) * prob
+// < 2^32, exact in a double too). It reads the applier's input buffer between
+// `pos` and `limit`; a read at `limit` sets `overrun` instead of reading on.
+
+export const RC_PROB_INIT: u16 = 1024;
+const RC_TOP: u32 = 0x1000000;
+
+export class DeltaRangeDecoder {
+  buf: Uint8Array;
+  pos: i32 = 0;
+  limit: i32 = 0;
+  range: u32 = 0xffffffff;
+  code: u32 = 0;
+  overrun: bool = false;
+  /** Set by model code on an impossible symbol (e.g. a number longer than 32 bits). */
+  invalid: bool = false;
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+  }
+
+  next(): u32 {
+    if (this.pos >= this.limit) {
+      this.overrun = true;
+      return 0;
+    }
+    const b = u32(unchecked(this.buf[this.pos]));
+    this.pos++;
+    return b;
+  }
+
+  /** Starts a block payload: 4 bytes of code. */
+  init(): void {
+    this.range = 0xffffffff;
+    this.code = 0;
+    this.overrun = false;
+    this.invalid = false;
+    for (let i: i32 = 0; i < 4; i++) this.code = u32((this.code << 8) | this.next());
+  }
+
+  bit(probs: Uint16Array, i: i32): i32 {
+    const p = u32(unchecked(probs[i]));
+    const bound = u32((this.range >>> 11) * p);
+    let b: i32 = 0;
+    if (this.code < bound) {
+      this.range = bound;
+      unchecked((probs[i] = u16(p + ((2048 - p) >>> 4))));
+    } else {
+      this.code = u32(this.code - bound);
+      this.range = u32(this.range - bound);
+      unchecked((probs[i] = u16(p - (p >>> 4))));
+      b = 1;
+    }
+    if (this.range < RC_TOP) {
+      this.range = u32(this.range << 8);
+      this.code = u32((this.code << 8) | this.next());
+    }
+    return b;
+  }
+
+  /** `count` equiprobable bits, most significant first (count <= 31). */
+  direct(count: i32): u32 {
+    let v: u32 = 0;
+    for (let k: i32 = 0; k < count; k++) {
+      this.range = this.range >>> 1;
+      let b: u32 = 0;
+      if (this.code >= this.range) {
+        this.code = u32(this.code - this.range);
+        b = 1;
+      }
+      v = u32((v << 1) | b);
+      if (this.range < RC_TOP) {
+        this.range = u32(this.range << 8);
+        this.code = u32((this.code << 8) | this.next());
+      }
+    }
+    return v;
+  }
+}
+
+export function rcResetProbs(p: Uint16Array): void {
+  for (let i: i32 = 0; i < p.length; i++) unchecked((p[i] = RC_PROB_INIT));
+}
