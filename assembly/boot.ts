@@ -150,6 +150,9 @@ export function confirmRunning(): i32 {
   const cand: i32 = candidateSlot();
   if (cand == NO_SLOT) return ctlPrimary != NO_SLOT ? OK_NOTHING_TO_DO : E_NO_STATE;
   if (ctlSlotState(cand) != ST_TRIAL) return E_NOT_IN_TRIAL;
+  // Never make permanent an image whose flash copy no longer verifies.
+  const vs: i32 = checkSlotImage(cand);
+  if (vs != OK) return vs;
   ctlSetSlotState(cand, ST_CONFIRMED);
   ctlSetPrimary(cand);
   ctlSetCounters(0, 0);
