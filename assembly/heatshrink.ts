@@ -52,7 +52,7 @@ export class HeatshrinkDecoder {
   inPos: i32 = 0;
   inLen: i32 = 0;
   // Bits pulled from input but not yet consumed: the low bitCount bits of
-  // bitBuf, oldest first. Never more than 7 + 15 bits, so i32 is safe.
+  // bitBuf, oldest first (at most 24).
   bitBuf: i32 = 0;
   bitCount: i32 = 0;
   head: i32 = 0;
@@ -135,26 +135,6 @@ export class HeatshrinkDecoder {
     return n;
   }
 
-  /** Pulls input bytes until n bits are buffered; false if the input ran out first. */
-  want(n: i32): bool {
-    while (this.bitCount < n) {
-      if (this.inPos >= this.inLen) return false;
-      this.bitBuf = (this.bitBuf << 8) | i32(unchecked(this.input[this.inPos]));
-      this.inPos++;
-      this.bitCount += 8;
-    }
-    return true;
-  }
-
-  /** Consumes n buffered bits (call want(n) first), most significant first. */
-  take(n: i32): i32 {
-    const rest = this.bitCount - n;
-    const v = (this.bitBuf >>> rest) & ((1 << n) - 1);
-    this.bitBuf = this.bitBuf & ((1 << rest) - 1);
-    this.bitCount = rest;
-    return v;
-  }
-
   fail(status: i32): void {
     this.failure = status;
     this.state = HS_ST_FAILED;
@@ -169,42 +149,69 @@ export class HeatshrinkDecoder {
     const b = this.blocked();
     if (b != HS_OK) return b;
     if (outOff < 0 || max < 0 || outOff > out.length || max > out.length - outOff) return HS_E_ARGUMENT;
+    // The hot loop works on locals and writes them back once, at the end.
     const win = this.window;
+    const inp = this.input;
     const mask = this.mask;
     const size = mask + 1;
+    const wBits = this.windowBits;
+    const lBits = this.lookaheadBits;
+    const inLen = this.inLen;
+    let inPos = this.inPos;
+    let bitBuf = this.bitBuf;
+    let bitCount = this.bitCount;
+    let st = this.state;
+    let head = this.head;
+    let filled = this.filled;
+    let index = this.index;
+    let remaining = this.remaining;
+    let failure = HS_OK;
     let produced: i32 = 0;
     for (;;) {
-      const st = this.state;
+      // Keep at least 17 bits buffered while input lasts: every field fits.
+      // bitBuf holds at most 24 bits, so i32 shifts never overflow.
+      while (bitCount <= 16 && inPos < inLen) {
+        bitBuf = (bitBuf << 8) | i32(unchecked(inp[inPos]));
+        inPos++;
+        bitCount += 8;
+      }
       if (st == HS_ST_TAG) {
-        if (!this.want(1)) break;
-        this.state = this.take(1) != 0 ? HS_ST_LITERAL : HS_ST_INDEX;
+        if (bitCount < 1) break;
+        bitCount -= 1;
+        st = ((bitBuf >>> bitCount) & 1) != 0 ? HS_ST_LITERAL : HS_ST_INDEX;
+        bitBuf &= (1 << bitCount) - 1;
       } else if (st == HS_ST_LITERAL) {
-        if (produced == max || !this.want(8)) break;
-        const c = u8(this.take(8));
-        unchecked((win[this.head] = c));
-        this.head = (this.head + 1) & mask;
+        if (produced == max || bitCount < 8) break;
+        bitCount -= 8;
+        const c = u8(bitBuf >>> bitCount);
+        bitBuf &= (1 << bitCount) - 1;
+        unchecked((win[head] = c));
+        head = (head + 1) & mask;
         unchecked((out[outOff + produced] = c));
         produced++;
-        if (this.filled < size) this.filled++;
-        this.state = HS_ST_TAG;
+        if (filled < size) filled++;
+        st = HS_ST_TAG;
       } else if (st == HS_ST_INDEX) {
-        if (!this.want(this.windowBits)) break;
-        this.index = this.take(this.windowBits);
-        this.state = HS_ST_COUNT;
+        if (bitCount < wBits) break;
+        bitCount -= wBits;
+        index = (bitBuf >>> bitCount) & mask;
+        bitBuf &= (1 << bitCount) - 1;
+        st = HS_ST_COUNT;
       } else if (st == HS_ST_COUNT) {
-        if (!this.want(this.lookaheadBits)) break;
-        this.remaining = this.take(this.lookaheadBits) + 1;
-        if (this.strict && this.index >= this.filled) {
-          this.fail(HS_E_REFERENCE);
+        if (bitCount < lBits) break;
+        bitCount -= lBits;
+        remaining = ((bitBuf >>> bitCount) & ((1 << lBits) - 1)) + 1;
+        bitBuf &= (1 << bitCount) - 1;
+        if (this.strict && index >= filled) {
+          failure = HS_E_REFERENCE;
           break;
         }
-        this.state = HS_ST_COPY;
+        st = HS_ST_COPY;
       } else if (st == HS_ST_COPY) {
         let n = max - produced;
         if (n == 0) break;
-        if (n > this.remaining) n = this.remaining;
-        let head = this.head;
-        const back = this.index + 1;
+        if (n > remaining) n = remaining;
+        const back = index + 1;
         const dst = outOff + produced;
         for (let k: i32 = 0; k < n; k++) {
           const c = unchecked(win[(head - back) & mask]);
@@ -212,15 +219,23 @@ export class HeatshrinkDecoder {
           unchecked((out[dst + k] = c));
           head = (head + 1) & mask;
         }
-        this.head = head;
         produced += n;
-        this.filled = this.filled + n < size ? this.filled + n : size;
-        this.remaining -= n;
-        if (this.remaining == 0) this.state = HS_ST_TAG;
+        filled = filled + n < size ? filled + n : size;
+        remaining -= n;
+        if (remaining == 0) st = HS_ST_TAG;
       } else {
         break;
       }
     }
+    this.inPos = inPos;
+    this.bitBuf = bitBuf;
+    this.bitCount = bitCount;
+    this.state = st;
+    this.head = head;
+    this.filled = filled;
+    this.index = index;
+    this.remaining = remaining;
+    if (failure != HS_OK) this.fail(failure);
     if (produced == 0 && this.state == HS_ST_FAILED) return this.failure;
     return produced;
   }
