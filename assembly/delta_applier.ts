@@ -42,11 +42,14 @@ import {
 import { DeltaRangeDecoder } from "./delta_rc";
 import { DeltaRcModel } from "./delta_rc_model";
 import { deltaCrcByte } from "./delta_crc";
+import { HS_INPUT_SIZE, HS_MAX_WINDOW_BITS, HS_OK, hsDecoder } from "./heatshrink";
 
 /** Patch bytes buffered between sink() and poll(). */
 export const DELTA_INPUT_SIZE: i32 = 256;
 /** Old-image read-ahead. */
 export const DELTA_READAHEAD_SIZE: i32 = 256;
+/** Decompressed heatshrink bytes staged for the op parser. */
+export const DELTA_HS_STAGE_SIZE: i32 = 64;
 /** Most input bytes one decode step can consume (a 41-decision number). */
 const DELTA_STEP_MAX: i32 = 48;
 
@@ -61,12 +64,28 @@ const DS_INSERT: i32 = 7; // emitting literal bytes
 const DS_BLOCK_END: i32 = 8; // block output complete: check payload use and CRC
 const DS_DONE: i32 = 9; // the whole new image is out
 const DS_FAILED: i32 = 10; // sticky error until begin()
+const DS_HS_VARINT: i32 = 11; // heatshrink codec: next, a varint (copy, seek or insert field)
+const DS_HS_COPY: i32 = 12; // heatshrink codec: emitting old + diff bytes
+const DS_HS_INSERT: i32 = 13; // heatshrink codec: emitting literal bytes
+
+// Which varint DS_HS_VARINT is reading.
+const HSF_COPY: i32 = 0;
+const HSF_SEEK: i32 = 1;
+const HSF_INSERT: i32 = 2;
 
 export class DeltaApplier {
   input: Uint8Array;
   readahead: Uint8Array = new Uint8Array(DELTA_READAHEAD_SIZE);
   rc: DeltaRangeDecoder;
   model: DeltaRcModel = new DeltaRcModel();
+  stage: Uint8Array = new Uint8Array(DELTA_HS_STAGE_SIZE);
+  stagePos: i32 = 0;
+  stageLen: i32 = 0;
+  hsField: i32 = 0;
+  /** pollHs() stopped for want of patch input. */
+  starved: bool = false;
+  varValue: u32 = 0;
+  varCount: i32 = 0;
 
   state: i32 = DS_IDLE;
   failure: i32 = 0;
@@ -106,14 +125,19 @@ export class DeltaApplier {
     this.rc = new DeltaRangeDecoder(input);
   }
 
-  /** Bytes of RAM held by this applier's buffers and models. */
+  /** Bytes of RAM held by this applier: its buffers, models and fields (estimated at 192). */
+  ownRamBytes(): i32 {
+    return this.input.length + this.readahead.length + this.stage.length + this.model.bytes() + 192;
+  }
+
+  /** The above plus the shared heatshrink decoder it borrows (window, input, fields). */
   ramBytes(): i32 {
-    return this.input.length + this.readahead.length + this.model.bytes() + 128;
+    return this.ownRamBytes() + (1 << HS_MAX_WINDOW_BITS) + HS_INPUT_SIZE + 64;
   }
 
   begin(oldAddr: u32, oldSize: u32, newSize: u32, codec: i32): i32 {
     this.state = DS_IDLE;
-    if (codec != DELTA_CODEC_RC) return DELTA_E_CODEC;
+    if (codec != DELTA_CODEC_RC && codec != DELTA_CODEC_HEATSHRINK) return DELTA_E_CODEC;
     if (u32(oldAddr + oldSize) < oldAddr || newSize > 0x7fffffff || oldSize > 0x7fffffff) return DELTA_E_ARGUMENT;
     this.codec = codec;
     this.oldAddr = oldAddr;
@@ -286,16 +310,11 @@ export class DeltaApplier {
         this.lastCopy = copy;
         if (copy > 0) {
           const mag = model.decodeSeekMagnitude(rc);
-          let pos: u32 = 0;
-          if (mag != 0 && model.decodeSeekNegative(rc)) {
-            if (mag > this.cursor) return this.fail(DELTA_E_OLD_RANGE);
-            pos = u32(this.cursor - mag);
-          } else {
-            if (mag > this.oldSize || this.cursor > this.oldSize) return this.fail(DELTA_E_OLD_RANGE);
-            pos = u32(this.cursor + mag);
-          }
-          if (copy > this.oldSize || pos > u32(this.oldSize - copy)) return this.fail(DELTA_E_OLD_RANGE);
-          this.oldPos = pos;
+          const negative = mag != 0 && model.decodeSeekNegative(rc);
+          if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
+          const pos = this.seekTarget(mag, negative, copy);
+          if (pos < 0) return this.fail(DELTA_E_OLD_RANGE);
+          this.oldPos = u32(pos);
           this.copyLeft = copy;
           this.state = DS_COPY;
         } else {
@@ -314,14 +333,34 @@ export class DeltaApplier {
       } else if (st == DS_BLOCK_HEAD) {
         if (!this.readBlockHead()) return this.state == DS_FAILED ? this.failure : produced;
       } else if (st == DS_RC_INIT) {
-        if (!this.ready(4)) return produced;
-        rc.init();
-        if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
-        model.reset();
         this.cursor = this.outPos;
         this.crc = 0xffffffff;
-        this.state = DS_OP;
+        if (this.codec == DELTA_CODEC_HEATSHRINK) {
+          if (hsDecoder.resetStrict(DELTA_HS_WINDOW_BITS, DELTA_HS_LOOKAHEAD_BITS) != HS_OK) return this.fail(DELTA_E_CODEC);
+          this.stagePos = 0;
+          this.stageLen = 0;
+          this.startVarint(HSF_COPY);
+        } else {
+          if (!this.ready(4)) return produced;
+          rc.init();
+          if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
+          model.reset();
+          this.state = DS_OP;
+        }
+      } else if (st >= DS_HS_VARINT) {
+        this.starved = false;
+        const r = this.pollHs(out, outOff + produced, max - produced);
+        if (r < 0) return r;
+        produced += r;
+        if (this.starved) return produced;
+        const now = this.state;
+        if (produced == max && (now == DS_HS_COPY || now == DS_HS_INSERT)) return produced;
       } else if (st == DS_BLOCK_END) {
+        if (this.codec == DELTA_CODEC_HEATSHRINK) {
+          const e = this.drainHs();
+          if (e < 0) return this.fail(e);
+          if (e > 0) return produced;
+        }
         if (u32(this.inBase + u32(rc.pos)) != this.payloadEnd) return this.fail(DELTA_E_CORRUPT);
         if (u32(~this.crc) != this.blockCrc) return this.fail(DELTA_E_CHECKSUM);
         this.enterBlock(this.payloadEnd, this.blockOutEnd);
@@ -341,6 +380,188 @@ export class DeltaApplier {
       }
     }
     return produced;
+  }
+
+  startVarint(field: i32): void {
+    this.hsField = field;
+    this.varValue = 0;
+    this.varCount = 0;
+    this.state = DS_HS_VARINT;
+  }
+
+  /** Next decompressed op byte; -1 when more patch input is needed, -2 on a decoder error. */
+  hsNext(): i32 {
+    if (this.stagePos < this.stageLen) {
+      const b = i32(unchecked(this.stage[this.stagePos]));
+      this.stagePos++;
+      return b;
+    }
+    for (;;) {
+      const n = hsDecoder.poll(this.stage, 0, DELTA_HS_STAGE_SIZE);
+      if (n < 0) return -2;
+      if (n > 0) {
+        this.stagePos = 1;
+        this.stageLen = n;
+        return i32(unchecked(this.stage[0]));
+      }
+      const k = this.feedHs();
+      if (k < 0) return -2;
+      if (k == 0) return -1;
+    }
+    return -1;
+  }
+
+  /** Moves buffered payload bytes into the heatshrink decoder; bytes moved or a negative status. */
+  feedHs(): i32 {
+    const left = i32(this.payloadEnd - u32(this.inBase + u32(this.rc.pos)));
+    const avail = this.inEnd - this.rc.pos;
+    const give = left < avail ? left : avail;
+    if (give <= 0) return 0;
+    const k = hsDecoder.sink(this.input, this.rc.pos, give);
+    if (k < 0) return k;
+    this.rc.pos += k;
+    return k;
+  }
+
+  /** Block end, heatshrink codec: the payload must hold nothing more. 0 done, 1 waiting, < 0 error. */
+  drainHs(): i32 {
+    if (this.stagePos < this.stageLen) return DELTA_E_CORRUPT;
+    for (;;) {
+      if (hsDecoder.poll(this.stage, 0, DELTA_HS_STAGE_SIZE) != 0) return DELTA_E_CORRUPT;
+      if (u32(this.inBase + u32(this.rc.pos)) == this.payloadEnd) break;
+      const k = this.feedHs();
+      if (k < 0) return DELTA_E_CORRUPT;
+      if (k == 0) return 1;
+    }
+    return hsDecoder.finish() == HS_OK ? 0 : DELTA_E_CORRUPT;
+  }
+
+  /** Needs input: wait, unless the payload is used up (then the block is short). */
+  hsStarved(next: i32): i32 {
+    if (next == -2) return this.fail(DELTA_E_CORRUPT);
+    if (u32(this.inBase + u32(this.rc.pos)) == this.payloadEnd) return this.fail(DELTA_E_CORRUPT);
+    this.starved = true;
+    return 0;
+  }
+
+  /** Heatshrink-codec op parsing; returns bytes produced or a negative status. */
+  pollHs(out: Uint8Array, outOff: i32, max: i32): i32 {
+    const st = this.state;
+    let produced: i32 = 0;
+    if (st == DS_HS_VARINT) {
+      for (;;) {
+        const b = this.hsNext();
+        if (b < 0) return this.hsStarved(b);
+        const k = this.varCount;
+        if (k >= 5 || (k == 4 && (b & 0x70) != 0)) return this.fail(DELTA_E_CORRUPT);
+        this.varValue = u32(this.varValue | (u32(b & 0x7f) << u32(7 * k)));
+        this.varCount = k + 1;
+        if ((b & 0x80) == 0) break;
+      }
+      return this.hsFieldDone(this.varValue);
+    }
+    let c = this.crc;
+    let o = this.outPos;
+    if (st == DS_HS_COPY) {
+      let left = this.copyLeft;
+      let op = this.oldPos;
+      while (left > 0 && produced < max) {
+        const d = this.hsNext();
+        if (d < 0) {
+          this.copyLeft = left;
+          this.oldPos = op;
+          this.outPos = o;
+          this.crc = c;
+          const s = this.hsStarved(d);
+          return s < 0 ? s : produced;
+        }
+        const ob = this.oldByte(op);
+        if (ob < 0) return this.fail(DELTA_E_FLASH);
+        const b = u32((ob + d) & 0xff);
+        unchecked((out[outOff + produced] = u8(b)));
+        c = deltaCrcByte(c, b);
+        produced++;
+        o++;
+        op++;
+        left--;
+      }
+      this.copyLeft = left;
+      this.oldPos = op;
+      this.outPos = o;
+      this.crc = c;
+      if (left == 0) {
+        this.cursor = op;
+        this.startVarint(HSF_INSERT);
+      }
+      return produced;
+    }
+    let left = this.insertLeft;
+    while (left > 0 && produced < max) {
+      const b = this.hsNext();
+      if (b < 0) {
+        this.insertLeft = left;
+        this.outPos = o;
+        this.crc = c;
+        const s = this.hsStarved(b);
+        return s < 0 ? s : produced;
+      }
+      unchecked((out[outOff + produced] = u8(b)));
+      c = deltaCrcByte(c, u32(b));
+      produced++;
+      o++;
+      left--;
+    }
+    this.insertLeft = left;
+    this.outPos = o;
+    this.crc = c;
+    if (left == 0) this.afterInsert();
+    return produced;
+  }
+
+  afterInsert(): void {
+    if (this.outPos == this.blockOutEnd) this.state = DS_BLOCK_END;
+    else this.startVarint(HSF_COPY);
+  }
+
+  /** A complete varint of the heatshrink op stream; 0 or a negative status. */
+  hsFieldDone(v: u32): i32 {
+    const f = this.hsField;
+    if (f == HSF_COPY) {
+      if (v > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
+      this.lastCopy = v;
+      this.copyLeft = v;
+      this.startVarint(v > 0 ? HSF_SEEK : HSF_INSERT);
+      return 0;
+    }
+    if (f == HSF_SEEK) {
+      const mag = v >>> 1;
+      const pos = this.seekTarget(mag, (v & 1) != 0, this.copyLeft);
+      if (pos < 0) return this.fail(DELTA_E_OLD_RANGE);
+      this.oldPos = u32(pos);
+      this.state = DS_HS_COPY;
+      return 0;
+    }
+    if (v > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
+    if (v == 0 && this.lastCopy == 0) return this.fail(DELTA_E_CORRUPT);
+    this.insertLeft = v;
+    this.cursor = u32(this.cursor + v);
+    if (v > 0) this.state = DS_HS_INSERT;
+    else this.afterInsert();
+    return 0;
+  }
+
+  /** Old offset of a copy of `copy` bytes at cursor +/- mag, or -1 when it leaves the old image. */
+  seekTarget(mag: u32, negative: bool, copy: u32): i32 {
+    let pos: u32 = 0;
+    if (negative && mag != 0) {
+      if (mag > this.cursor) return -1;
+      pos = u32(this.cursor - mag);
+    } else {
+      if (mag > this.oldSize || this.cursor > this.oldSize) return -1;
+      pos = u32(this.cursor + mag);
+    }
+    if (copy > this.oldSize || pos > u32(this.oldSize - copy)) return -1;
+    return i32(pos);
   }
 
   readU32(at: i32): u32 {

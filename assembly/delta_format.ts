@@ -14,7 +14,7 @@ export const DELTA_BLOCK_LOG: i32 = 16;
 export const DELTA_BLOCK_SIZE: u32 = 65536;
 /** Heatshrink parameters of codec 2. */
 export const DELTA_HS_WINDOW_BITS: i32 = 8;
-export const DELTA_HS_LOOKAHEAD_BITS: i32 = 4;
+export const DELTA_HS_LOOKAHEAD_BITS: i32 = 7;
 /** A block payload longer than this is corrupt (incompressible data stays far below). */
 export const DELTA_MAX_PAYLOAD: u32 = 2 * 65536 + 4096;
 

@@ -9,9 +9,9 @@ export const DELTA_CODEC_HEATSHRINK = 2;
 /** New-image bytes per block; every block restarts the coder (resume points). */
 export const DELTA_BLOCK_LOG = 16;
 export const DELTA_BLOCK_SIZE = 1 << DELTA_BLOCK_LOG;
-/** Heatshrink parameters of codec 2 (window 2^8, lookahead 2^4). */
+/** Heatshrink parameters of codec 2 (window 2^8, lookahead 2^7). */
 export const DELTA_HS_WINDOW_BITS = 8;
-export const DELTA_HS_LOOKAHEAD_BITS = 4;
+export const DELTA_HS_LOOKAHEAD_BITS = 7;
 
 export type DeltaCodecName = "rc" | "heatshrink";
 export function codecId(name: DeltaCodecName): number {

@@ -21,6 +21,7 @@ import {
   type DeltaCodecName,
 } from "./format.js";
 import { findOps, OldIndex, type DeltaOp } from "./match.js";
+import { decodeHsBlock, encodeHsBlock } from "./hs-codec.js";
 import { decodeRcBlock, encodeRcBlock } from "./rc-codec.js";
 
 export type { DeltaCodecName, DeltaOp };
@@ -45,8 +46,9 @@ export function encodePatch(oldImage: Uint8Array, newImage: Uint8Array, ops: Del
   blocks.forEach((pieces, b) => {
     const start = b * DELTA_BLOCK_SIZE;
     const end = Math.min(start + DELTA_BLOCK_SIZE, newImage.length);
-    if (codec !== DELTA_CODEC_RC) throw new Error("delta: heatshrink codec not available yet");
-    const payload = encodeRcBlock(oldImage, newImage, pieces, start);
+    const payload = codec === DELTA_CODEC_RC
+      ? encodeRcBlock(oldImage, newImage, pieces, start)
+      : encodeHsBlock(oldImage, newImage, pieces, start);
     writeVarint(out, payload.length);
     const at = out.length;
     out.push(0, 0, 0, 0);
@@ -88,8 +90,9 @@ export function applyPatch(oldImage: Uint8Array, patch: Uint8Array): Uint8Array 
     at += 4;
     const payload = patch.subarray(at, at + payloadLen);
     at += payloadLen;
-    if (codec !== DELTA_CODEC_RC) fail("heatshrink codec not available yet");
-    const err = decodeRcBlock(oldImage, payload, out, start, len);
+    const err = codec === DELTA_CODEC_RC
+      ? decodeRcBlock(oldImage, payload, out, start, len)
+      : decodeHsBlock(oldImage, payload, out, start, len);
     if (err) fail(`block at ${start}: ${err}`);
     if (crc32(out, start, start + len) !== crc) fail(`block at ${start}: output checksum mismatch`);
   }
