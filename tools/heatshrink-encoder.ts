@@ -27,7 +27,9 @@ export const HS_MAX_WINDOW_BITS = 15;
 export const HS_MIN_LOOKAHEAD_BITS = 3;
 
 /** Candidates examined per position before settling for the best so far. */
-const CHAIN_LIMIT = 128;
+const CHAIN_LIMIT = 48;
+/** A match this long ends the search (only matters for lookahead > 8 bits). */
+const NICE_LENGTH = 256;
 const HASH_BITS = 16;
 const LITERAL_BITS = 9;
 
@@ -71,11 +73,20 @@ function findLongestMatches(data: Uint8Array, window: number, maxLen: number): {
     const lowest = i - window;
     let best = 0;
     let bestPos = -1;
-    let h = -1;
+    // One step into the previous position's match, the same distance still
+    // matches for one byte less: extend it instead of searching from scratch.
+    // This keeps long runs linear when the lookahead is large.
+    if (i > 0 && len[i - 1] > 1) {
+      const cand = i - dist[i - 1] - 1;
+      let k = len[i - 1] - 1;
+      while (k < limit && data[cand + k] === data[i + k]) k++;
+      best = k;
+      bestPos = cand;
+    }
     if (i + 2 < n) {
-      h = (Math.imul((data[i] << 16) | (data[i + 1] << 8) | data[i + 2], 0x9e3779b1) >>> (32 - HASH_BITS)) & hashMask;
+      const h = (Math.imul((data[i] << 16) | (data[i + 1] << 8) | data[i + 2], 0x9e3779b1) >>> (32 - HASH_BITS)) & hashMask;
       let cand = head[h];
-      let tries = CHAIN_LIMIT;
+      let tries = best >= NICE_LENGTH || best === limit ? 0 : CHAIN_LIMIT;
       while (cand >= 0 && cand >= lowest && tries-- > 0) {
         // Cheap reject: a candidate must at least match at the current best length.
         if (data[cand + best] === data[i + best] && data[cand] === data[i]) {
@@ -84,7 +95,7 @@ function findLongestMatches(data: Uint8Array, window: number, maxLen: number): {
           if (k > best) {
             best = k;
             bestPos = cand;
-            if (k === limit) break;
+            if (k === limit || k >= NICE_LENGTH) break;
           }
         }
         cand = prev[cand];
