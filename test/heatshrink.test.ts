@@ -124,6 +124,15 @@ describe("heatshrink encoder", () => {
     }), { numRuns: RUNS });
   });
 
+  it("codes long runs with maximal references at large lookaheads", () => {
+    const data = new Uint8Array(300_000);
+    data.fill(0x5a, 100_000, 200_000);
+    const enc = heatshrinkEncode(data, { windowBits: 15, lookaheadBits: 14 });
+    // Each 100 000-byte run is a literal plus ceil(99 999 / 16 384) = 7 references of 30 bits.
+    expect(enc.length).toBeLessThanOrEqual(Math.ceil((3 * (9 + 7 * 30)) / 8));
+    expect(tsDecode(enc, 15, 14)).toEqual(data);
+  });
+
   it("is deterministic and never larger than all-literal coding", () => {
     fc.assert(fc.property(dataArb, fc.constantFrom(...ALL_PAIRS), (data, [w, l]) => {
       const a = heatshrinkEncode(data, { windowBits: w, lookaheadBits: l });
