@@ -37,6 +37,12 @@ export function deltaOutputOffset(): u32 {
   return deltaApplier.outputOffset();
 }
 
+/** RAM the applier can use, including the heatshrink decoder it shares. */
 export function deltaRamBytes(): i32 {
   return deltaApplier.ramBytes();
+}
+
+/** RAM of the applier's own buffers, models and state. */
+export function deltaOwnRamBytes(): i32 {
+  return deltaApplier.ownRamBytes();
 }
