@@ -14,19 +14,18 @@
 // -A built per verification), then subtract R, multiply by 8 and test for
 // the identity, all in projective coordinates: no field inversion at all.
 import { Sha512 } from "./sha512";
-import { feAllocRun, feM } from "./fe25519";
 import {
-  ED_POINT_LIMBS,
-  edPointAlloc,
+  EdPoint,
+  EdCached,
+  EdAffine,
   edDecode,
   edDouble,
   edAddCached,
   edAddAffine,
   edToCached,
   edNegate,
-  edCopyPoint,
+  edCopy,
   edSetIdentity,
-  edIsIdentity,
   edIsSmallOrder,
 } from "./edpoint";
 import { edScalarBelowOrder, edReduce512, edWnaf } from "./edscalar";
@@ -39,40 +38,35 @@ export const ED_BAD_R: i32 = -52;
 export const ED_BAD_S: i32 = -53;
 
 const ED_KEY_WINDOW: i32 = 4;
-const ED_KEY_ENTRIES: i32 = 4;
 
 // Working state of finish(), shared by all verifiers (finish never nests).
-const edQ: i32 = edPointAlloc();
-const edA: i32 = edPointAlloc();
-const edR: i32 = edPointAlloc();
-const edCached: i32 = edPointAlloc();
-const edAffine: i32 = feAllocRun(3);
-const edKeyTable: i32 = feAllocRun(4 * ED_KEY_ENTRIES);
+const edQ: EdPoint = new EdPoint();
+const edA: EdPoint = new EdPoint();
+const edCachedTmp: EdCached = new EdCached();
+const edAffineTmp: EdAffine = new EdAffine();
+// -A, -3A, -5A, -7A: the odd multiples a width-4 NAF digit can select.
+const edKeyTable: EdCached[] = [new EdCached(), new EdCached(), new EdCached(), new EdCached()];
 const edNafS: Int8Array = new Int8Array(256);
 const edNafK: Int8Array = new Int8Array(256);
 const edDigest: Uint8Array = new Uint8Array(64);
 const edK: Uint8Array = new Uint8Array(32);
 
-// Q += digit * P for a NAF digit, from a table of odd multiples.
+// Q += digit * B for a non-zero NAF digit of S.
 function edAddBaseDigit(digit: i32, wantT: bool): void {
-  if (digit > 0) {
-    edBaseLoad(edAffine, digit >> 1);
-    edAddAffine(edQ, edQ, edAffine, false, wantT);
-  } else {
-    edBaseLoad(edAffine, -digit >> 1);
-    edAddAffine(edQ, edQ, edAffine, true, wantT);
-  }
+  edBaseLoad(edAffineTmp, (digit > 0 ? digit : -digit) >> 1);
+  edAddAffine(edQ, edQ, edAffineTmp, digit < 0, wantT);
 }
 
+// Q += digit * (-A) for a non-zero NAF digit of k.
 function edAddKeyDigit(digit: i32, wantT: bool): void {
-  if (digit > 0) edAddCached(edQ, edQ, edKeyTable + (digit >> 1) * ED_POINT_LIMBS, false, wantT);
-  else edAddCached(edQ, edQ, edKeyTable + (-digit >> 1) * ED_POINT_LIMBS, true, wantT);
+  const c = unchecked(edKeyTable[(digit > 0 ? digit : -digit) >> 1]);
+  edAddCached(edQ, edQ, c, digit < 0, wantT);
 }
 
 export class Ed25519Verifier {
   private hash: Sha512 = new Sha512();
-  /** Decoded A then R, four field elements each. */
-  private points: Int32Array = new Int32Array(2 * ED_POINT_LIMBS);
+  private a: EdPoint = new EdPoint();
+  private r: EdPoint = new EdPoint();
   private s: Uint8Array = new Uint8Array(32);
   private ready: bool = false;
 
@@ -84,11 +78,9 @@ export class Ed25519Verifier {
   begin(pub: Uint8Array, pubOff: i32, sig: Uint8Array, sigOff: i32): i32 {
     this.ready = false;
     if (!edScalarBelowOrder(sig, sigOff + 32)) return ED_BAD_S;
-    if (edDecode(edA, pub, pubOff) < 0) return ED_BAD_KEY;
-    if (edIsSmallOrder(edA, edQ)) return ED_SMALL_ORDER_KEY;
-    if (edDecode(edR, sig, sigOff) < 0) return ED_BAD_R;
-    edCopyPoint(this.points, 0, feM, edA);
-    edCopyPoint(this.points, ED_POINT_LIMBS, feM, edR);
+    if (edDecode(this.a, pub, pubOff) < 0) return ED_BAD_KEY;
+    if (edIsSmallOrder(this.a, edQ)) return ED_SMALL_ORDER_KEY;
+    if (edDecode(this.r, sig, sigOff) < 0) return ED_BAD_R;
     const s = this.s;
     for (let i: i32 = 0; i < 32; i++) unchecked((s[i] = sig[sigOff + 32 + i]));
     this.hash.reset();
@@ -103,7 +95,7 @@ export class Ed25519Verifier {
     if (this.ready) this.hash.update(msg, off, len);
   }
 
-  /** Whether the signature is valid; the verifier must be begun again after. */
+  /** Whether the signature is valid; begin() must be called again after. */
   finish(): bool {
     if (!this.ready) return false;
     this.ready = false;
@@ -111,17 +103,17 @@ export class Ed25519Verifier {
     edReduce512(edK, 0, edDigest, 0);
     edWnaf(edNafS, this.s, 0, ED_BASE_WINDOW);
     edWnaf(edNafK, edK, 0, ED_KEY_WINDOW);
-    edCopyPoint(feM, edA, this.points, 0);
-    edCopyPoint(feM, edR, this.points, ED_POINT_LIMBS);
 
-    // Odd multiples -A, -3A, -5A, -7A in cached form.
-    edNegate(edA);
-    edToCached(edKeyTable, edA);
-    edDouble(edQ, edA, true);
-    edToCached(edCached, edQ);
-    for (let i: i32 = 1; i < ED_KEY_ENTRIES; i++) {
-      edAddCached(edA, edA, edCached, false, true);
-      edToCached(edKeyTable + i * ED_POINT_LIMBS, edA);
+    // Table of -A, -3A, -5A, -7A, stepping by -2A.
+    const a = edA;
+    edCopy(a, this.a);
+    edNegate(a);
+    edToCached(unchecked(edKeyTable[0]), a);
+    edDouble(edQ, a, true);
+    edToCached(edCachedTmp, edQ);
+    for (let i: i32 = 1; i < 4; i++) {
+      edAddCached(a, a, edCachedTmp, false, true);
+      edToCached(unchecked(edKeyTable[i]), a);
     }
 
     let top: i32 = 255;
@@ -138,8 +130,8 @@ export class Ed25519Verifier {
     }
 
     // Q = [S]B - [k]A - R; accept when [8]Q is the identity.
-    edToCached(edCached, edR);
-    edAddCached(edQ, edQ, edCached, true, false);
+    edToCached(edCachedTmp, this.r);
+    edAddCached(edQ, edQ, edCachedTmp, true, false);
     return edIsSmallOrder(edQ, edQ);
   }
 }

@@ -2,7 +2,8 @@
 // constants for the width-5 NAF of S in verification. Each entry is an affine
 // cached point (y+x, y-x, 2dxy), three field elements of 15 canonical 17-bit
 // limbs. test/ed25519.test.ts recomputes this table with @noble/curves.
-import { FE_LIMBS, feFromConstants } from "./fe25519";
+import { feFromConstants } from "./fe25519";
+import { EdAffine } from "./edpoint";
 
 export const ED_BASE_WINDOW: i32 = 5;
 export const ED_BASE_ENTRIES: i32 = 8;
@@ -42,10 +43,10 @@ const edBaseTable: i32[] = [
   46358, 118248, 40331, 117683, 130542, 29113, 58045, 57814, 120386, 81609, 52118, 67648, 44621, 67848, 83061,
 ];
 
-/** Copy entry i ((2i+1)B) into the three arena elements starting at n. */
-export function edBaseLoad(n: i32, i: i32): void {
-  const at = i * 3 * FE_LIMBS;
-  feFromConstants(n, edBaseTable, at);
-  feFromConstants(n + FE_LIMBS, edBaseTable, at + FE_LIMBS);
-  feFromConstants(n + 2 * FE_LIMBS, edBaseTable, at + 2 * FE_LIMBS);
+/** n = entry i, the point (2i+1)B. */
+export function edBaseLoad(n: EdAffine, i: i32): void {
+  const at = i * 45;
+  feFromConstants(n.ypx, edBaseTable, at);
+  feFromConstants(n.ymx, edBaseTable, at + 15);
+  feFromConstants(n.t2d, edBaseTable, at + 30);
 }

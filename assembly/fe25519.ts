@@ -8,80 +8,180 @@
 // scaled by 19, so with |limbs| < 2^21 every column is below 267 * 2^42 < 2^51.
 //
 // Limb bounds (the invariant every caller relies on):
-//   - feMul/feSqr/feReduce outputs have limbs in [0, 2^17 + 2^5);
+//   - feMul/feSqr outputs have limbs in [0, 2^17 + 2^5); feReduce gives the
+//     canonical form, limbs in [0, 2^17) holding a value below p;
 //   - inputs of feMul/feSqr may have |limb| < 2^21, i.e. any sum or
 //     difference of up to 15 outputs, so feAdd/feSub never need a carry.
-// Limbs are integers that always fit in i32, so the arena is an Int32Array:
-// half the RAM of f64 storage, and the i32 <-> f64 conversions are exact.
+// Limbs are integers that always fit in i32, so they are stored as i32 (half
+// the RAM of f64; the conversions are exact). They are named fields rather
+// than an array so that every limb access compiles to a plain load in WASM;
+// the straight-line multiply and square were generated from the column
+// formulas in the comments above each.
 //
-// Elements live in one arena allocated at module initialisation and are
-// named by their offset into it; every function accepts aliased arguments.
+// All element storage is allocated at module initialisation; every function
+// accepts aliased arguments (o may be a or b).
 
-export const FE_LIMBS: i32 = 15;
-/** Arena capacity in elements; feAlloc() hands them out during module init. */
-export const FE_SLOTS: i32 = 48;
 const FE_RADIX: f64 = 131072.0;
 const FE_INV_RADIX: f64 = 1.0 / 131072.0;
 
-export const feM: Int32Array = new Int32Array(FE_SLOTS * FE_LIMBS);
-let feUsed: i32 = 0;
-
-/** Reserve one element; call only during module initialisation. */
-export function feAlloc(): i32 {
-  const o = feUsed * FE_LIMBS;
-  feUsed++;
-  return o;
+export class Fe {
+  l0: i32 = 0;
+  l1: i32 = 0;
+  l2: i32 = 0;
+  l3: i32 = 0;
+  l4: i32 = 0;
+  l5: i32 = 0;
+  l6: i32 = 0;
+  l7: i32 = 0;
+  l8: i32 = 0;
+  l9: i32 = 0;
+  l10: i32 = 0;
+  l11: i32 = 0;
+  l12: i32 = 0;
+  l13: i32 = 0;
+  l14: i32 = 0;
 }
 
-/** Reserve n consecutive elements; returns the first. */
-export function feAllocRun(n: i32): i32 {
-  const o = feAlloc();
-  for (let i: i32 = 1; i < n; i++) feAlloc();
-  return o;
+// Scratch for the limb-indexed routines and for fePow22523.
+const feLimbs: Int32Array = new Int32Array(15);
+const feT0: Fe = new Fe();
+const feT1: Fe = new Fe();
+const feT2: Fe = new Fe();
+const feT3: Fe = new Fe();
+
+export function feCopy(o: Fe, a: Fe): void {
+  o.l0 = a.l0;
+  o.l1 = a.l1;
+  o.l2 = a.l2;
+  o.l3 = a.l3;
+  o.l4 = a.l4;
+  o.l5 = a.l5;
+  o.l6 = a.l6;
+  o.l7 = a.l7;
+  o.l8 = a.l8;
+  o.l9 = a.l9;
+  o.l10 = a.l10;
+  o.l11 = a.l11;
+  o.l12 = a.l12;
+  o.l13 = a.l13;
+  o.l14 = a.l14;
 }
 
-/** Elements reserved so far (the arena must hold them: FE_SLOTS). */
-export function feAllocated(): i32 {
-  return feUsed;
+function feToLimbs(r: Int32Array, a: Fe): void {
+  unchecked((r[0] = a.l0));
+  unchecked((r[1] = a.l1));
+  unchecked((r[2] = a.l2));
+  unchecked((r[3] = a.l3));
+  unchecked((r[4] = a.l4));
+  unchecked((r[5] = a.l5));
+  unchecked((r[6] = a.l6));
+  unchecked((r[7] = a.l7));
+  unchecked((r[8] = a.l8));
+  unchecked((r[9] = a.l9));
+  unchecked((r[10] = a.l10));
+  unchecked((r[11] = a.l11));
+  unchecked((r[12] = a.l12));
+  unchecked((r[13] = a.l13));
+  unchecked((r[14] = a.l14));
 }
 
-// Scratch for feReduce / feIsZero / fePow22523 (feT0..feT2 never escape).
-const feT0: i32 = feAlloc();
-const feT1: i32 = feAlloc();
-const feT2: i32 = feAlloc();
-const feT3: i32 = feAlloc();
-
-export function feCopy(o: i32, a: i32): void {
-  const m = feM;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) unchecked((m[o + i] = m[a + i]));
+function feFromLimbs(o: Fe, r: Int32Array): void {
+  o.l0 = unchecked(r[0]);
+  o.l1 = unchecked(r[1]);
+  o.l2 = unchecked(r[2]);
+  o.l3 = unchecked(r[3]);
+  o.l4 = unchecked(r[4]);
+  o.l5 = unchecked(r[5]);
+  o.l6 = unchecked(r[6]);
+  o.l7 = unchecked(r[7]);
+  o.l8 = unchecked(r[8]);
+  o.l9 = unchecked(r[9]);
+  o.l10 = unchecked(r[10]);
+  o.l11 = unchecked(r[11]);
+  o.l12 = unchecked(r[12]);
+  o.l13 = unchecked(r[13]);
+  o.l14 = unchecked(r[14]);
 }
 
 /** o = v for a small non-negative integer v < 2^17. */
-export function feSetSmall(o: i32, v: i32): void {
-  const m = feM;
-  unchecked((m[o] = v));
-  for (let i: i32 = 1; i < FE_LIMBS; i++) unchecked((m[o + i] = 0));
+export function feSetSmall(o: Fe, v: i32): void {
+  const r = feLimbs;
+  unchecked((r[0] = v));
+  for (let i: i32 = 1; i < 15; i++) unchecked((r[i] = 0));
+  feFromLimbs(o, r);
 }
 
-/** Load limbs baked as a constant array (15 per element). */
-export function feFromConstants(o: i32, src: i32[], at: i32): void {
-  const m = feM;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) unchecked((m[o + i] = src[at + i]));
+/** Load 15 limbs baked into a constant array, starting at index at. */
+export function feFromConstants(o: Fe, src: i32[], at: i32): void {
+  o.l0 = unchecked(src[at + 0]);
+  o.l1 = unchecked(src[at + 1]);
+  o.l2 = unchecked(src[at + 2]);
+  o.l3 = unchecked(src[at + 3]);
+  o.l4 = unchecked(src[at + 4]);
+  o.l5 = unchecked(src[at + 5]);
+  o.l6 = unchecked(src[at + 6]);
+  o.l7 = unchecked(src[at + 7]);
+  o.l8 = unchecked(src[at + 8]);
+  o.l9 = unchecked(src[at + 9]);
+  o.l10 = unchecked(src[at + 10]);
+  o.l11 = unchecked(src[at + 11]);
+  o.l12 = unchecked(src[at + 12]);
+  o.l13 = unchecked(src[at + 13]);
+  o.l14 = unchecked(src[at + 14]);
 }
 
-export function feAdd(o: i32, a: i32, b: i32): void {
-  const m = feM;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) unchecked((m[o + i] = m[a + i] + m[b + i]));
+export function feAdd(o: Fe, a: Fe, b: Fe): void {
+  o.l0 = a.l0 + b.l0;
+  o.l1 = a.l1 + b.l1;
+  o.l2 = a.l2 + b.l2;
+  o.l3 = a.l3 + b.l3;
+  o.l4 = a.l4 + b.l4;
+  o.l5 = a.l5 + b.l5;
+  o.l6 = a.l6 + b.l6;
+  o.l7 = a.l7 + b.l7;
+  o.l8 = a.l8 + b.l8;
+  o.l9 = a.l9 + b.l9;
+  o.l10 = a.l10 + b.l10;
+  o.l11 = a.l11 + b.l11;
+  o.l12 = a.l12 + b.l12;
+  o.l13 = a.l13 + b.l13;
+  o.l14 = a.l14 + b.l14;
 }
 
-export function feSub(o: i32, a: i32, b: i32): void {
-  const m = feM;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) unchecked((m[o + i] = m[a + i] - m[b + i]));
+export function feSub(o: Fe, a: Fe, b: Fe): void {
+  o.l0 = a.l0 - b.l0;
+  o.l1 = a.l1 - b.l1;
+  o.l2 = a.l2 - b.l2;
+  o.l3 = a.l3 - b.l3;
+  o.l4 = a.l4 - b.l4;
+  o.l5 = a.l5 - b.l5;
+  o.l6 = a.l6 - b.l6;
+  o.l7 = a.l7 - b.l7;
+  o.l8 = a.l8 - b.l8;
+  o.l9 = a.l9 - b.l9;
+  o.l10 = a.l10 - b.l10;
+  o.l11 = a.l11 - b.l11;
+  o.l12 = a.l12 - b.l12;
+  o.l13 = a.l13 - b.l13;
+  o.l14 = a.l14 - b.l14;
 }
 
-export function feNeg(o: i32, a: i32): void {
-  const m = feM;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) unchecked((m[o + i] = -m[a + i]));
+export function feNeg(o: Fe, a: Fe): void {
+  o.l0 = -a.l0;
+  o.l1 = -a.l1;
+  o.l2 = -a.l2;
+  o.l3 = -a.l3;
+  o.l4 = -a.l4;
+  o.l5 = -a.l5;
+  o.l6 = -a.l6;
+  o.l7 = -a.l7;
+  o.l8 = -a.l8;
+  o.l9 = -a.l9;
+  o.l10 = -a.l10;
+  o.l11 = -a.l11;
+  o.l12 = -a.l12;
+  o.l13 = -a.l13;
+  o.l14 = -a.l14;
 }
 
 /**
@@ -89,52 +189,56 @@ export function feNeg(o: i32, a: i32): void {
  * in a point encoding, is ignored). The value may be >= p; callers that need
  * canonical input check that on the bytes.
  */
-export function feFromBytes(o: i32, b: Uint8Array, off: i32): void {
-  const m = feM;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) {
+export function feFromBytes(o: Fe, b: Uint8Array, off: i32): void {
+  const r = feLimbs;
+  for (let i: i32 = 0; i < 15; i++) {
     const bit = i * 17;
     const k = off + (bit >> 3);
     // 17 bits starting at (bit & 7) lie within three bytes, the last of
     // which is at most byte 31.
     const v: u32 =
       u32(unchecked(b[k])) | (u32(unchecked(b[k + 1])) << 8) | (u32(unchecked(b[k + 2])) << 16);
-    unchecked((m[o + i] = i32((v >>> u32(bit & 7)) & 0x1ffff)));
+    unchecked((r[i] = i32((v >>> u32(bit & 7)) & 0x1ffff)));
   }
+  feFromLimbs(o, r);
 }
 
+// Column i of a * b: sum over j of a_j * b_(i-j), where b_(i-j+15) is
+// taken as 19 * b_(i-j+15) (e_k below) once i - j wraps below zero. Then one
+// carry pass, the top carry folded into limb 0 times 19, and two more carries
+// so that limbs 0 and 1 are back under 2^17 as well.
 /** o = a * b mod p. */
-export function feMul(o: i32, a: i32, b: i32): void {
-  const m = feM;
-  const a0: f64 = <f64>unchecked(m[a + 0]);
-  const a1: f64 = <f64>unchecked(m[a + 1]);
-  const a2: f64 = <f64>unchecked(m[a + 2]);
-  const a3: f64 = <f64>unchecked(m[a + 3]);
-  const a4: f64 = <f64>unchecked(m[a + 4]);
-  const a5: f64 = <f64>unchecked(m[a + 5]);
-  const a6: f64 = <f64>unchecked(m[a + 6]);
-  const a7: f64 = <f64>unchecked(m[a + 7]);
-  const a8: f64 = <f64>unchecked(m[a + 8]);
-  const a9: f64 = <f64>unchecked(m[a + 9]);
-  const a10: f64 = <f64>unchecked(m[a + 10]);
-  const a11: f64 = <f64>unchecked(m[a + 11]);
-  const a12: f64 = <f64>unchecked(m[a + 12]);
-  const a13: f64 = <f64>unchecked(m[a + 13]);
-  const a14: f64 = <f64>unchecked(m[a + 14]);
-  const b0: f64 = <f64>unchecked(m[b + 0]);
-  const b1: f64 = <f64>unchecked(m[b + 1]);
-  const b2: f64 = <f64>unchecked(m[b + 2]);
-  const b3: f64 = <f64>unchecked(m[b + 3]);
-  const b4: f64 = <f64>unchecked(m[b + 4]);
-  const b5: f64 = <f64>unchecked(m[b + 5]);
-  const b6: f64 = <f64>unchecked(m[b + 6]);
-  const b7: f64 = <f64>unchecked(m[b + 7]);
-  const b8: f64 = <f64>unchecked(m[b + 8]);
-  const b9: f64 = <f64>unchecked(m[b + 9]);
-  const b10: f64 = <f64>unchecked(m[b + 10]);
-  const b11: f64 = <f64>unchecked(m[b + 11]);
-  const b12: f64 = <f64>unchecked(m[b + 12]);
-  const b13: f64 = <f64>unchecked(m[b + 13]);
-  const b14: f64 = <f64>unchecked(m[b + 14]);
+export function feMul(o: Fe, a: Fe, b: Fe): void {
+  const a0: f64 = <f64>a.l0;
+  const a1: f64 = <f64>a.l1;
+  const a2: f64 = <f64>a.l2;
+  const a3: f64 = <f64>a.l3;
+  const a4: f64 = <f64>a.l4;
+  const a5: f64 = <f64>a.l5;
+  const a6: f64 = <f64>a.l6;
+  const a7: f64 = <f64>a.l7;
+  const a8: f64 = <f64>a.l8;
+  const a9: f64 = <f64>a.l9;
+  const a10: f64 = <f64>a.l10;
+  const a11: f64 = <f64>a.l11;
+  const a12: f64 = <f64>a.l12;
+  const a13: f64 = <f64>a.l13;
+  const a14: f64 = <f64>a.l14;
+  const b0: f64 = <f64>b.l0;
+  const b1: f64 = <f64>b.l1;
+  const b2: f64 = <f64>b.l2;
+  const b3: f64 = <f64>b.l3;
+  const b4: f64 = <f64>b.l4;
+  const b5: f64 = <f64>b.l5;
+  const b6: f64 = <f64>b.l6;
+  const b7: f64 = <f64>b.l7;
+  const b8: f64 = <f64>b.l8;
+  const b9: f64 = <f64>b.l9;
+  const b10: f64 = <f64>b.l10;
+  const b11: f64 = <f64>b.l11;
+  const b12: f64 = <f64>b.l12;
+  const b13: f64 = <f64>b.l13;
+  const b14: f64 = <f64>b.l14;
   const e1: f64 = b1 * 19.0;
   const e2: f64 = b2 * 19.0;
   const e3: f64 = b3 * 19.0;
@@ -215,41 +319,43 @@ export function feMul(o: i32, a: i32, b: i32): void {
   q = Math.floor(c1 * FE_INV_RADIX);
   c1 -= q * FE_RADIX;
   c2 += q;
-  unchecked((m[o + 0] = <i32>c0));
-  unchecked((m[o + 1] = <i32>c1));
-  unchecked((m[o + 2] = <i32>c2));
-  unchecked((m[o + 3] = <i32>c3));
-  unchecked((m[o + 4] = <i32>c4));
-  unchecked((m[o + 5] = <i32>c5));
-  unchecked((m[o + 6] = <i32>c6));
-  unchecked((m[o + 7] = <i32>c7));
-  unchecked((m[o + 8] = <i32>c8));
-  unchecked((m[o + 9] = <i32>c9));
-  unchecked((m[o + 10] = <i32>c10));
-  unchecked((m[o + 11] = <i32>c11));
-  unchecked((m[o + 12] = <i32>c12));
-  unchecked((m[o + 13] = <i32>c13));
-  unchecked((m[o + 14] = <i32>c14));
+  o.l0 = <i32>c0;
+  o.l1 = <i32>c1;
+  o.l2 = <i32>c2;
+  o.l3 = <i32>c3;
+  o.l4 = <i32>c4;
+  o.l5 = <i32>c5;
+  o.l6 = <i32>c6;
+  o.l7 = <i32>c7;
+  o.l8 = <i32>c8;
+  o.l9 = <i32>c9;
+  o.l10 = <i32>c10;
+  o.l11 = <i32>c11;
+  o.l12 = <i32>c12;
+  o.l13 = <i32>c13;
+  o.l14 = <i32>c14;
 }
 
-/** o = a^2 mod p (the products a_i a_j, i != j, are formed once and doubled). */
-export function feSqr(o: i32, a: i32): void {
-  const m = feM;
-  const a0: f64 = <f64>unchecked(m[a + 0]);
-  const a1: f64 = <f64>unchecked(m[a + 1]);
-  const a2: f64 = <f64>unchecked(m[a + 2]);
-  const a3: f64 = <f64>unchecked(m[a + 3]);
-  const a4: f64 = <f64>unchecked(m[a + 4]);
-  const a5: f64 = <f64>unchecked(m[a + 5]);
-  const a6: f64 = <f64>unchecked(m[a + 6]);
-  const a7: f64 = <f64>unchecked(m[a + 7]);
-  const a8: f64 = <f64>unchecked(m[a + 8]);
-  const a9: f64 = <f64>unchecked(m[a + 9]);
-  const a10: f64 = <f64>unchecked(m[a + 10]);
-  const a11: f64 = <f64>unchecked(m[a + 11]);
-  const a12: f64 = <f64>unchecked(m[a + 12]);
-  const a13: f64 = <f64>unchecked(m[a + 13]);
-  const a14: f64 = <f64>unchecked(m[a + 14]);
+// Column i of a^2: the products a_j a_k with j + k = i counted twice for
+// j != k (d_j = 2 a_j), and those with j + k = i + 15 scaled by 19 (e_j) or
+// 38 (f_j = 2 * 19 a_j). Same carries as feMul.
+/** o = a^2 mod p. */
+export function feSqr(o: Fe, a: Fe): void {
+  const a0: f64 = <f64>a.l0;
+  const a1: f64 = <f64>a.l1;
+  const a2: f64 = <f64>a.l2;
+  const a3: f64 = <f64>a.l3;
+  const a4: f64 = <f64>a.l4;
+  const a5: f64 = <f64>a.l5;
+  const a6: f64 = <f64>a.l6;
+  const a7: f64 = <f64>a.l7;
+  const a8: f64 = <f64>a.l8;
+  const a9: f64 = <f64>a.l9;
+  const a10: f64 = <f64>a.l10;
+  const a11: f64 = <f64>a.l11;
+  const a12: f64 = <f64>a.l12;
+  const a13: f64 = <f64>a.l13;
+  const a14: f64 = <f64>a.l14;
   const d0: f64 = a0 * 2.0;
   const d1: f64 = a1 * 2.0;
   const d2: f64 = a2 * 2.0;
@@ -337,92 +443,94 @@ export function feSqr(o: i32, a: i32): void {
   q = Math.floor(c1 * FE_INV_RADIX);
   c1 -= q * FE_RADIX;
   c2 += q;
-  unchecked((m[o + 0] = <i32>c0));
-  unchecked((m[o + 1] = <i32>c1));
-  unchecked((m[o + 2] = <i32>c2));
-  unchecked((m[o + 3] = <i32>c3));
-  unchecked((m[o + 4] = <i32>c4));
-  unchecked((m[o + 5] = <i32>c5));
-  unchecked((m[o + 6] = <i32>c6));
-  unchecked((m[o + 7] = <i32>c7));
-  unchecked((m[o + 8] = <i32>c8));
-  unchecked((m[o + 9] = <i32>c9));
-  unchecked((m[o + 10] = <i32>c10));
-  unchecked((m[o + 11] = <i32>c11));
-  unchecked((m[o + 12] = <i32>c12));
-  unchecked((m[o + 13] = <i32>c13));
-  unchecked((m[o + 14] = <i32>c14));
+  o.l0 = <i32>c0;
+  o.l1 = <i32>c1;
+  o.l2 = <i32>c2;
+  o.l3 = <i32>c3;
+  o.l4 = <i32>c4;
+  o.l5 = <i32>c5;
+  o.l6 = <i32>c6;
+  o.l7 = <i32>c7;
+  o.l8 = <i32>c8;
+  o.l9 = <i32>c9;
+  o.l10 = <i32>c10;
+  o.l11 = <i32>c11;
+  o.l12 = <i32>c12;
+  o.l13 = <i32>c13;
+  o.l14 = <i32>c14;
 }
 
 /** o = a^(2^n), n >= 1. */
-export function feSqrN(o: i32, a: i32, n: i32): void {
+export function feSqrN(o: Fe, a: Fe, n: i32): void {
   feSqr(o, a);
   for (let i: i32 = 1; i < n; i++) feSqr(o, o);
 }
 
-/**
- * Bring o to its canonical form in place: limbs in [0, 2^17) holding the
- * unique value in [0, p). Accepts any limbs with |limb| < 2^31.
- */
-export function feReduce(o: i32): void {
-  const m = feM;
+// In place on 15 limbs (|limb| < 2^31): the canonical form, limbs in
+// [0, 2^17) holding the unique value in [0, p).
+function feReduceLimbs(r: Int32Array): void {
   // Carry until nothing leaves the top limb; each pass shrinks the excess
-  // folded back into limb 0 (at most three passes in practice).
+  // folded back into limb 0 (at most three passes).
   let q: f64 = 1.0;
   while (q != 0.0) {
     q = 0.0;
-    for (let i: i32 = 0; i < FE_LIMBS; i++) {
-      const v: f64 = <f64>unchecked(m[o + i]) + q;
+    for (let i: i32 = 0; i < 15; i++) {
+      const v: f64 = <f64>unchecked(r[i]) + q;
       q = Math.floor(v * FE_INV_RADIX);
-      unchecked((m[o + i] = <i32>(v - q * FE_RADIX)));
+      unchecked((r[i] = <i32>(v - q * FE_RADIX)));
     }
-    if (q != 0.0) unchecked((m[o] = <i32>(<f64>unchecked(m[o]) + q * 19.0)));
+    if (q != 0.0) unchecked((r[0] = <i32>(<f64>unchecked(r[0]) + q * 19.0)));
   }
   // Now 0 <= v < 2^255; v >= p exactly when v + 19 reaches 2^255.
   let c: i32 = 19;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) {
-    c = (c + unchecked(m[o + i])) >> 17;
-  }
+  for (let i: i32 = 0; i < 15; i++) c = (c + unchecked(r[i])) >> 17;
   if (c == 0) return;
   c = 19;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) {
-    const v = c + unchecked(m[o + i]);
-    unchecked((m[o + i] = v & 0x1ffff));
+  for (let i: i32 = 0; i < 15; i++) {
+    const v = c + unchecked(r[i]);
+    unchecked((r[i] = v & 0x1ffff));
     c = v >> 17;
   }
 }
 
-export function feIsZero(a: i32): bool {
-  const m = feM;
-  feCopy(feT3, a);
-  feReduce(feT3);
+/** Bring o to its canonical form in place. */
+export function feReduce(o: Fe): void {
+  feToLimbs(feLimbs, o);
+  feReduceLimbs(feLimbs);
+  feFromLimbs(o, feLimbs);
+}
+
+export function feIsZero(a: Fe): bool {
+  const r = feLimbs;
+  feToLimbs(r, a);
+  feReduceLimbs(r);
   let acc: i32 = 0;
-  for (let i: i32 = 0; i < FE_LIMBS; i++) acc |= unchecked(m[feT3 + i]);
+  for (let i: i32 = 0; i < 15; i++) acc |= unchecked(r[i]);
   return acc == 0;
 }
 
-export function feEqual(a: i32, b: i32): bool {
+export function feEqual(a: Fe, b: Fe): bool {
   feSub(feT3, a, b);
   return feIsZero(feT3);
 }
 
 /** The low bit of the canonical value (the "sign" of x in RFC 8032). */
-export function feIsOdd(a: i32): bool {
-  feCopy(feT3, a);
-  feReduce(feT3);
-  return (unchecked(feM[feT3]) & 1) != 0;
+export function feIsOdd(a: Fe): bool {
+  feToLimbs(feLimbs, a);
+  feReduceLimbs(feLimbs);
+  return (unchecked(feLimbs[0]) & 1) != 0;
 }
 
 /** Canonical 32-byte little-endian encoding of a (bit 255 clear). */
-export function feToBytes(b: Uint8Array, off: i32, a: i32): void {
-  const m = feM;
-  feCopy(feT3, a);
-  feReduce(feT3);
+export function feToBytes(b: Uint8Array, off: i32, a: Fe): void {
+  const r = feLimbs;
+  feToLimbs(r, a);
+  feReduceLimbs(r);
   for (let i: i32 = 0; i < 32; i++) unchecked((b[off + i] = 0));
-  for (let i: i32 = 0; i < FE_LIMBS; i++) {
+  for (let i: i32 = 0; i < 15; i++) {
     const bit = i * 17;
     const k = off + (bit >> 3);
-    const v: u32 = u32(unchecked(m[feT3 + i])) << u32(bit & 7);
+    const v: u32 = u32(unchecked(r[i])) << u32(bit & 7);
     unchecked((b[k] = u8(b[k] | u8(v))));
     unchecked((b[k + 1] = u8(v >>> 8)));
     if (k + 2 < off + 32) unchecked((b[k + 2] = u8(v >>> 16)));
@@ -433,7 +541,7 @@ export function feToBytes(b: Uint8Array, off: i32, a: i32): void {
  * o = z^((p-5)/8) = z^(2^252 - 3), the exponent of the square root in point
  * decoding. Chain: build z^(2^k - 1) for k = 5, 10, 20, 40, 50, 100, 200, 250.
  */
-export function fePow22523(o: i32, z: i32): void {
+export function fePow22523(o: Fe, z: Fe): void {
   feSqr(feT0, z); //                 z^2
   feSqrN(feT1, feT0, 2); //          z^8
   feMul(feT1, z, feT1); //           z^9

@@ -1,6 +1,6 @@
 import { Ed25519Verifier, ED_BAD_S, ED_SMALL_ORDER_KEY } from "../ed25519";
 import { Sha512 } from "../sha512";
-import { FE_SLOTS, feAllocated } from "../fe25519";
+import { Fe, feFromBytes, feToBytes, feMul } from "../fe25519";
 
 function fromHex(s: string): Uint8Array {
   const out = new Uint8Array(s.length >> 1);
@@ -55,7 +55,20 @@ describe("ed25519", () => {
     );
   });
 
-  it("fits its field elements in the arena", () => {
-    expect(feAllocated()).toBeLessThanOrEqual(FE_SLOTS);
+  it("reduces field elements to their canonical encoding", () => {
+    const a = new Fe();
+    const out = new Uint8Array(32);
+    // 2^255 - 1 = p + 18, and p itself.
+    feFromBytes(a, fromHex("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"), 0);
+    feToBytes(out, 0, a);
+    expect(toHex(out)).toBe("1200000000000000000000000000000000000000000000000000000000000000");
+    feFromBytes(a, fromHex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"), 0);
+    feToBytes(out, 0, a);
+    expect(toHex(out)).toBe("0000000000000000000000000000000000000000000000000000000000000000");
+    // (p - 1)^2 = 1.
+    feFromBytes(a, fromHex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"), 0);
+    feMul(a, a, a);
+    feToBytes(out, 0, a);
+    expect(toHex(out)).toBe("0100000000000000000000000000000000000000000000000000000000000000");
   });
 });
