@@ -2,7 +2,8 @@
 // Inputs and outputs that are not plain numbers travel through ioBuf.
 import { ioBuf, IO_SIZE } from "./buffers";
 import { configureLayout, slotAddr, NO_SLOT } from "./layout";
-import { ctlLoad, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlEvent, ctlFloor, ctlErases, ctlSlotState } from "./bootctl";
+import { ctlLoad, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlEvent, ctlFloor, ctlEraseCount, ctlSlotState, ctlConfigure } from "./bootctl";
+import { resumeConfigure } from "./resume";
 import { decideBoot, confirmRunning, rejectCandidate, adoptFactoryImage, bootReason, candidateSlot } from "./boot";
 import { writerOpen, writerWrite, writerComplete, writerCancel } from "./writer";
 import { checkSlotImage } from "./verify";
@@ -13,10 +14,14 @@ import {
 import { OK, E_BAD_ARGUMENT, E_FLASH } from "./status";
 
 export function layoutConfigure(
-  ctl: u32, ctlSectors: u32, slotA: u32, slotB: u32, slotBytes: u32,
+  ctl: u32, ctlSectors: u32, resume: u32, resumeSectors: u32, slotA: u32, slotB: u32, slotBytes: u32,
   sector: u32, write: u32, attempts: u32, powerAttempts: u32,
 ): i32 {
-  return configureLayout(ctl, ctlSectors, slotA, slotB, slotBytes, sector, write, attempts, powerAttempts);
+  const s: i32 = configureLayout(ctl, ctlSectors, resume, resumeSectors, slotA, slotB, slotBytes, sector, write, attempts, powerAttempts);
+  if (s != OK) return s;
+  ctlConfigure();
+  resumeConfigure();
+  return OK;
 }
 
 /** Decide the slot to boot for this reset; NO_SLOT (-1) means stay in recovery. */
@@ -54,7 +59,7 @@ export function stateFails(): u32 { return ctlFails; }
 export function statePowers(): u32 { return ctlPowers; }
 export function stateEvent(): i32 { return i32(ctlEvent); }
 export function stateFloor(): u32 { return ctlFloor; }
-export function stateCtlErases(): u32 { return ctlErases; }
+export function stateCtlErases(): u32 { return ctlEraseCount(); }
 
 /**
  * Verify the image in a slot. On success the version is available from the

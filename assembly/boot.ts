@@ -2,11 +2,11 @@
 // row by row; each row is marked with its number (Dn) in the comments.
 import {
   ctlLoad, ctlCommit, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlSlotState, ctlSetSlotState,
-  ctlSetPrimary, ctlSetCounters,
+  ctlSetPrimary, ctlSetCounters, ctlSetFloor, ctlFloor,
   ST_EMPTY, ST_PENDING, ST_TRIAL, ST_CONFIRMED, ST_REJECTED,
   EV_FACTORY, EV_TRIAL_BOOT, EV_ROLLED_BACK, EV_FALLBACK, EV_CONFIRMED, EV_REJECTED,
 } from "./bootctl";
-import { checkSlotImage } from "./verify";
+import { checkSlotImage, checkedSecurityCounter } from "./verify";
 import { SLOT_A, SLOT_B, NO_SLOT, otherSlot, maxAttempts, maxPowerAttempts } from "./layout";
 import { OK, OK_NOTHING_TO_DO, E_FLASH, E_NOT_IN_TRIAL, E_NO_STATE, E_EMPTY_SLOT } from "./status";
 
@@ -155,6 +155,9 @@ export function confirmRunning(): i32 {
   if (vs != OK) return vs;
   ctlSetSlotState(cand, ST_CONFIRMED);
   ctlSetPrimary(cand);
+  // Anti-rollback: the floor moves only here, when a newer image is confirmed.
+  const counter: u32 = checkedSecurityCounter();
+  if (counter > ctlFloor) ctlSetFloor(counter);
   ctlSetCounters(0, 0);
   return ctlCommit(EV_CONFIRMED) == OK ? OK : E_FLASH;
 }

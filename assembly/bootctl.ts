@@ -2,11 +2,10 @@
 // two sectors. A record is never rewritten in place, and the sector holding
 // the newest valid record is never erased: a new record is complete (and read
 // back) before anything older can be lost. See docs/design.md "Boot control".
-import { crc32 } from "./crc32";
 import { getU32, putU32, fillBytes } from "./bytes";
-import { flashRead, flashProgram, flashErase } from "./flash";
+import { RecordLog } from "./recordlog";
 import { ctlAddr, ctlSectorCount, sectorSize, NO_SLOT } from "./layout";
-import { OK, E_FLASH, E_CTL_WRITE } from "./status";
+import { OK, E_FLASH } from "./status";
 
 export const RECORD_SIZE: i32 = 32;
 export const RECORD_MAGIC: u32 = 0x31544253; // "SBT1"
@@ -37,15 +36,18 @@ export let ctlFails: u32 = 0;
 export let ctlPowers: u32 = 0;
 export let ctlEvent: u8 = 0;
 export let ctlFloor: u32 = 0;
-export let ctlErases: u32 = 0;
 
-// Where the next record goes: sector index and byte offset within it.
-let nextSector: u32 = 0;
-let nextOffset: u32 = 0;
-let newestSector: u32 = 0;
-
+const ctlLog: RecordLog = new RecordLog();
 const recBuf: Uint8Array = new Uint8Array(RECORD_SIZE);
-const scanBuf: Uint8Array = new Uint8Array(256);
+
+export function ctlConfigure(): void {
+  ctlLog.configure(ctlAddr, ctlSectorCount, sectorSize, RECORD_SIZE, RECORD_MAGIC);
+}
+
+/** Boot-control sector erases since configuration. */
+export function ctlEraseCount(): u32 {
+  return ctlLog.erases;
+}
 
 export function ctlSlotState(slot: i32): u8 {
   return slot == 0 ? ctlStateA : ctlStateB;
@@ -69,20 +71,6 @@ export function ctlSetFloor(floor: u32): void {
   ctlFloor = floor;
 }
 
-function sectorAddr(s: u32): u32 {
-  return u32(ctlAddr + u32(s * sectorSize));
-}
-
-function recordValid(b: Uint8Array, off: i32): bool {
-  if (getU32(b, off) != RECORD_MAGIC) return false;
-  return crc32(b, off, RECORD_SIZE - 4) == getU32(b, off + RECORD_SIZE - 4);
-}
-
-function isErased(b: Uint8Array, off: i32, len: i32): bool {
-  for (let i: i32 = 0; i < len; i++) if (unchecked(b[off + i]) != 0xff) return false;
-  return true;
-}
-
 function adopt(b: Uint8Array, off: i32): void {
   ctlSeq = getU32(b, off + 4);
   const p: u32 = u32(b[off + 8]);
@@ -96,9 +84,8 @@ function adopt(b: Uint8Array, off: i32): void {
 }
 
 /**
- * Scan every record slot of every control sector; adopt the valid record with
- * the highest sequence number and place the append point after it.
- * Returns OK (ctlSeq == 0 when the log is empty) or E_FLASH.
+ * Load the newest valid record into the ctl* fields (ctlSeq == 0 when the log
+ * is empty). Returns OK or E_FLASH.
  */
 export function ctlLoad(): i32 {
   ctlSeq = 0;
@@ -109,71 +96,15 @@ export function ctlLoad(): i32 {
   ctlPowers = 0;
   ctlEvent = 0;
   ctlFloor = 0;
-  let found: bool = false;
-  let bestSeq: u32 = 0;
-  let bestSector: u32 = 0;
-  let bestOffset: u32 = 0;
-  for (let s: u32 = 0; s < ctlSectorCount; s++) {
-    for (let pos: u32 = 0; pos < sectorSize; pos = u32(pos + u32(scanBuf.length))) {
-      if (flashRead(u32(sectorAddr(s) + pos), scanBuf, 0, scanBuf.length) != OK) return E_FLASH;
-      for (let r: i32 = 0; r < scanBuf.length; r += RECORD_SIZE) {
-        if (!recordValid(scanBuf, r)) continue;
-        const seq: u32 = getU32(scanBuf, r + 4);
-        if (!found || seq > bestSeq) {
-          found = true;
-          bestSeq = seq;
-          bestSector = s;
-          bestOffset = u32(pos + u32(r));
-          adopt(scanBuf, r);
-        }
-      }
-    }
-  }
-  if (!found) {
-    newestSector = 0;
-    return findAppendPoint(0, 0);
-  }
-  newestSector = bestSector;
-  return findAppendPoint(bestSector, u32(bestOffset + RECORD_SIZE));
-}
-
-/** First fully erased record slot in `s` at or after `from`; else none (sector full). */
-function findAppendPoint(s: u32, from: u32): i32 {
-  nextSector = s;
-  nextOffset = sectorSize; // means "full"
-  const chunk: u32 = u32(scanBuf.length);
-  for (let pos: u32 = u32(from - (from % chunk)); pos < sectorSize; pos = u32(pos + chunk)) {
-    if (flashRead(u32(sectorAddr(s) + pos), scanBuf, 0, scanBuf.length) != OK) return E_FLASH;
-    for (let r: u32 = 0; r < chunk; r = u32(r + RECORD_SIZE)) {
-      if (u32(pos + r) < from) continue;
-      if (isErased(scanBuf, i32(r), RECORD_SIZE)) {
-        nextOffset = u32(pos + r);
-        return OK;
-      }
-    }
-  }
+  if (ctlLog.load() != OK) return E_FLASH;
+  if (ctlLog.found) adopt(ctlLog.newest, 0);
   return OK;
 }
 
-/** Erase sector `s` and check that it reads back blank; a few tries. */
-function eraseBlank(s: u32): i32 {
-  for (let attempt: i32 = 0; attempt < 3; attempt++) {
-    if (flashErase(sectorAddr(s)) != OK) continue;
-    ctlErases++;
-    let blank: bool = true;
-    for (let pos: u32 = 0; pos < sectorSize && blank; pos = u32(pos + u32(scanBuf.length))) {
-      if (flashRead(u32(sectorAddr(s) + pos), scanBuf, 0, scanBuf.length) != OK) return E_FLASH;
-      if (!isErased(scanBuf, 0, scanBuf.length)) blank = false;
-    }
-    if (blank) return OK;
-  }
-  return E_CTL_WRITE;
-}
-
-function encode(): void {
+/** Append the current ctl* fields as a new record (see RecordLog.append). */
+export function ctlCommit(event: u8): i32 {
+  ctlEvent = event;
   fillBytes(recBuf, 0, RECORD_SIZE, 0xff);
-  putU32(recBuf, 0, RECORD_MAGIC);
-  putU32(recBuf, 4, ctlSeq);
   recBuf[8] = ctlPrimary == NO_SLOT ? 0xff : u8(ctlPrimary);
   recBuf[9] = ctlStateA;
   recBuf[10] = ctlStateB;
@@ -181,38 +112,7 @@ function encode(): void {
   recBuf[12] = u8(ctlPowers > 255 ? 255 : ctlPowers);
   recBuf[13] = ctlEvent;
   putU32(recBuf, 16, ctlFloor);
-  putU32(recBuf, RECORD_SIZE - 4, crc32(recBuf, 0, RECORD_SIZE - 4));
-}
-
-/**
- * Append the current ctl* fields as a new record with the next sequence
- * number. When the newest sector is full, the next sector in the ring (which
- * holds only older records) is erased first. Every record is read back; a
- * record that does not read back intact is abandoned and written again
- * further on, so a weak cell can cost space but never state.
- */
-export function ctlCommit(event: u8): i32 {
-  ctlEvent = event;
-  ctlSeq = u32(ctlSeq + 1);
-  encode();
-  for (let tries: i32 = 0; tries < 8; tries++) {
-    if (nextOffset >= sectorSize) {
-      const s: u32 = u32((newestSector + 1) % ctlSectorCount);
-      const es: i32 = eraseBlank(s);
-      if (es != OK) return es;
-      nextSector = s;
-      nextOffset = 0;
-    }
-    const at: u32 = u32(sectorAddr(nextSector) + nextOffset);
-    nextOffset = u32(nextOffset + RECORD_SIZE);
-    if (flashProgram(at, recBuf, 0, RECORD_SIZE) != OK) continue;
-    if (flashRead(at, scanBuf, 0, RECORD_SIZE) != OK) return E_FLASH;
-    let same: bool = true;
-    for (let i: i32 = 0; i < RECORD_SIZE; i++) if (scanBuf[i] != recBuf[i]) same = false;
-    if (same) {
-      newestSector = nextSector;
-      return OK;
-    }
-  }
-  return E_CTL_WRITE;
+  const s: i32 = ctlLog.append(recBuf);
+  if (s == OK) ctlSeq = ctlLog.newestSeq;
+  return s;
 }

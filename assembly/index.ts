@@ -5,3 +5,4 @@ export * from "./api_ed25519";
 export * from "./api_heatshrink";
 export * from "./api_delta";
 export * from "./api_boot";
+export * from "./api_update";

@@ -18,6 +18,10 @@ export const E_BAD_TLV: i32 = -12;
 export const E_NO_DIGEST: i32 = -13;
 export const E_DIGEST_MISMATCH: i32 = -14;
 export const E_EMPTY_SLOT: i32 = -15;
+export const E_NO_SIGNATURE: i32 = -16;
+export const E_BAD_SIGNATURE: i32 = -17;
+export const E_WRONG_KEY: i32 = -18;
+export const E_DOWNGRADE: i32 = -19;
 
 // Update writer
 export const E_NOT_OPEN: i32 = -20;
@@ -29,3 +33,19 @@ export const E_BAD_ARGUMENT: i32 = -24;
 // Device-side state changes
 export const E_NOT_IN_TRIAL: i32 = -30;
 export const E_NO_STATE: i32 = -31;
+
+// Update packages (-40..-44 are the heatshrink decoder's, -50..-61 the delta applier's)
+export const E_PKG_FORMAT: i32 = -70;
+export const E_UNKNOWN_KEY: i32 = -71;
+export const E_PKG_SIGNATURE: i32 = -72;
+export const E_WRONG_VENDOR: i32 = -73;
+export const E_WRONG_CLASS: i32 = -74;
+export const E_HW_REVISION: i32 = -75;
+export const E_BOOTLOADER_TOO_OLD: i32 = -76;
+export const E_PAYLOAD_SIZE: i32 = -77;
+export const E_ENCODING: i32 = -78;
+export const E_BASE_MISMATCH: i32 = -79;
+export const E_CHAIN_MISMATCH: i32 = -80;
+export const E_TRAILING: i32 = -81;
+export const E_IMAGE_MISMATCH: i32 = -82;
+export const E_RX_STATE: i32 = -83;

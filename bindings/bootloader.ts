@@ -12,6 +12,9 @@ export interface Layout {
   /** Address of the first boot-control sector. */
   readonly ctlAddr: number;
   readonly ctlSectors: number;
+  /** Address of the resume log (resumable downloads); resumeSectors 0 disables it. */
+  readonly resumeAddr: number;
+  readonly resumeSectors: number;
   readonly slotA: number;
   readonly slotB: number;
   readonly slotSize: number;
@@ -28,6 +31,7 @@ export interface LayoutOptions {
   writeSize?: number;
   slotSize?: number;
   ctlSectors?: number;
+  resumeSectors?: number;
   maxAttempts?: number;
   maxPowerAttempts?: number;
 }
@@ -37,11 +41,12 @@ export const DEFAULTS = {
   writeSize: 4,
   slotSize: 256 * 1024,
   ctlSectors: 2,
+  resumeSectors: 2,
   maxAttempts: 3,
   maxPowerAttempts: 10,
 } as const;
 
-/** The standard layout: boot control first, then slot A, then slot B. */
+/** The standard layout: boot control, the resume log, slot A, slot B. */
 export function planLayout(o: LayoutOptions = {}): Layout & { flashSize: number } {
   const sectorSize = o.sectorSize ?? DEFAULTS.sectorSize;
   const slotSize = o.slotSize ?? DEFAULTS.slotSize;
@@ -50,10 +55,13 @@ export function planLayout(o: LayoutOptions = {}): Layout & { flashSize: number 
     throw new TypeError(`sector size must be a power of two >= 256, not ${sectorSize}`);
   if (!Number.isInteger(slotSize) || slotSize <= 0 || slotSize % sectorSize !== 0)
     throw new TypeError(`slot size must be a positive multiple of the sector size (${sectorSize}), not ${slotSize}`);
-  const ctlBytes = ctlSectors * sectorSize;
+  const resumeSectors = o.resumeSectors ?? DEFAULTS.resumeSectors;
+  const ctlBytes = (ctlSectors + resumeSectors) * sectorSize;
   return {
     ctlAddr: 0,
     ctlSectors,
+    resumeAddr: ctlSectors * sectorSize,
+    resumeSectors,
     slotA: ctlBytes,
     slotB: ctlBytes + slotSize,
     slotSize,
@@ -109,6 +117,20 @@ export interface DeviceState {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
+/** What a device trusts and what it is (provisioned with its bootloader). */
+export interface Trust {
+  /** Ed25519 public key (32 bytes). Without one, unsigned images and packages are accepted. */
+  publicKey?: Uint8Array;
+  vendorId?: Uint8Array;
+  classId?: Uint8Array;
+  hardwareRevision?: number;
+  /** `major << 16 | minor << 8 | patch` of the bootloader; packages may require a minimum. */
+  bootloaderVersion?: number;
+}
+
+/** The version this bootloader reports to packages' "minimum bootloader" field: 1.0.0. */
+export const BOOTLOADER_VERSION = 0x010000;
+
 export class Bootloader {
   private constructor(
     readonly core: Core,
@@ -116,13 +138,26 @@ export class Bootloader {
   ) {}
 
   /** One power-up's worth of core: load, configure. */
-  static async open(kind: CoreKind, flash: Flash, layout: Layout): Promise<Bootloader> {
+  static async open(kind: CoreKind, flash: Flash, layout: Layout, trust: Trust = {}): Promise<Bootloader> {
     const core = await loadCore(kind, flash);
     const l = layout;
     check(
-      core.exports.layoutConfigure(l.ctlAddr, l.ctlSectors, l.slotA, l.slotB, l.slotSize, l.sectorSize, l.writeSize, l.maxAttempts, l.maxPowerAttempts),
+      core.exports.layoutConfigure(l.ctlAddr, l.ctlSectors, l.resumeAddr ?? 0, l.resumeSectors ?? 0, l.slotA, l.slotB, l.slotSize, l.sectorSize, l.writeSize, l.maxAttempts, l.maxPowerAttempts),
       "layout",
     );
+    const io = core.io();
+    io.fill(0, 0, 64);
+    let flags = 0;
+    const put = (b: Uint8Array | undefined, at: number, len: number, bit: number, what: string) => {
+      if (!b) return;
+      if (b.length !== len) throw new TypeError(`${what} must be ${len} bytes, not ${b.length}`);
+      io.set(b, at);
+      flags |= bit;
+    };
+    put(trust.publicKey, 0, 32, 1, "public key");
+    put(trust.vendorId, 32, 16, 2, "vendor ID");
+    put(trust.classId, 48, 16, 4, "class ID");
+    core.exports.trustConfigure(flags, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? BOOTLOADER_VERSION);
     return new Bootloader(core, layout);
   }
 
@@ -234,6 +269,11 @@ export class Bootloader {
     return new UpdateWriter(this.core);
   }
 
+  /** A receiver for update packages (docs/formats.md), resumable across resets. */
+  receiver(): UpdateReceiver {
+    return new UpdateReceiver(this.core);
+  }
+
   /** Boot-control sector erases so far in this core instance. */
   controlErases(): number {
     return this.x.stateCtlErases() >>> 0;
@@ -285,5 +325,83 @@ export class UpdateWriter {
 
   get target(): SlotName | null {
     return this.slot;
+  }
+}
+
+export type ReceiveResult = "installed";
+
+/**
+ * Feeds a package to the core. The host streams bytes from offset 0 (or from
+ * any offset up to the one the device asks for); bytes the device already has
+ * — after a resume — are skipped here, so re-sending the whole file works.
+ */
+export class UpdateReceiver {
+  private hostOffset = 0;
+  private resumeAt: number | null = null;
+  constructor(private readonly core: Core) {
+    core.exports.receiveBegin();
+  }
+
+  /** The package offset the device needs next (after the manifest: the resume point). */
+  get position(): number {
+    return this.core.exports.receivePosition() >>> 0;
+  }
+
+  /** The offset the device asked for once it had read the manifest (null before that). */
+  get resumeOffset(): number | null {
+    return this.resumeAt;
+  }
+
+  /** True when this download continues an interrupted one. */
+  get resumed(): boolean {
+    return !!this.core.exports.receiveResumed();
+  }
+
+  /** Bytes of the new image on flash so far. */
+  get imageBytes(): number {
+    return this.core.exports.receiveImageBytes() >>> 0;
+  }
+
+  get slot(): SlotName | null {
+    return slotName(this.core.exports.receiveSlot());
+  }
+
+  /** Tell the receiver where the next bytes given to write() start in the package. */
+  seek(offset: number): void {
+    if (!Number.isInteger(offset) || offset < 0) throw new TypeError("offset must be a non-negative integer");
+    this.hostOffset = offset;
+  }
+
+  write(bytes: Uint8Array): void {
+    let i = 0;
+    while (i < bytes.length) {
+      const want = this.position;
+      if (this.hostOffset < want) {
+        const skip = Math.min(want - this.hostOffset, bytes.length - i);
+        i += skip;
+        this.hostOffset += skip;
+        continue;
+      }
+      if (this.hostOffset > want) throw new RangeError(`bytes missing: the device needs package offset ${want}, these start at ${this.hostOffset}`);
+      const io = this.core.io();
+      const n = Math.min(io.length, bytes.length - i);
+      io.set(bytes.subarray(i, i + n), 0);
+      const before = this.position;
+      const used = this.core.exports.receiveWrite(n) as number;
+      if (used < 0) throw new SlotbootError(used, `at package offset ${this.hostOffset}`);
+      if (this.resumeAt === null && before < 256 && this.position >= 256) this.resumeAt = this.position;
+      i += used;
+      this.hostOffset += used;
+    }
+  }
+
+  /** Verify the rebuilt image and make it pending. TRUNCATED when bytes are missing. */
+  complete(): SlotName {
+    check(this.core.exports.receiveComplete(), "complete");
+    return this.slot as SlotName;
+  }
+
+  cancel(): void {
+    this.core.exports.receiveCancel();
   }
 }

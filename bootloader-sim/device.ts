@@ -1,7 +1,7 @@
 // A simulated device: flash, a bootloader, and an application with a chosen
 // behaviour. Each power-up loads a fresh core instance, as a real reset would,
 // and the reset reason the next boot sees is how the previous run ended.
-import { Bootloader, planLayout, type BootResult, type DeviceState, type Layout, type LayoutOptions } from "../bindings/bootloader.js";
+import { Bootloader, planLayout, type BootResult, type DeviceState, type Layout, type LayoutOptions, type Trust } from "../bindings/bootloader.js";
 import type { CoreKind } from "../bindings/core.js";
 import type { ResetReason, SlotName } from "../bindings/names.js";
 import { SimFlash } from "./flash.js";
@@ -14,9 +14,21 @@ export interface DeviceConfig {
   core: CoreKind;
   /** Hex Ed25519 public key the device trusts; absent = unsigned images accepted. */
   publicKey?: string;
+  /** UUIDs as 32 hex digits. */
   vendorId?: string;
   classId?: string;
+  hardwareRevision?: number;
 }
+
+export interface PackageInstall {
+  slot: SlotName;
+  /** True when this run continued an interrupted download. */
+  resumed: boolean;
+  /** The package offset the device asked for after reading the manifest. */
+  resumeOffset: number;
+}
+
+const fromHex = (h: string | undefined) => (h ? Uint8Array.from(Buffer.from(h, "hex")) : undefined);
 
 export interface DeviceRuntime {
   /** How the previous run ended: the reset reason the next boot sees. */
@@ -53,7 +65,37 @@ export class SimDevice {
 
   /** A bootloader instance over this device's flash (one per power-up). */
   bootloader(): Promise<Bootloader> {
-    return Bootloader.open(this.config.core, this.flash, this.config.layout);
+    return Bootloader.open(this.config.core, this.flash, this.config.layout, this.trust());
+  }
+
+  trust(): Trust {
+    const c = this.config;
+    return {
+      publicKey: fromHex(c.publicKey),
+      vendorId: fromHex(c.vendorId),
+      classId: fromHex(c.classId),
+      hardwareRevision: c.hardwareRevision ?? 0,
+    };
+  }
+
+  /**
+   * Receive a package, `chunk` bytes at a time, from package offset `from`
+   * (0 = the whole file; the device skips what it already has). With `upTo`,
+   * the connection drops after that many package bytes (no complete()).
+   */
+  async installPackage(pkg: Uint8Array, chunk = 4096, upTo = pkg.length): Promise<PackageInstall> {
+    const bl = await this.bootloader();
+    const rx = bl.receiver();
+    const end = Math.min(upTo, pkg.length);
+    for (let off = 0; off < end; ) {
+      const n = Math.min(chunk, end - off);
+      rx.write(pkg.subarray(off, off + n));
+      off += n;
+    }
+    const resumeOffset = rx.resumeOffset ?? 0;
+    if (end < pkg.length) return { slot: rx.slot as SlotName, resumed: rx.resumed, resumeOffset };
+    const slot = rx.complete();
+    return { slot, resumed: rx.resumed, resumeOffset };
   }
 
   /** Power on: the bootloader decides; the chosen image is then running. */

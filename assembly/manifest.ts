@@ -1,0 +1,99 @@
+// The update manifest (docs/formats.md "Manifest"): parsed from the first 256
+// bytes of a package and checked, signature first, before any payload byte
+// may reach flash. Each check has its own status; docs/threat-model.md maps
+// them to the threats they answer.
+import { getU16, getU32, equalBytes } from "./bytes";
+import { Ed25519Verifier } from "./ed25519";
+import { Sha256 } from "./sha256";
+import {
+  trustHasKey, trustKey, trustKeyId, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
+} from "./trust";
+import { ctlFloor } from "./bootctl";
+import { slotSize } from "./layout";
+import {
+  OK, E_PKG_FORMAT, E_UNKNOWN_KEY, E_PKG_SIGNATURE, E_WRONG_VENDOR, E_WRONG_CLASS, E_HW_REVISION,
+  E_BOOTLOADER_TOO_OLD, E_DOWNGRADE, E_IMAGE_TOO_LARGE, E_PAYLOAD_SIZE, E_ENCODING,
+} from "./status";
+
+export const MANIFEST_SIZE: i32 = 256;
+export const MANIFEST_SIGNED: i32 = 192;
+export const MANIFEST_MAGIC: u32 = 0x4b504253; // "SBPK"
+export const ENC_RAW: u32 = 0;
+export const ENC_COMPRESSED: u32 = 1;
+export const ENC_DELTA: u32 = 2;
+export const CODEC_NONE: u32 = 0;
+
+export const mfBytes: Uint8Array = new Uint8Array(MANIFEST_SIZE);
+/** SHA-256 of the whole manifest: the identity of a download (for resume). */
+export const mfDigest: Uint8Array = new Uint8Array(32);
+const mfVerifier: Ed25519Verifier = new Ed25519Verifier();
+const mfHash: Sha256 = new Sha256();
+
+export let mfSecurityCounter: u32 = 0;
+export let mfImageSize: u32 = 0;
+export let mfEncoding: u32 = 0;
+export let mfCodec: u32 = 0;
+export let mfPayloadSize: u32 = 0;
+export let mfBlockSize: u32 = 0;
+export let mfDataSize: u32 = 0;
+export let mfBlockCount: u32 = 0;
+export let mfBaseSize: u32 = 0;
+
+export function mfImageDigestAt(): i32 {
+  return 64;
+}
+export function mfChainHeadAt(): i32 {
+  return 112;
+}
+export function mfBaseDigestAt(): i32 {
+  return 144;
+}
+
+/** Check the manifest in mfBytes. Order matters: nothing unsigned is trusted. */
+export function checkManifest(): i32 {
+  const m: Uint8Array = mfBytes;
+  if (getU32(m, 0) != MANIFEST_MAGIC || getU16(m, 4) != 1 || getU16(m, 6) != u32(MANIFEST_SIZE)) return E_PKG_FORMAT;
+  if (trustHasKey) {
+    if (!equalBytes(m, 184, trustKeyId, 0, 8)) return E_UNKNOWN_KEY;
+    if (mfVerifier.begin(trustKey, 0, m, MANIFEST_SIGNED) != 0) return E_PKG_SIGNATURE;
+    mfVerifier.update(m, 0, MANIFEST_SIGNED);
+    if (!mfVerifier.finish()) return E_PKG_SIGNATURE;
+  }
+  if (!vendorMatches(m, 8)) return E_WRONG_VENDOR;
+  if (!classMatches(m, 24)) return E_WRONG_CLASS;
+  const hwMin: u32 = getU16(m, 40);
+  const hwMax: u32 = getU16(m, 42);
+  if (trustHwRev < hwMin || trustHwRev > hwMax) return E_HW_REVISION;
+  if (getU32(m, 44) > trustBootloaderVersion) return E_BOOTLOADER_TOO_OLD;
+  mfSecurityCounter = getU32(m, 56);
+  if (mfSecurityCounter < ctlFloor) return E_DOWNGRADE;
+  mfImageSize = getU32(m, 60);
+  if (mfImageSize > slotSize || mfImageSize < 32) return E_IMAGE_TOO_LARGE;
+  mfEncoding = u32(m[96]);
+  mfCodec = u32(m[97]);
+  if (mfEncoding == ENC_RAW) {
+    if (mfCodec != CODEC_NONE) return E_ENCODING;
+  } else if (mfEncoding == ENC_COMPRESSED || mfEncoding == ENC_DELTA) {
+    if (mfCodec != 1 && mfCodec != 2) return E_ENCODING;
+  } else {
+    return E_ENCODING;
+  }
+  mfPayloadSize = getU32(m, 100);
+  mfBlockSize = getU32(m, 104);
+  mfDataSize = getU32(m, 108);
+  mfBaseSize = getU32(m, 176);
+  if (mfBlockSize < 256 || mfBlockSize > 65536 || (mfBlockSize & u32(mfBlockSize - 1)) != 0) return E_PAYLOAD_SIZE;
+  if (mfDataSize == 0 || mfDataSize > 0x40000000) return E_PAYLOAD_SIZE;
+  mfBlockCount = u32(u32(mfDataSize + mfBlockSize - 1) / mfBlockSize);
+  if (u32(mfDataSize + u32(mfBlockCount * 32)) != mfPayloadSize) return E_PAYLOAD_SIZE;
+  if (mfEncoding == ENC_RAW && mfDataSize != mfImageSize) return E_PAYLOAD_SIZE;
+  mfHash.reset();
+  mfHash.update(m, 0, MANIFEST_SIZE);
+  mfHash.finish(mfDigest, 0);
+  return OK;
+}
+
+/** The manifest's image version, packed as the MCUboot header stores it. */
+export function mfVersionMatches(major: u32, minor: u32, revision: u32, build: u32): bool {
+  return u32(mfBytes[48]) == major && u32(mfBytes[49]) == minor && getU16(mfBytes, 50) == revision && getU32(mfBytes, 52) == build;
+}

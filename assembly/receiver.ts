@@ -1,0 +1,351 @@
+// The update receiver: takes a package (docs/formats.md) in chunks of any
+// size, checks the manifest before any payload byte reaches flash, checks
+// every payload block against the signed hash chain, decodes (raw, compressed
+// or delta) into the inactive slot, persists resume points, and makes the slot
+// pending only after the rebuilt image passes the same checks as a boot.
+//
+// States (docs/formats.md "Receiver states"):
+//   RX_IDLE -> RX_MANIFEST -> RX_DATA <-> RX_NEXT -> RX_DONE;  any -> RX_FAILED
+import { Sha256 } from "./sha256";
+import { equalBytes } from "./bytes";
+import {
+  mfBytes, mfDigest, MANIFEST_SIZE, checkManifest, mfImageSize, mfEncoding, mfCodec, mfBlockSize, mfDataSize,
+  mfBlockCount, mfBaseSize, mfSecurityCounter, mfImageDigestAt, mfChainHeadAt, mfBaseDigestAt, mfVersionMatches,
+  ENC_RAW, ENC_DELTA,
+} from "./manifest";
+import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "./bootctl";
+import { installTarget, prepareTarget, commitTarget } from "./writer";
+import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable } from "./slotwrite";
+import { resumeFind, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect, rsCodecPatch, rsCodecOut } from "./resume";
+import { verifyImageDigest, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "./image";
+import { checkSlotImage, checkedSecurityCounter } from "./verify";
+import { deltaApplier } from "./delta_applier";
+import { slotAddr, sectorSize, NO_SLOT } from "./layout";
+import { trustHasKey } from "./trust";
+import {
+  OK, E_FLASH, E_TRUNCATED, E_TRIAL_IN_PROGRESS, E_BASE_MISMATCH, E_CHAIN_MISMATCH, E_TRAILING,
+  E_IMAGE_MISMATCH, E_RX_STATE, E_DIGEST_MISMATCH,
+} from "./status";
+
+export const RX_IDLE: i32 = 0;
+export const RX_MANIFEST: i32 = 1;
+export const RX_DATA: i32 = 2;
+export const RX_NEXT: i32 = 3;
+export const RX_DONE: i32 = 4;
+export const RX_FAILED: i32 = 5;
+
+export let rxState: i32 = RX_IDLE;
+let rxFailure: i32 = 0;
+/** Package offset of the next byte the receiver expects. */
+export let rxPos: u32 = 0;
+export let rxSlot: i32 = NO_SLOT;
+/** True when the current download continues an interrupted one. */
+export let rxResumed: bool = false;
+let rxMfLen: i32 = 0;
+let rxBlock: u32 = 0;
+let rxBlockData: u32 = 0;
+let rxBlockLen: u32 = 0;
+let rxNextLen: i32 = 0;
+let rxDataPos: u32 = 0;
+let rxSkipUntil: u32 = 0;
+export let rxImagePos: u32 = 0;
+let rxLastSaved: u32 = 0;
+let rxDelta: bool = false;
+/** Resume records written during this download (for figures). */
+export let rxSaves: u32 = 0;
+const rxChain: Sha256 = new Sha256();
+const rxExpect: Uint8Array = new Uint8Array(32);
+/** The expected digest of the block before the current one: a codec block may start there. */
+const rxPrevExpect: Uint8Array = new Uint8Array(32);
+const rxNext: Uint8Array = new Uint8Array(32);
+const rxDigest: Uint8Array = new Uint8Array(32);
+const rxOut: Uint8Array = new Uint8Array(256);
+
+function fail(status: i32): i32 {
+  rxState = RX_FAILED;
+  rxFailure = status;
+  return status;
+}
+
+function blockLen(k: u32): u32 {
+  const start: u32 = u32(k * mfBlockSize);
+  const left: u32 = u32(mfDataSize - start);
+  return left < mfBlockSize ? left : mfBlockSize;
+}
+
+function blockPackageOffset(k: u32): u32 {
+  return u32(u32(MANIFEST_SIZE) + u32(k * u32(mfBlockSize + 32)));
+}
+
+function enterBlock(k: u32): void {
+  rxBlock = k;
+  rxBlockData = 0;
+  rxBlockLen = blockLen(k);
+  rxNextLen = 0;
+  rxDataPos = u32(k * mfBlockSize);
+  rxPos = blockPackageOffset(k);
+  rxChain.reset();
+  rxState = RX_DATA;
+}
+
+export function rxBegin(): void {
+  rxState = RX_MANIFEST;
+  rxFailure = 0;
+  rxPos = 0;
+  rxMfLen = 0;
+  rxSlot = NO_SLOT;
+  rxResumed = false;
+  rxSaves = 0;
+}
+
+/** Everything that must hold before the first payload byte is written. */
+function startPayload(): i32 {
+  const ms: i32 = checkManifest();
+  if (ms != OK) return ms;
+  if (ctlLoad() != OK) return E_FLASH;
+  rxDelta = mfEncoding != ENC_RAW;
+  let oldAddr: u32 = 0;
+  let oldSize: u32 = 0;
+  if (mfEncoding == ENC_DELTA) {
+    // The base must be the image this device runs, byte for byte.
+    if (ctlPrimary == NO_SLOT) return E_BASE_MISMATCH;
+    if (verifyImageDigest(ctlPrimary) != OK) return E_BASE_MISMATCH;
+    if (!equalBytes(imgDigest, 0, mfBytes, mfBaseDigestAt(), 32) || imgTotalSize != mfBaseSize) return E_BASE_MISMATCH;
+    oldAddr = slotAddr(ctlPrimary);
+    oldSize = mfBaseSize;
+  }
+  const t: i32 = ctlSeq == 0 ? NO_SLOT : installTarget();
+  if (t != NO_SLOT && ctlSlotState(t) == ST_TRIAL) return E_TRIAL_IN_PROGRESS;
+  let resume: bool = false;
+  if (t != NO_SLOT && ctlSlotState(t) == ST_EMPTY) {
+    const rf: i32 = resumeFind(mfDigest, t);
+    if (rf < 0) return rf;
+    resume = rf == 1 && rsBlock < mfBlockCount && rsImageBytes < mfImageSize && rsImageBytes % sectorSize == 0 &&
+      rsDataOffset >= u32(rsBlock * mfBlockSize) && rsDataOffset < u32(u32(rsBlock * mfBlockSize) + blockLen(rsBlock));
+  }
+  if (resume) {
+    rxSlot = t;
+    rxResumed = true;
+  } else {
+    const pt: i32 = prepareTarget();
+    if (pt < 0) return pt;
+    rxSlot = pt;
+  }
+  if (rxDelta) {
+    const ds: i32 = deltaApplier.begin(oldAddr, oldSize, mfImageSize, i32(mfCodec));
+    if (ds != 0) return ds;
+    if (resume && rsCodecOut > 0) {
+      const rs: i32 = deltaApplier.resume(rsCodecPatch, rsCodecOut);
+      if (rs != 0) return rs;
+    }
+  }
+  if (resume) {
+    slotWriteBegin(rxSlot, rsImageBytes);
+    rxImagePos = rsImageBytes;
+    rxLastSaved = rsImageBytes;
+    rxSkipUntil = rsDataOffset;
+    for (let i: i32 = 0; i < 32; i++) rxExpect[i] = rsExpect[i];
+    enterBlock(rsBlock);
+  } else {
+    slotWriteBegin(rxSlot, 0);
+    rxImagePos = 0;
+    rxLastSaved = 0;
+    rxSkipUntil = 0;
+    for (let i: i32 = 0; i < 32; i++) rxExpect[i] = mfBytes[mfChainHeadAt() + i];
+    enterBlock(0);
+  }
+  return OK;
+}
+
+/** Persist a resume point: only on a sector boundary with everything before it on flash. */
+function savePoint(block: u32, expect: Uint8Array, dataOffset: u32, codecPatch: u32): i32 {
+  if (rxImagePos <= rxLastSaved || rxImagePos >= mfImageSize) return OK;
+  if (rxImagePos % sectorSize != 0 || slotWriteDurable() != rxImagePos) return OK;
+  const s: i32 = resumeSave(mfDigest, rxSlot, block, dataOffset, rxImagePos, expect, codecPatch, rxImagePos);
+  if (s != OK) return s;
+  rxLastSaved = rxImagePos;
+  rxSaves++;
+  return OK;
+}
+
+function writeRaw(buf: Uint8Array, off: i32, len: i32): i32 {
+  let o: i32 = off;
+  let n: i32 = len;
+  while (n > 0) {
+    let seg: i32 = i32(sectorSize - (rxImagePos % sectorSize));
+    if (seg > n) seg = n;
+    const ws: i32 = slotWrite(buf, o, seg);
+    if (ws != OK) return ws;
+    rxImagePos = u32(rxImagePos + u32(seg));
+    o += seg;
+    n -= seg;
+    const ss: i32 = savePoint(rxBlock, rxExpect, rxImagePos, rxImagePos);
+    if (ss != OK) return ss;
+  }
+  return OK;
+}
+
+/** Pull decoded bytes out of the delta applier onto flash, saving at codec block starts. */
+function drainDelta(): i32 {
+  let p: i32 = 1;
+  while (p != 0) {
+    p = deltaApplier.poll(rxOut, 0, rxOut.length);
+    if (p < 0) return p;
+    if (p > 0) {
+      const ws: i32 = slotWrite(rxOut, 0, p);
+      if (ws != OK) return ws;
+      rxImagePos = u32(rxImagePos + u32(p));
+    }
+    if (deltaApplier.atBlockStart() && deltaApplier.outputOffset() == rxImagePos) {
+      // The codec block began at patchOffset; name the chain block that holds it.
+      const cp: u32 = deltaApplier.patchOffset();
+      const k: u32 = u32(cp / mfBlockSize);
+      if (k == rxBlock) {
+        const ss: i32 = savePoint(k, rxExpect, cp, cp);
+        if (ss != OK) return ss;
+      } else if (rxBlock > 0 && k == u32(rxBlock - 1)) {
+        const ss: i32 = savePoint(k, rxPrevExpect, cp, cp);
+        if (ss != OK) return ss;
+      }
+    }
+  }
+  return OK;
+}
+
+function writeDelta(buf: Uint8Array, off: i32, len: i32): i32 {
+  let o: i32 = off;
+  let n: i32 = len;
+  while (n > 0) {
+    const acc: i32 = deltaApplier.sink(buf, o, n);
+    if (acc < 0) return acc;
+    o += acc;
+    n -= acc;
+    const ds: i32 = drainDelta();
+    if (ds != OK) return ds;
+    if (acc == 0 && n > 0) {
+      // The applier took nothing and produced nothing: it cannot progress.
+      const again: i32 = deltaApplier.sink(buf, o, n);
+      if (again <= 0) return again < 0 ? again : E_RX_STATE;
+      o += again;
+      n -= again;
+    }
+  }
+  return OK;
+}
+
+/** Data bytes of the current block: hash them all, decode those past the resume point. */
+function takeData(buf: Uint8Array, off: i32, len: i32): i32 {
+  rxChain.update(buf, off, len);
+  let skip: i32 = 0;
+  if (rxDataPos < rxSkipUntil) {
+    const behind: u32 = u32(rxSkipUntil - rxDataPos);
+    skip = behind >= u32(len) ? len : i32(behind);
+  }
+  let s: i32 = OK;
+  if (len > skip) s = rxDelta ? writeDelta(buf, off + skip, len - skip) : writeRaw(buf, off + skip, len - skip);
+  rxDataPos = u32(rxDataPos + u32(len));
+  rxBlockData = u32(rxBlockData + u32(len));
+  rxPos = u32(rxPos + u32(len));
+  return s;
+}
+
+function endBlock(): i32 {
+  rxChain.finish(rxDigest, 0);
+  if (!equalBytes(rxDigest, 0, rxExpect, 0, 32)) return E_CHAIN_MISMATCH;
+  for (let i: i32 = 0; i < 32; i++) {
+    rxPrevExpect[i] = rxExpect[i];
+    rxExpect[i] = rxNext[i];
+  }
+  const k: u32 = u32(rxBlock + 1);
+  if (k == mfBlockCount) {
+    rxState = RX_DONE;
+    return OK;
+  }
+  enterBlock(k);
+  return OK;
+}
+
+/**
+ * Consume package bytes starting at package offset rxPos. Returns the number
+ * of bytes consumed (it stops early right after the manifest, since a resumed
+ * download continues at a later offset: the caller re-reads rxPos), or a
+ * negative status. Errors are sticky until rxBegin().
+ */
+export function rxWrite(buf: Uint8Array, off: i32, len: i32): i32 {
+  if (rxState == RX_FAILED) return rxFailure;
+  if (rxState == RX_IDLE) return E_RX_STATE;
+  let i: i32 = 0;
+  while (i < len) {
+    if (rxState == RX_MANIFEST) {
+      while (i < len && rxMfLen < MANIFEST_SIZE) {
+        mfBytes[rxMfLen] = buf[off + i];
+        rxMfLen++;
+        i++;
+      }
+      rxPos = u32(rxMfLen);
+      if (rxMfLen < MANIFEST_SIZE) return i;
+      const ss: i32 = startPayload();
+      if (ss != OK) return fail(ss);
+      return i;
+    } else if (rxState == RX_DATA) {
+      let n: i32 = i32(rxBlockLen - rxBlockData);
+      if (n > len - i) n = len - i;
+      const ts: i32 = takeData(buf, off + i, n);
+      if (ts != OK) return fail(ts);
+      i += n;
+      if (rxBlockData == rxBlockLen) rxState = RX_NEXT;
+    } else if (rxState == RX_NEXT) {
+      while (i < len && rxNextLen < 32) {
+        const b: u8 = buf[off + i];
+        rxNext[rxNextLen] = b;
+        rxChain.update(buf, off + i, 1);
+        rxNextLen++;
+        i++;
+        rxPos++;
+      }
+      if (rxNextLen == 32) {
+        const es: i32 = endBlock();
+        if (es != OK) return fail(es);
+      }
+    } else {
+      // RX_DONE: the payload is complete; anything more is not ours.
+      return fail(E_TRAILING);
+    }
+  }
+  return i;
+}
+
+/** All bytes in: finish decoding, verify the rebuilt image, make it pending. */
+export function rxComplete(): i32 {
+  if (rxState == RX_FAILED) return rxFailure;
+  if (rxState != RX_DONE) return rxState == RX_IDLE ? E_RX_STATE : E_TRUNCATED;
+  if (rxDelta) {
+    const ds: i32 = drainDelta();
+    if (ds != OK) return fail(ds);
+    const fs: i32 = deltaApplier.finish();
+    if (fs != 0) return fail(fs);
+  }
+  if (rxImagePos != mfImageSize) return fail(E_IMAGE_MISMATCH);
+  const fl: i32 = slotWriteFlush();
+  if (fl != OK) return fail(fl);
+  const vs: i32 = checkSlotImage(rxSlot);
+  if (vs != OK) return fail(vs);
+  // The image must be exactly the one the manifest describes.
+  if (!equalBytes(imgDigest, 0, mfBytes, mfImageDigestAt(), 32)) return fail(E_DIGEST_MISMATCH);
+  if (imgTotalSize != mfImageSize) return fail(E_IMAGE_MISMATCH);
+  if (!mfVersionMatches(imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild)) return fail(E_IMAGE_MISMATCH);
+  if (trustHasKey && checkedSecurityCounter() != mfSecurityCounter) return fail(E_IMAGE_MISMATCH);
+  const cs: i32 = commitTarget(rxSlot);
+  if (cs != OK) return fail(cs);
+  rxState = RX_IDLE;
+  return OK;
+}
+
+export function rxCancel(): void {
+  rxState = RX_IDLE;
+}
+
+/** The package offset a resumed download continues from (after the manifest). */
+export function rxResumeOffset(): u32 {
+  return rxPos;
+}

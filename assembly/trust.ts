@@ -1,0 +1,66 @@
+// What the device trusts and what it is: the provisioned public key, vendor
+// and class IDs, hardware revision and bootloader version. Set once at start
+// (from the bootloader's own read-only data), read by every check.
+import { Sha256 } from "./sha256";
+import { equalBytes } from "./bytes";
+
+export let trustHasKey: bool = false;
+export let trustHasVendor: bool = false;
+export let trustHasClass: bool = false;
+export let trustHwRev: u32 = 0;
+export let trustBootloaderVersion: u32 = 0;
+export const trustKey: Uint8Array = new Uint8Array(32);
+/** SHA-256 of the key's SubjectPublicKeyInfo DER, as MCUboot's KEYHASH TLV. */
+export const trustKeyHash: Uint8Array = new Uint8Array(32);
+/** First 8 bytes of SHA-256 of the raw key: the manifest's key ID. */
+export const trustKeyId: Uint8Array = new Uint8Array(8);
+export const trustVendor: Uint8Array = new Uint8Array(16);
+export const trustClass: Uint8Array = new Uint8Array(16);
+
+const trustHash: Sha256 = new Sha256();
+const trustDigest: Uint8Array = new Uint8Array(32);
+// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410).
+const trustSpki: Uint8Array = new Uint8Array(12);
+trustSpki[0] = 0x30;
+trustSpki[1] = 0x2a;
+trustSpki[2] = 0x30;
+trustSpki[3] = 0x05;
+trustSpki[4] = 0x06;
+trustSpki[5] = 0x03;
+trustSpki[6] = 0x2b;
+trustSpki[7] = 0x65;
+trustSpki[8] = 0x70;
+trustSpki[9] = 0x03;
+trustSpki[10] = 0x21;
+trustSpki[11] = 0x00;
+
+/**
+ * `src[off..off+64)` holds key (32), vendor (16), class (16); `flags` bit 0 =
+ * key present, bit 1 = vendor, bit 2 = class.
+ */
+export function configureTrust(src: Uint8Array, off: i32, flags: u32, hwRev: u32, blVersion: u32): void {
+  trustHasKey = (flags & 1) != 0;
+  trustHasVendor = (flags & 2) != 0;
+  trustHasClass = (flags & 4) != 0;
+  trustHwRev = hwRev;
+  trustBootloaderVersion = blVersion;
+  for (let i: i32 = 0; i < 32; i++) trustKey[i] = src[off + i];
+  for (let i: i32 = 0; i < 16; i++) trustVendor[i] = src[off + 32 + i];
+  for (let i: i32 = 0; i < 16; i++) trustClass[i] = src[off + 48 + i];
+  trustHash.reset();
+  trustHash.update(trustSpki, 0, 12);
+  trustHash.update(trustKey, 0, 32);
+  trustHash.finish(trustKeyHash, 0);
+  trustHash.reset();
+  trustHash.update(trustKey, 0, 32);
+  trustHash.finish(trustDigest, 0);
+  for (let i: i32 = 0; i < 8; i++) trustKeyId[i] = trustDigest[i];
+}
+
+export function vendorMatches(b: Uint8Array, off: i32): bool {
+  return !trustHasVendor || equalBytes(b, off, trustVendor, 0, 16);
+}
+
+export function classMatches(b: Uint8Array, off: i32): bool {
+  return !trustHasClass || equalBytes(b, off, trustClass, 0, 16);
+}
