@@ -8,8 +8,11 @@
 // an Int32Array read is an out-of-line call at this build's shrink level, so
 // the compression function reads memory only for message bytes. A pass is 16
 // rounds written out with the working variables renamed instead of shifted;
-// four passes make the 64 rounds. In JS every bitwise result is already an
-// int32, so only sums need wrapping.
+// four passes make the 64 rounds. Each sum adds the terms that are ready
+// early (h, k, w) before those that wait on the previous round: neither
+// binaryen nor V8 reassociates, and the shorter dependency chain is worth
+// about 10% in WASM. In JS every bitwise result is already an int32, so only
+// sums need wrapping.
 
 function sha256PutBE(out: Uint8Array, off: i32, v: i32): void {
   unchecked(out[off] = u8(v >>> 24));
@@ -182,10 +185,10 @@ export class Sha256 {
             (((w14 >>> 17) | (w14 << 15)) ^ ((w14 >>> 19) | (w14 << 13)) ^ (w14 >>> 10)));
         }
         s = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-        t = i32(h + s + (g ^ (e & (f ^ g))) + k0 + w0);
+        t = i32(h + k0 + w0 + (g ^ (e & (f ^ g))) + s);
         d = i32(d + t);
         s = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-        h = i32(t + s + ((a & b) | (c & (a | b))));
+        h = i32(s + ((a & b) | (c & (a | b))) + t);
         if (pass == 0) {
           w1 = (i32(unchecked(src[p + 4])) << 24) | (i32(unchecked(src[p + 5])) << 16) |
             (i32(unchecked(src[p + 6])) << 8) | i32(unchecked(src[p + 7]));
@@ -194,10 +197,10 @@ export class Sha256 {
             (((w15 >>> 17) | (w15 << 15)) ^ ((w15 >>> 19) | (w15 << 13)) ^ (w15 >>> 10)));
         }
         s = ((d >>> 6) | (d << 26)) ^ ((d >>> 11) | (d << 21)) ^ ((d >>> 25) | (d << 7));
-        t = i32(g + s + (f ^ (d & (e ^ f))) + k1 + w1);
+        t = i32(g + k1 + w1 + (f ^ (d & (e ^ f))) + s);
         c = i32(c + t);
         s = ((h >>> 2) | (h << 30)) ^ ((h >>> 13) | (h << 19)) ^ ((h >>> 22) | (h << 10));
-        g = i32(t + s + ((h & a) | (b & (h | a))));
+        g = i32(s + ((h & a) | (b & (h | a))) + t);
         if (pass == 0) {
           w2 = (i32(unchecked(src[p + 8])) << 24) | (i32(unchecked(src[p + 9])) << 16) |
             (i32(unchecked(src[p + 10])) << 8) | i32(unchecked(src[p + 11]));
@@ -206,10 +209,10 @@ export class Sha256 {
             (((w0 >>> 17) | (w0 << 15)) ^ ((w0 >>> 19) | (w0 << 13)) ^ (w0 >>> 10)));
         }
         s = ((c >>> 6) | (c << 26)) ^ ((c >>> 11) | (c << 21)) ^ ((c >>> 25) | (c << 7));
-        t = i32(f + s + (e ^ (c & (d ^ e))) + k2 + w2);
+        t = i32(f + k2 + w2 + (e ^ (c & (d ^ e))) + s);
         b = i32(b + t);
         s = ((g >>> 2) | (g << 30)) ^ ((g >>> 13) | (g << 19)) ^ ((g >>> 22) | (g << 10));
-        f = i32(t + s + ((g & h) | (a & (g | h))));
+        f = i32(s + ((g & h) | (a & (g | h))) + t);
         if (pass == 0) {
           w3 = (i32(unchecked(src[p + 12])) << 24) | (i32(unchecked(src[p + 13])) << 16) |
             (i32(unchecked(src[p + 14])) << 8) | i32(unchecked(src[p + 15]));
@@ -218,10 +221,10 @@ export class Sha256 {
             (((w1 >>> 17) | (w1 << 15)) ^ ((w1 >>> 19) | (w1 << 13)) ^ (w1 >>> 10)));
         }
         s = ((b >>> 6) | (b << 26)) ^ ((b >>> 11) | (b << 21)) ^ ((b >>> 25) | (b << 7));
-        t = i32(e + s + (d ^ (b & (c ^ d))) + k3 + w3);
+        t = i32(e + k3 + w3 + (d ^ (b & (c ^ d))) + s);
         a = i32(a + t);
         s = ((f >>> 2) | (f << 30)) ^ ((f >>> 13) | (f << 19)) ^ ((f >>> 22) | (f << 10));
-        e = i32(t + s + ((f & g) | (h & (f | g))));
+        e = i32(s + ((f & g) | (h & (f | g))) + t);
         if (pass == 0) {
           w4 = (i32(unchecked(src[p + 16])) << 24) | (i32(unchecked(src[p + 17])) << 16) |
             (i32(unchecked(src[p + 18])) << 8) | i32(unchecked(src[p + 19]));
@@ -230,10 +233,10 @@ export class Sha256 {
             (((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10)));
         }
         s = ((a >>> 6) | (a << 26)) ^ ((a >>> 11) | (a << 21)) ^ ((a >>> 25) | (a << 7));
-        t = i32(d + s + (c ^ (a & (b ^ c))) + k4 + w4);
+        t = i32(d + k4 + w4 + (c ^ (a & (b ^ c))) + s);
         h = i32(h + t);
         s = ((e >>> 2) | (e << 30)) ^ ((e >>> 13) | (e << 19)) ^ ((e >>> 22) | (e << 10));
-        d = i32(t + s + ((e & f) | (g & (e | f))));
+        d = i32(s + ((e & f) | (g & (e | f))) + t);
         if (pass == 0) {
           w5 = (i32(unchecked(src[p + 20])) << 24) | (i32(unchecked(src[p + 21])) << 16) |
             (i32(unchecked(src[p + 22])) << 8) | i32(unchecked(src[p + 23]));
@@ -242,10 +245,10 @@ export class Sha256 {
             (((w3 >>> 17) | (w3 << 15)) ^ ((w3 >>> 19) | (w3 << 13)) ^ (w3 >>> 10)));
         }
         s = ((h >>> 6) | (h << 26)) ^ ((h >>> 11) | (h << 21)) ^ ((h >>> 25) | (h << 7));
-        t = i32(c + s + (b ^ (h & (a ^ b))) + k5 + w5);
+        t = i32(c + k5 + w5 + (b ^ (h & (a ^ b))) + s);
         g = i32(g + t);
         s = ((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10));
-        c = i32(t + s + ((d & e) | (f & (d | e))));
+        c = i32(s + ((d & e) | (f & (d | e))) + t);
         if (pass == 0) {
           w6 = (i32(unchecked(src[p + 24])) << 24) | (i32(unchecked(src[p + 25])) << 16) |
             (i32(unchecked(src[p + 26])) << 8) | i32(unchecked(src[p + 27]));
@@ -254,10 +257,10 @@ export class Sha256 {
             (((w4 >>> 17) | (w4 << 15)) ^ ((w4 >>> 19) | (w4 << 13)) ^ (w4 >>> 10)));
         }
         s = ((g >>> 6) | (g << 26)) ^ ((g >>> 11) | (g << 21)) ^ ((g >>> 25) | (g << 7));
-        t = i32(b + s + (a ^ (g & (h ^ a))) + k6 + w6);
+        t = i32(b + k6 + w6 + (a ^ (g & (h ^ a))) + s);
         f = i32(f + t);
         s = ((c >>> 2) | (c << 30)) ^ ((c >>> 13) | (c << 19)) ^ ((c >>> 22) | (c << 10));
-        b = i32(t + s + ((c & d) | (e & (c | d))));
+        b = i32(s + ((c & d) | (e & (c | d))) + t);
         if (pass == 0) {
           w7 = (i32(unchecked(src[p + 28])) << 24) | (i32(unchecked(src[p + 29])) << 16) |
             (i32(unchecked(src[p + 30])) << 8) | i32(unchecked(src[p + 31]));
@@ -266,10 +269,10 @@ export class Sha256 {
             (((w5 >>> 17) | (w5 << 15)) ^ ((w5 >>> 19) | (w5 << 13)) ^ (w5 >>> 10)));
         }
         s = ((f >>> 6) | (f << 26)) ^ ((f >>> 11) | (f << 21)) ^ ((f >>> 25) | (f << 7));
-        t = i32(a + s + (h ^ (f & (g ^ h))) + k7 + w7);
+        t = i32(a + k7 + w7 + (h ^ (f & (g ^ h))) + s);
         e = i32(e + t);
         s = ((b >>> 2) | (b << 30)) ^ ((b >>> 13) | (b << 19)) ^ ((b >>> 22) | (b << 10));
-        a = i32(t + s + ((b & c) | (d & (b | c))));
+        a = i32(s + ((b & c) | (d & (b | c))) + t);
         if (pass == 0) {
           w8 = (i32(unchecked(src[p + 32])) << 24) | (i32(unchecked(src[p + 33])) << 16) |
             (i32(unchecked(src[p + 34])) << 8) | i32(unchecked(src[p + 35]));
@@ -278,10 +281,10 @@ export class Sha256 {
             (((w6 >>> 17) | (w6 << 15)) ^ ((w6 >>> 19) | (w6 << 13)) ^ (w6 >>> 10)));
         }
         s = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-        t = i32(h + s + (g ^ (e & (f ^ g))) + k8 + w8);
+        t = i32(h + k8 + w8 + (g ^ (e & (f ^ g))) + s);
         d = i32(d + t);
         s = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-        h = i32(t + s + ((a & b) | (c & (a | b))));
+        h = i32(s + ((a & b) | (c & (a | b))) + t);
         if (pass == 0) {
           w9 = (i32(unchecked(src[p + 36])) << 24) | (i32(unchecked(src[p + 37])) << 16) |
             (i32(unchecked(src[p + 38])) << 8) | i32(unchecked(src[p + 39]));
@@ -290,10 +293,10 @@ export class Sha256 {
             (((w7 >>> 17) | (w7 << 15)) ^ ((w7 >>> 19) | (w7 << 13)) ^ (w7 >>> 10)));
         }
         s = ((d >>> 6) | (d << 26)) ^ ((d >>> 11) | (d << 21)) ^ ((d >>> 25) | (d << 7));
-        t = i32(g + s + (f ^ (d & (e ^ f))) + k9 + w9);
+        t = i32(g + k9 + w9 + (f ^ (d & (e ^ f))) + s);
         c = i32(c + t);
         s = ((h >>> 2) | (h << 30)) ^ ((h >>> 13) | (h << 19)) ^ ((h >>> 22) | (h << 10));
-        g = i32(t + s + ((h & a) | (b & (h | a))));
+        g = i32(s + ((h & a) | (b & (h | a))) + t);
         if (pass == 0) {
           w10 = (i32(unchecked(src[p + 40])) << 24) | (i32(unchecked(src[p + 41])) << 16) |
             (i32(unchecked(src[p + 42])) << 8) | i32(unchecked(src[p + 43]));
@@ -302,10 +305,10 @@ export class Sha256 {
             (((w8 >>> 17) | (w8 << 15)) ^ ((w8 >>> 19) | (w8 << 13)) ^ (w8 >>> 10)));
         }
         s = ((c >>> 6) | (c << 26)) ^ ((c >>> 11) | (c << 21)) ^ ((c >>> 25) | (c << 7));
-        t = i32(f + s + (e ^ (c & (d ^ e))) + k10 + w10);
+        t = i32(f + k10 + w10 + (e ^ (c & (d ^ e))) + s);
         b = i32(b + t);
         s = ((g >>> 2) | (g << 30)) ^ ((g >>> 13) | (g << 19)) ^ ((g >>> 22) | (g << 10));
-        f = i32(t + s + ((g & h) | (a & (g | h))));
+        f = i32(s + ((g & h) | (a & (g | h))) + t);
         if (pass == 0) {
           w11 = (i32(unchecked(src[p + 44])) << 24) | (i32(unchecked(src[p + 45])) << 16) |
             (i32(unchecked(src[p + 46])) << 8) | i32(unchecked(src[p + 47]));
@@ -314,10 +317,10 @@ export class Sha256 {
             (((w9 >>> 17) | (w9 << 15)) ^ ((w9 >>> 19) | (w9 << 13)) ^ (w9 >>> 10)));
         }
         s = ((b >>> 6) | (b << 26)) ^ ((b >>> 11) | (b << 21)) ^ ((b >>> 25) | (b << 7));
-        t = i32(e + s + (d ^ (b & (c ^ d))) + k11 + w11);
+        t = i32(e + k11 + w11 + (d ^ (b & (c ^ d))) + s);
         a = i32(a + t);
         s = ((f >>> 2) | (f << 30)) ^ ((f >>> 13) | (f << 19)) ^ ((f >>> 22) | (f << 10));
-        e = i32(t + s + ((f & g) | (h & (f | g))));
+        e = i32(s + ((f & g) | (h & (f | g))) + t);
         if (pass == 0) {
           w12 = (i32(unchecked(src[p + 48])) << 24) | (i32(unchecked(src[p + 49])) << 16) |
             (i32(unchecked(src[p + 50])) << 8) | i32(unchecked(src[p + 51]));
@@ -326,10 +329,10 @@ export class Sha256 {
             (((w10 >>> 17) | (w10 << 15)) ^ ((w10 >>> 19) | (w10 << 13)) ^ (w10 >>> 10)));
         }
         s = ((a >>> 6) | (a << 26)) ^ ((a >>> 11) | (a << 21)) ^ ((a >>> 25) | (a << 7));
-        t = i32(d + s + (c ^ (a & (b ^ c))) + k12 + w12);
+        t = i32(d + k12 + w12 + (c ^ (a & (b ^ c))) + s);
         h = i32(h + t);
         s = ((e >>> 2) | (e << 30)) ^ ((e >>> 13) | (e << 19)) ^ ((e >>> 22) | (e << 10));
-        d = i32(t + s + ((e & f) | (g & (e | f))));
+        d = i32(s + ((e & f) | (g & (e | f))) + t);
         if (pass == 0) {
           w13 = (i32(unchecked(src[p + 52])) << 24) | (i32(unchecked(src[p + 53])) << 16) |
             (i32(unchecked(src[p + 54])) << 8) | i32(unchecked(src[p + 55]));
@@ -338,10 +341,10 @@ export class Sha256 {
             (((w11 >>> 17) | (w11 << 15)) ^ ((w11 >>> 19) | (w11 << 13)) ^ (w11 >>> 10)));
         }
         s = ((h >>> 6) | (h << 26)) ^ ((h >>> 11) | (h << 21)) ^ ((h >>> 25) | (h << 7));
-        t = i32(c + s + (b ^ (h & (a ^ b))) + k13 + w13);
+        t = i32(c + k13 + w13 + (b ^ (h & (a ^ b))) + s);
         g = i32(g + t);
         s = ((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10));
-        c = i32(t + s + ((d & e) | (f & (d | e))));
+        c = i32(s + ((d & e) | (f & (d | e))) + t);
         if (pass == 0) {
           w14 = (i32(unchecked(src[p + 56])) << 24) | (i32(unchecked(src[p + 57])) << 16) |
             (i32(unchecked(src[p + 58])) << 8) | i32(unchecked(src[p + 59]));
@@ -350,10 +353,10 @@ export class Sha256 {
             (((w12 >>> 17) | (w12 << 15)) ^ ((w12 >>> 19) | (w12 << 13)) ^ (w12 >>> 10)));
         }
         s = ((g >>> 6) | (g << 26)) ^ ((g >>> 11) | (g << 21)) ^ ((g >>> 25) | (g << 7));
-        t = i32(b + s + (a ^ (g & (h ^ a))) + k14 + w14);
+        t = i32(b + k14 + w14 + (a ^ (g & (h ^ a))) + s);
         f = i32(f + t);
         s = ((c >>> 2) | (c << 30)) ^ ((c >>> 13) | (c << 19)) ^ ((c >>> 22) | (c << 10));
-        b = i32(t + s + ((c & d) | (e & (c | d))));
+        b = i32(s + ((c & d) | (e & (c | d))) + t);
         if (pass == 0) {
           w15 = (i32(unchecked(src[p + 60])) << 24) | (i32(unchecked(src[p + 61])) << 16) |
             (i32(unchecked(src[p + 62])) << 8) | i32(unchecked(src[p + 63]));
@@ -362,10 +365,10 @@ export class Sha256 {
             (((w13 >>> 17) | (w13 << 15)) ^ ((w13 >>> 19) | (w13 << 13)) ^ (w13 >>> 10)));
         }
         s = ((f >>> 6) | (f << 26)) ^ ((f >>> 11) | (f << 21)) ^ ((f >>> 25) | (f << 7));
-        t = i32(a + s + (h ^ (f & (g ^ h))) + k15 + w15);
+        t = i32(a + k15 + w15 + (h ^ (f & (g ^ h))) + s);
         e = i32(e + t);
         s = ((b >>> 2) | (b << 30)) ^ ((b >>> 13) | (b << 19)) ^ ((b >>> 22) | (b << 10));
-        a = i32(t + s + ((b & c) | (d & (b | c))));
+        a = i32(s + ((b & c) | (d & (b | c))) + t);
       }
       a = i32(a + this.h0);
       this.h0 = a;
