@@ -24,10 +24,11 @@ import {
   edAddAffine,
   edToCached,
   edNegate,
-  edCopy,
+  edFromAffineBytes,
   edSetIdentity,
   edIsSmallOrder,
 } from "./edpoint";
+import { feToBytes } from "./fe25519";
 import { edScalarBelowOrder, edReduce512, edWnaf } from "./edscalar";
 import { ED_BASE_WINDOW, edBaseLoad } from "./edbase";
 
@@ -42,6 +43,7 @@ const ED_KEY_WINDOW: i32 = 4;
 // Working state of finish(), shared by all verifiers (finish never nests).
 const edQ: EdPoint = new EdPoint();
 const edA: EdPoint = new EdPoint();
+const edR: EdPoint = new EdPoint();
 const edCachedTmp: EdCached = new EdCached();
 const edAffineTmp: EdAffine = new EdAffine();
 // -A, -3A, -5A, -7A: the odd multiples a width-4 NAF digit can select.
@@ -63,11 +65,17 @@ function edAddKeyDigit(digit: i32, wantT: bool): void {
   edAddCached(edQ, edQ, c, digit < 0, wantT);
 }
 
+// Per-verifier state between begin() and finish() is kept small (bytes, not
+// field elements): A and R as their y encodings plus canonical x, and S.
+const ED_KEEP_AY: i32 = 0;
+const ED_KEEP_AX: i32 = 32;
+const ED_KEEP_RY: i32 = 64;
+const ED_KEEP_RX: i32 = 96;
+const ED_KEEP_S: i32 = 128;
+
 export class Ed25519Verifier {
   private hash: Sha512 = new Sha512();
-  private a: EdPoint = new EdPoint();
-  private r: EdPoint = new EdPoint();
-  private s: Uint8Array = new Uint8Array(32);
+  private keep: Uint8Array = new Uint8Array(160);
   private ready: bool = false;
 
   /**
@@ -78,11 +86,17 @@ export class Ed25519Verifier {
   begin(pub: Uint8Array, pubOff: i32, sig: Uint8Array, sigOff: i32): i32 {
     this.ready = false;
     if (!edScalarBelowOrder(sig, sigOff + 32)) return ED_BAD_S;
-    if (edDecode(this.a, pub, pubOff) < 0) return ED_BAD_KEY;
-    if (edIsSmallOrder(this.a, edQ)) return ED_SMALL_ORDER_KEY;
-    if (edDecode(this.r, sig, sigOff) < 0) return ED_BAD_R;
-    const s = this.s;
-    for (let i: i32 = 0; i < 32; i++) unchecked((s[i] = sig[sigOff + 32 + i]));
+    if (edDecode(edA, pub, pubOff) < 0) return ED_BAD_KEY;
+    if (edIsSmallOrder(edA, edQ)) return ED_SMALL_ORDER_KEY;
+    if (edDecode(edR, sig, sigOff) < 0) return ED_BAD_R;
+    const keep = this.keep;
+    for (let i: i32 = 0; i < 32; i++) {
+      unchecked((keep[ED_KEEP_AY + i] = pub[pubOff + i]));
+      unchecked((keep[ED_KEEP_RY + i] = sig[sigOff + i]));
+      unchecked((keep[ED_KEEP_S + i] = sig[sigOff + 32 + i]));
+    }
+    feToBytes(keep, ED_KEEP_AX, edA.x);
+    feToBytes(keep, ED_KEEP_RX, edR.x);
     this.hash.reset();
     this.hash.update(sig, sigOff, 32);
     this.hash.update(pub, pubOff, 32);
@@ -101,12 +115,14 @@ export class Ed25519Verifier {
     this.ready = false;
     this.hash.finish(edDigest, 0);
     edReduce512(edK, 0, edDigest, 0);
-    edWnaf(edNafS, this.s, 0, ED_BASE_WINDOW);
+    const keep = this.keep;
+    edWnaf(edNafS, keep, ED_KEEP_S, ED_BASE_WINDOW);
     edWnaf(edNafK, edK, 0, ED_KEY_WINDOW);
+    edFromAffineBytes(edA, keep, ED_KEEP_AX, ED_KEEP_AY);
+    edFromAffineBytes(edR, keep, ED_KEEP_RX, ED_KEEP_RY);
 
     // Table of -A, -3A, -5A, -7A, stepping by -2A.
     const a = edA;
-    edCopy(a, this.a);
     edNegate(a);
     edToCached(unchecked(edKeyTable[0]), a);
     edDouble(edQ, a, true);
@@ -130,7 +146,7 @@ export class Ed25519Verifier {
     }
 
     // Q = [S]B - [k]A - R; accept when [8]Q is the identity.
-    edToCached(edCachedTmp, this.r);
+    edToCached(edCachedTmp, edR);
     edAddCached(edQ, edQ, edCachedTmp, true, false);
     return edIsSmallOrder(edQ, edQ);
   }

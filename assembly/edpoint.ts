@@ -74,11 +74,12 @@ export function edSetIdentity(p: EdPoint): void {
   feSetSmall(p.t, 0);
 }
 
-export function edCopy(o: EdPoint, p: EdPoint): void {
-  feCopy(o.x, p.x);
-  feCopy(o.y, p.y);
-  feCopy(o.z, p.z);
-  feCopy(o.t, p.t);
+/** p = (x, y) from 32-byte little-endian x and y (bit 255 of y ignored). */
+export function edFromAffineBytes(p: EdPoint, b: Uint8Array, xOff: i32, yOff: i32): void {
+  feFromBytes(p.x, b, xOff);
+  feFromBytes(p.y, b, yOff);
+  feSetSmall(p.z, 1);
+  feMul(p.t, p.x, p.y);
 }
 
 export function edNegate(p: EdPoint): void {

@@ -50,130 +50,24 @@ function sha512GetBE(b: Uint8Array, off: i32): u32 {
   );
 }
 
-function sha512AddWord(h: Uint32Array, i: i32, xh: u32, xl: u32): void {
-  const l = u32(unchecked(h[i + 1]) + xl);
-  unchecked((h[i] = u32(unchecked(h[i]) + xh + u32(l < xl))));
-  unchecked((h[i + 1] = l));
-}
-
-/** One 128-byte block into the state h. */
-function sha512Compress(h: Uint32Array, buf: Uint8Array, off: i32): void {
-  const w = sha512W;
-  let ah = unchecked(h[0]);
-  let al = unchecked(h[1]);
-  let bh = unchecked(h[2]);
-  let bl = unchecked(h[3]);
-  let ch = unchecked(h[4]);
-  let cl = unchecked(h[5]);
-  let dh = unchecked(h[6]);
-  let dl = unchecked(h[7]);
-  let eh = unchecked(h[8]);
-  let el = unchecked(h[9]);
-  let fh = unchecked(h[10]);
-  let fl = unchecked(h[11]);
-  let gh = unchecked(h[12]);
-  let gl = unchecked(h[13]);
-  let hh = unchecked(h[14]);
-  let hl = unchecked(h[15]);
-  for (let t: i32 = 0; t < 80; t++) {
-    const j = (t & 15) << 1;
-    let wh: u32;
-    let wl: u32;
-    if (t < 16) {
-      wh = sha512GetBE(buf, off + 8 * t);
-      wl = sha512GetBE(buf, off + 8 * t + 4);
-    } else {
-      // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]; W[t-16] is in slot j.
-      const j2 = ((t - 2) & 15) << 1;
-      const j7 = ((t - 7) & 15) << 1;
-      const j15 = ((t - 15) & 15) << 1;
-      const xh = unchecked(w[j2]);
-      const xl = unchecked(w[j2 + 1]);
-      // s1 = rotr19 ^ rotr61 ^ shr6
-      const s1h: u32 = u32((xh >>> 19) ^ (xl << 13) ^ (xl >>> 29) ^ (xh << 3) ^ (xh >>> 6));
-      const s1l: u32 = u32((xl >>> 19) ^ (xh << 13) ^ (xh >>> 29) ^ (xl << 3) ^ (xl >>> 6) ^ (xh << 26));
-      const yh = unchecked(w[j15]);
-      const yl = unchecked(w[j15 + 1]);
-      // s0 = rotr1 ^ rotr8 ^ shr7
-      const s0h: u32 = u32((yh >>> 1) ^ (yl << 31) ^ (yh >>> 8) ^ (yl << 24) ^ (yh >>> 7));
-      const s0l: u32 = u32((yl >>> 1) ^ (yh << 31) ^ (yl >>> 8) ^ (yh << 24) ^ (yl >>> 7) ^ (yh << 25));
-      wl = u32(s1l + unchecked(w[j7 + 1]));
-      wh = u32(s1h + unchecked(w[j7]) + u32(wl < s1l));
-      let nl = u32(wl + s0l);
-      wh = u32(wh + s0h + u32(nl < wl));
-      wl = nl;
-      const ol = unchecked(w[j + 1]);
-      nl = u32(wl + ol);
-      wh = u32(wh + unchecked(w[j]) + u32(nl < wl));
-      wl = nl;
-    }
-    unchecked((w[j] = wh));
-    unchecked((w[j + 1] = wl));
-
-    // T1 = h + S1(e) + Ch(e, f, g) + K[t] + W[t]
-    const S1h: u32 = u32(
-      ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23)),
-    );
-    const S1l: u32 = u32(
-      ((el >>> 14) | (eh << 18)) ^ ((el >>> 18) | (eh << 14)) ^ ((eh >>> 9) | (el << 23)),
-    );
-    const chh: u32 = u32((eh & fh) ^ (~eh & gh));
-    const chl: u32 = u32((el & fl) ^ (~el & gl));
-    let t1l = u32(hl + S1l);
-    let t1h = u32(hh + S1h + u32(t1l < hl));
-    let nl = u32(t1l + chl);
-    t1h = u32(t1h + chh + u32(nl < t1l));
-    t1l = nl;
-    const kl = unchecked(sha512K[2 * t + 1]);
-    nl = u32(t1l + kl);
-    t1h = u32(t1h + unchecked(sha512K[2 * t]) + u32(nl < t1l));
-    t1l = nl;
-    nl = u32(t1l + wl);
-    t1h = u32(t1h + wh + u32(nl < t1l));
-    t1l = nl;
-
-    // T2 = S0(a) + Maj(a, b, c)
-    const S0h: u32 = u32(
-      ((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25)),
-    );
-    const S0l: u32 = u32(
-      ((al >>> 28) | (ah << 4)) ^ ((ah >>> 2) | (al << 30)) ^ ((ah >>> 7) | (al << 25)),
-    );
-    const mjh: u32 = u32((ah & bh) ^ (ah & ch) ^ (bh & ch));
-    const mjl: u32 = u32((al & bl) ^ (al & cl) ^ (bl & cl));
-    const t2l = u32(S0l + mjl);
-    const t2h = u32(S0h + mjh + u32(t2l < S0l));
-
-    hh = gh;
-    hl = gl;
-    gh = fh;
-    gl = fl;
-    fh = eh;
-    fl = el;
-    el = u32(dl + t1l);
-    eh = u32(dh + t1h + u32(el < dl));
-    dh = ch;
-    dl = cl;
-    ch = bh;
-    cl = bl;
-    bh = ah;
-    bl = al;
-    al = u32(t1l + t2l);
-    ah = u32(t1h + t2h + u32(al < t1l));
-  }
-  sha512AddWord(h, 0, ah, al);
-  sha512AddWord(h, 2, bh, bl);
-  sha512AddWord(h, 4, ch, cl);
-  sha512AddWord(h, 6, dh, dl);
-  sha512AddWord(h, 8, eh, el);
-  sha512AddWord(h, 10, fh, fl);
-  sha512AddWord(h, 12, gh, gl);
-  sha512AddWord(h, 14, hh, hl);
-}
-
 export class Sha512 {
-  /** Chaining state, eight words as (hi, lo). */
-  h: Uint32Array = new Uint32Array(16);
+  /** Chaining state H0..H7 as (hi, lo) halves. */
+  ah: u32 = 0;
+  al: u32 = 0;
+  bh: u32 = 0;
+  bl: u32 = 0;
+  ch: u32 = 0;
+  cl: u32 = 0;
+  dh: u32 = 0;
+  dl: u32 = 0;
+  eh: u32 = 0;
+  el: u32 = 0;
+  fh: u32 = 0;
+  fl: u32 = 0;
+  gh: u32 = 0;
+  gl: u32 = 0;
+  hh: u32 = 0;
+  hl: u32 = 0;
   block: Uint8Array = new Uint8Array(SHA512_BLOCK);
   used: i32 = 0;
   /** Total message bytes so far, as a 64-bit count (hi, lo). */
@@ -185,23 +79,22 @@ export class Sha512 {
   }
 
   reset(): void {
-    const h = this.h;
-    h[0] = 0x6a09e667;
-    h[1] = 0xf3bcc908;
-    h[2] = 0xbb67ae85;
-    h[3] = 0x84caa73b;
-    h[4] = 0x3c6ef372;
-    h[5] = 0xfe94f82b;
-    h[6] = 0xa54ff53a;
-    h[7] = 0x5f1d36f1;
-    h[8] = 0x510e527f;
-    h[9] = 0xade682d1;
-    h[10] = 0x9b05688c;
-    h[11] = 0x2b3e6c1f;
-    h[12] = 0x1f83d9ab;
-    h[13] = 0xfb41bd6b;
-    h[14] = 0x5be0cd19;
-    h[15] = 0x137e2179;
+    this.ah = 0x6a09e667;
+    this.al = 0xf3bcc908;
+    this.bh = 0xbb67ae85;
+    this.bl = 0x84caa73b;
+    this.ch = 0x3c6ef372;
+    this.cl = 0xfe94f82b;
+    this.dh = 0xa54ff53a;
+    this.dl = 0x5f1d36f1;
+    this.eh = 0x510e527f;
+    this.el = 0xade682d1;
+    this.fh = 0x9b05688c;
+    this.fl = 0x2b3e6c1f;
+    this.gh = 0x1f83d9ab;
+    this.gl = 0xfb41bd6b;
+    this.hh = 0x5be0cd19;
+    this.hl = 0x137e2179;
     this.used = 0;
     this.countLo = 0;
     this.countHi = 0;
@@ -215,7 +108,7 @@ export class Sha512 {
     let i: i32 = 0;
     while (i < len) {
       if (this.used == 0 && len - i >= SHA512_BLOCK) {
-        sha512Compress(this.h, buf, off + i);
+        this.compress(buf, off + i);
         i += SHA512_BLOCK;
         continue;
       }
@@ -223,7 +116,7 @@ export class Sha512 {
       this.used++;
       i++;
       if (this.used == SHA512_BLOCK) {
-        sha512Compress(this.h, block, 0);
+        this.compress(block, 0);
         this.used = 0;
       }
     }
@@ -242,7 +135,7 @@ export class Sha512 {
         unchecked((block[this.used] = 0));
         this.used++;
       }
-      sha512Compress(this.h, block, 0);
+      this.compress(block, 0);
       this.used = 0;
     }
     while (this.used < SHA512_BLOCK - 8) {
@@ -251,8 +144,154 @@ export class Sha512 {
     }
     sha512PutBE(block, SHA512_BLOCK - 8, bitsHi);
     sha512PutBE(block, SHA512_BLOCK - 4, bitsLo);
-    sha512Compress(this.h, block, 0);
-    for (let i: i32 = 0; i < 16; i++) sha512PutBE(out, outOff + 4 * i, unchecked(this.h[i]));
+    this.compress(block, 0);
+    sha512PutBE(out, outOff + 0, this.ah);
+    sha512PutBE(out, outOff + 4, this.al);
+    sha512PutBE(out, outOff + 8, this.bh);
+    sha512PutBE(out, outOff + 12, this.bl);
+    sha512PutBE(out, outOff + 16, this.ch);
+    sha512PutBE(out, outOff + 20, this.cl);
+    sha512PutBE(out, outOff + 24, this.dh);
+    sha512PutBE(out, outOff + 28, this.dl);
+    sha512PutBE(out, outOff + 32, this.eh);
+    sha512PutBE(out, outOff + 36, this.el);
+    sha512PutBE(out, outOff + 40, this.fh);
+    sha512PutBE(out, outOff + 44, this.fl);
+    sha512PutBE(out, outOff + 48, this.gh);
+    sha512PutBE(out, outOff + 52, this.gl);
+    sha512PutBE(out, outOff + 56, this.hh);
+    sha512PutBE(out, outOff + 60, this.hl);
     this.reset();
+  }
+
+  /** One 128-byte block buf[off..off+128) into the state. */
+  compress(buf: Uint8Array, off: i32): void {
+    const w = sha512W;
+    let ah = this.ah;
+    let al = this.al;
+    let bh = this.bh;
+    let bl = this.bl;
+    let ch = this.ch;
+    let cl = this.cl;
+    let dh = this.dh;
+    let dl = this.dl;
+    let eh = this.eh;
+    let el = this.el;
+    let fh = this.fh;
+    let fl = this.fl;
+    let gh = this.gh;
+    let gl = this.gl;
+    let hh = this.hh;
+    let hl = this.hl;
+    for (let t: i32 = 0; t < 80; t++) {
+      const j = (t & 15) << 1;
+      let wh: u32;
+      let wl: u32;
+      if (t < 16) {
+        wh = sha512GetBE(buf, off + 8 * t);
+        wl = sha512GetBE(buf, off + 8 * t + 4);
+      } else {
+        // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]; W[t-16] is in slot j.
+        const j2 = ((t - 2) & 15) << 1;
+        const j7 = ((t - 7) & 15) << 1;
+        const j15 = ((t - 15) & 15) << 1;
+        const xh = unchecked(w[j2]);
+        const xl = unchecked(w[j2 + 1]);
+        // s1 = rotr19 ^ rotr61 ^ shr6
+        const s1h: u32 = u32((xh >>> 19) ^ (xl << 13) ^ (xl >>> 29) ^ (xh << 3) ^ (xh >>> 6));
+        const s1l: u32 = u32((xl >>> 19) ^ (xh << 13) ^ (xh >>> 29) ^ (xl << 3) ^ (xl >>> 6) ^ (xh << 26));
+        const yh = unchecked(w[j15]);
+        const yl = unchecked(w[j15 + 1]);
+        // s0 = rotr1 ^ rotr8 ^ shr7
+        const s0h: u32 = u32((yh >>> 1) ^ (yl << 31) ^ (yh >>> 8) ^ (yl << 24) ^ (yh >>> 7));
+        const s0l: u32 = u32((yl >>> 1) ^ (yh << 31) ^ (yl >>> 8) ^ (yh << 24) ^ (yl >>> 7) ^ (yh << 25));
+        wl = u32(s1l + unchecked(w[j7 + 1]));
+        wh = u32(s1h + unchecked(w[j7]) + u32(wl < s1l));
+        let nl = u32(wl + s0l);
+        wh = u32(wh + s0h + u32(nl < wl));
+        wl = nl;
+        const ol = unchecked(w[j + 1]);
+        nl = u32(wl + ol);
+        wh = u32(wh + unchecked(w[j]) + u32(nl < wl));
+        wl = nl;
+      }
+      unchecked((w[j] = wh));
+      unchecked((w[j + 1] = wl));
+
+      // T1 = h + S1(e) + Ch(e, f, g) + K[t] + W[t]
+      const S1h: u32 = u32(
+        ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23)),
+      );
+      const S1l: u32 = u32(
+        ((el >>> 14) | (eh << 18)) ^ ((el >>> 18) | (eh << 14)) ^ ((eh >>> 9) | (el << 23)),
+      );
+      const chh: u32 = u32((eh & fh) ^ (~eh & gh));
+      const chl: u32 = u32((el & fl) ^ (~el & gl));
+      let t1l = u32(hl + S1l);
+      let t1h = u32(hh + S1h + u32(t1l < hl));
+      let nl = u32(t1l + chl);
+      t1h = u32(t1h + chh + u32(nl < t1l));
+      t1l = nl;
+      const kl = unchecked(sha512K[2 * t + 1]);
+      nl = u32(t1l + kl);
+      t1h = u32(t1h + unchecked(sha512K[2 * t]) + u32(nl < t1l));
+      t1l = nl;
+      nl = u32(t1l + wl);
+      t1h = u32(t1h + wh + u32(nl < t1l));
+      t1l = nl;
+
+      // T2 = S0(a) + Maj(a, b, c)
+      const S0h: u32 = u32(
+        ((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25)),
+      );
+      const S0l: u32 = u32(
+        ((al >>> 28) | (ah << 4)) ^ ((ah >>> 2) | (al << 30)) ^ ((ah >>> 7) | (al << 25)),
+      );
+      const mjh: u32 = u32((ah & bh) ^ (ah & ch) ^ (bh & ch));
+      const mjl: u32 = u32((al & bl) ^ (al & cl) ^ (bl & cl));
+      const t2l = u32(S0l + mjl);
+      const t2h = u32(S0h + mjh + u32(t2l < S0l));
+
+      hh = gh;
+      hl = gl;
+      gh = fh;
+      gl = fl;
+      fh = eh;
+      fl = el;
+      el = u32(dl + t1l);
+      eh = u32(dh + t1h + u32(el < dl));
+      dh = ch;
+      dl = cl;
+      ch = bh;
+      cl = bl;
+      bh = ah;
+      bl = al;
+      al = u32(t1l + t2l);
+      ah = u32(t1h + t2h + u32(al < t1l));
+    }
+    const al2 = u32(this.al + al);
+    this.ah = u32(this.ah + ah + u32(al2 < al));
+    this.al = al2;
+    const bl2 = u32(this.bl + bl);
+    this.bh = u32(this.bh + bh + u32(bl2 < bl));
+    this.bl = bl2;
+    const cl2 = u32(this.cl + cl);
+    this.ch = u32(this.ch + ch + u32(cl2 < cl));
+    this.cl = cl2;
+    const dl2 = u32(this.dl + dl);
+    this.dh = u32(this.dh + dh + u32(dl2 < dl));
+    this.dl = dl2;
+    const el2 = u32(this.el + el);
+    this.eh = u32(this.eh + eh + u32(el2 < el));
+    this.el = el2;
+    const fl2 = u32(this.fl + fl);
+    this.fh = u32(this.fh + fh + u32(fl2 < fl));
+    this.fl = fl2;
+    const gl2 = u32(this.gl + gl);
+    this.gh = u32(this.gh + gh + u32(gl2 < gl));
+    this.gl = gl2;
+    const hl2 = u32(this.hl + hl);
+    this.hh = u32(this.hh + hh + u32(hl2 < hl));
+    this.hl = hl2;
   }
 }
