@@ -239,17 +239,25 @@ export class DeltaApplier {
     return true;
   }
 
+  /** Old-image byte at `pos` (< oldSize) through the read-ahead buffer; -1 on a flash fault. */
   oldByte(pos: u32): i32 {
     let k = u32(pos - this.raStart);
     if (pos < this.raStart || k >= this.raLen) {
-      let n = this.oldSize - pos;
+      // Start a little before pos: the model also looks up to 3 bytes ahead.
+      const start: u32 = pos >= 3 ? pos - 3 : 0;
+      let n = this.oldSize - start;
       if (n > u32(DELTA_READAHEAD_SIZE)) n = u32(DELTA_READAHEAD_SIZE);
-      if (hostRead(u32(this.oldAddr + pos), this.readahead, 0, n) != 0) return -1;
-      this.raStart = pos;
+      if (hostRead(u32(this.oldAddr + start), this.readahead, 0, n) != 0) return -1;
+      this.raStart = start;
       this.raLen = n;
-      k = 0;
+      k = u32(pos - start);
     }
     return i32(unchecked(this.readahead[k]));
+  }
+
+  /** Old byte for model context: 0 past the old image; -1 on a flash fault. */
+  oldContext(pos: u32): i32 {
+    return pos < this.oldSize ? this.oldByte(pos) : 0;
   }
 
   poll(out: Uint8Array, outOff: i32, max: i32): i32 {
@@ -266,10 +274,13 @@ export class DeltaApplier {
         let o = this.outPos;
         let op = this.oldPos;
         let c = this.crc;
-        while (left > 0 && produced < max && this.ready(12)) {
+        while (left > 0 && produced < max && this.ready(16)) {
           const ob = this.oldByte(op);
-          if (ob < 0) return this.fail(DELTA_E_FLASH);
-          const b = u32((u32(ob) + model.decodeDiff(rc, o)) & 0xff);
+          const next = this.oldContext(u32(op + 1));
+          const top = this.oldContext(u32(op + 3 - (o & 3)));
+          if (ob < 0 || next < 0 || top < 0) return this.fail(DELTA_E_FLASH);
+          const d = model.decodeDiff(rc, o, u32(next), u32(top));
+          const b = u32((u32(ob) + d) & 0xff);
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
           model.prevOut = b;
@@ -282,22 +293,25 @@ export class DeltaApplier {
         this.outPos = o;
         this.oldPos = op;
         this.crc = c;
-        if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
+        if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (left > 0) return produced;
+        model.endCopy();
         this.cursor = op;
         this.state = DS_INSERT_LEN;
       } else if (st == DS_INSERT) {
         let left = this.insertLeft;
         let c = this.crc;
+        let o = this.outPos;
         while (left > 0 && produced < max && this.ready(12)) {
-          const b = model.decodeLiteral(rc);
+          const b = model.decodeLiteral(rc, o);
+          o++;
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
           model.prevOut = b;
           produced++;
           left--;
         }
-        this.outPos = u32(this.outPos + (this.insertLeft - left));
+        this.outPos = o;
         this.insertLeft = left;
         this.crc = c;
         if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
@@ -306,6 +320,7 @@ export class DeltaApplier {
       } else if (st == DS_OP) {
         if (!this.ready(DELTA_STEP_MAX)) return produced;
         const copy = model.copyLen.decode(rc);
+        if (rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (copy > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
         this.lastCopy = copy;
         if (copy > 0) {

@@ -59,6 +59,25 @@ export class DeltaRangeDecoder {
     return b;
   }
 
+  /** A bit with the given 12-bit probability of 0 (the caller adapts). */
+  bitP(p12: u32): i32 {
+    const bound = u32((this.range >>> 12) * p12);
+    let b: i32 = 0;
+    if (this.code < bound) {
+      this.range = bound;
+    } else {
+      this.code = u32(this.code - bound);
+      this.range = u32(this.range - bound);
+      b = 1;
+    }
+    // Extreme probabilities can leave range under 2^16: normalize until >= 2^24.
+    while (this.range < RC_TOP) {
+      this.range = u32(this.range << 8);
+      this.code = u32((this.code << 8) | this.next());
+    }
+    return b;
+  }
+
   /** `count` equiprobable bits, most significant first (count <= 31). */
   direct(count: i32): u32 {
     let v: u32 = 0;

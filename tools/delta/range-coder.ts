@@ -12,6 +12,8 @@ const TWO32 = 0x100000000;
 /** Either side of the coder: `bit` encodes `b` (encoder) or ignores it and returns the decoded bit. */
 export interface BitCoder {
   bit(probs: Uint16Array, i: number, b: number): number;
+  /** A bit with a given 12-bit probability of 0 (no adaptation here). */
+  bitP(p12: number, b: number): number;
   /** Equiprobable bits, most significant first; returns the value. */
   direct(count: number, value: number): number;
 }
@@ -36,6 +38,20 @@ export class RangeEncoder implements BitCoder {
       probs[i] = p - (p >> RC_MOVE_BITS);
     }
     if (this.range < TOP) {
+      this.range = this.range * 256;
+      this.shiftLow();
+    }
+    return b;
+  }
+
+  bitP(p12: number, b: number): number {
+    const bound = (this.range >>> 12) * p12;
+    if (b === 0) this.range = bound;
+    else {
+      this.low += bound;
+      this.range -= bound;
+    }
+    while (this.range < TOP) {
       this.range = this.range * 256;
       this.shiftLow();
     }
@@ -117,6 +133,22 @@ export class RangeDecoder implements BitCoder {
       b = 1;
     }
     if (this.range < TOP) {
+      this.range = (this.range << 8) >>> 0;
+      this.code = ((this.code << 8) | this.next()) >>> 0;
+    }
+    return b;
+  }
+
+  bitP(p12: number, _b: number): number {
+    const bound = (this.range >>> 12) * p12;
+    let b = 0;
+    if (this.code < bound) this.range = bound;
+    else {
+      this.code = (this.code - bound) >>> 0;
+      this.range = (this.range - bound) >>> 0;
+      b = 1;
+    }
+    while (this.range < TOP) {
       this.range = (this.range << 8) >>> 0;
       this.code = ((this.code << 8) | this.next()) >>> 0;
     }

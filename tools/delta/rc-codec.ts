@@ -6,7 +6,7 @@
 
 import type { BlockPiece } from "./blocks.js";
 import { RangeDecoder, RangeEncoder } from "./range-coder.js";
-import { RcModel } from "./rc-model.js";
+import { oldAt, RcModel } from "./rc-model.js";
 
 export function encodeRcBlock(old: Uint8Array, nw: Uint8Array, pieces: BlockPiece[], blockStart: number): Uint8Array {
   const m = new RcModel();
@@ -16,17 +16,21 @@ export function encodeRcBlock(old: Uint8Array, nw: Uint8Array, pieces: BlockPiec
     m.copyLen.code(enc, p.copy);
     if (p.copy > 0) {
       m.codeSeek(enc, p.oldPos - cursor);
+      const diffs = new Uint8Array(p.copy);
+      for (let i = 0; i < p.copy; i++) diffs[i] = (nw[p.newPos + i] - old[p.oldPos + i]) & 0xff;
       for (let i = 0; i < p.copy; i++) {
-        const b = nw[p.newPos + i];
-        m.codeDiff(enc, p.newPos + i, (b - old[p.oldPos + i]) & 0xff);
-        m.prevOut = b;
+        const np = p.newPos + i;
+        const op = p.oldPos + i;
+        m.codeDiff(enc, np, diffs[i], oldAt(old, op + 1), oldAt(old, op + 3 - (np & 3)), diffs, i, p.copy);
+        m.prevOut = nw[np];
       }
+      m.endCopy();
       cursor = p.oldPos + p.copy;
     }
     m.insertLen.code(enc, p.insert);
     for (let i = 0; i < p.insert; i++) {
       const b = nw[p.newPos + p.copy + i];
-      m.codeLiteral(enc, b);
+      m.codeLiteral(enc, p.newPos + p.copy + i, b);
       m.prevOut = b;
     }
     cursor += p.insert;
@@ -49,22 +53,30 @@ export function decodeRcBlock(
   const end = blockStart + blockLen;
   while (np < end) {
     const copy = m.copyLen.code(dec, 0);
+    if (copy < 0) return "bad number";
     if (copy > end - np) return "copy overruns the block";
     if (copy > 0) {
-      const oldPos = cursor + m.codeSeek(dec, 0);
+      const seek = m.codeSeek(dec, 0);
+      if (Number.isNaN(seek)) return "bad number";
+      const oldPos = cursor + seek;
       if (oldPos < 0 || oldPos + copy > old.length) return "copy outside the old image";
       for (let i = 0; i < copy; i++) {
-        const b = (old[oldPos + i] + m.codeDiff(dec, np, 0)) & 0xff;
+        const op = oldPos + i;
+        const d = m.codeDiff(dec, np, 0, oldAt(old, op + 1), oldAt(old, op + 3 - (np & 3)));
+        if (d < 0) return "empty pattern slot";
+        const b = (old[oldPos + i] + d) & 0xff;
         out[np++] = b;
         m.prevOut = b;
       }
+      m.endCopy();
       cursor = oldPos + copy;
     }
     const insert = m.insertLen.code(dec, 0);
+    if (insert < 0) return "bad number";
     if (insert > end - np) return "insert overruns the block";
     if (copy + insert === 0) return "empty operation";
     for (let i = 0; i < insert; i++) {
-      const b = m.codeLiteral(dec, 0);
+      const b = m.codeLiteral(dec, np, 0);
       out[np++] = b;
       m.prevOut = b;
     }
