@@ -1,0 +1,36 @@
+// `slotboot keygen --out PREFIX`, and key reading for the other verbs with
+// errors turned into CLI codes.
+import { existsSync, writeFileSync, renameSync } from "node:fs";
+import { CliError, need, type Opts } from "./args.js";
+import { writeOutput } from "./io.js";
+import type { Out } from "./out.js";
+import { generateKeyPair, keyId, privateKeyPem, publicKeyPem, readPrivateKey, readPublicKey, KeyError } from "../tools/keys.js";
+
+/** Read a key file; "private" gives the 32-byte seed, "public" the 32-byte key. */
+export function readKey(kind: "private" | "public", path: string): Uint8Array {
+  try {
+    return kind === "private" ? readPrivateKey(path) : readPublicKey(path);
+  } catch (e) {
+    if (e instanceof KeyError) throw new CliError(e.code, e.message);
+    throw e;
+  }
+}
+
+export async function keygen(opts: Opts, out: Out): Promise<void> {
+  const prefix = need(opts, "out", "the path prefix of the key pair (writes PREFIX.key and PREFIX.pub)");
+  const keyPath = `${prefix}.key`;
+  const pubPath = `${prefix}.pub`;
+  // Overwriting a signing key is unrecoverable: devices in the field trust the old one.
+  if (opts.force !== true)
+    for (const p of [keyPath, pubPath])
+      if (existsSync(p)) throw new CliError("FILE_EXISTS", `${p} already exists; pick another --out prefix or pass --force to replace it`);
+  const pair = generateKeyPair();
+  // Created 0600 before a byte of the secret is written; renamed into place whole.
+  const tmp = `${keyPath}.tmp-${process.pid}`;
+  writeFileSync(tmp, privateKeyPem(pair.secretKey), { mode: 0o600 });
+  renameSync(tmp, keyPath);
+  writeOutput(pubPath, publicKeyPem(pair.publicKey));
+  const id = Buffer.from(keyId(pair.publicKey)).toString("hex");
+  out.human(`wrote ${keyPath} (private, keep it secret) and ${pubPath} (public); key ID ${id}`);
+  out.json({ private: keyPath, public: pubPath, keyId: id, publicKey: Buffer.from(pair.publicKey).toString("hex") });
+}

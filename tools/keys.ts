@@ -1,0 +1,203 @@
+// Ed25519 signing keys on disk: PKCS#8 PEM private keys and SubjectPublicKeyInfo
+// PEM public keys (RFC 8410, the files `openssl genpkey -algorithm ed25519` and
+// MCUboot's imgtool write), plus 64-digit hex and raw 32-byte files.
+import { readFileSync, existsSync, statSync } from "node:fs";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+
+export class KeyError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = "KeyError";
+  }
+}
+
+export interface KeyPair {
+  /** 32-byte Ed25519 seed (RFC 8032 "private key"). */
+  secretKey: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+const ED25519_OID = [0x06, 0x03, 0x2b, 0x65, 0x70]; // 1.3.101.112
+const PKCS8_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, ...ED25519_OID, 0x04, 0x22, 0x04, 0x20];
+const SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, ...ED25519_OID, 0x03, 0x21, 0x00];
+
+export function generateKeyPair(): KeyPair {
+  const { secretKey, publicKey } = ed25519.keygen();
+  return { secretKey, publicKey };
+}
+
+export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
+  return ed25519.getPublicKey(secretKey);
+}
+
+/** First 8 bytes of SHA-256 of the raw 32-byte public key: the manifest's key ID. */
+export function keyId(publicKey: Uint8Array): Uint8Array {
+  if (publicKey.length !== 32) throw new KeyError("BAD_KEY", `an Ed25519 public key has 32 bytes, not ${publicKey.length}`);
+  return sha256(publicKey).slice(0, 8);
+}
+
+function pem(label: string, der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString("base64");
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+export function privateKeyDer(secretKey: Uint8Array): Uint8Array {
+  if (secretKey.length !== 32) throw new KeyError("BAD_KEY", "an Ed25519 private key has 32 bytes");
+  return Uint8Array.from([...PKCS8_PREFIX, ...secretKey]);
+}
+
+export function publicKeyDer(publicKey: Uint8Array): Uint8Array {
+  if (publicKey.length !== 32) throw new KeyError("BAD_KEY", "an Ed25519 public key has 32 bytes");
+  return Uint8Array.from([...SPKI_PREFIX, ...publicKey]);
+}
+
+export const privateKeyPem = (secretKey: Uint8Array): string => pem("PRIVATE KEY", privateKeyDer(secretKey));
+export const publicKeyPem = (publicKey: Uint8Array): string => pem("PUBLIC KEY", publicKeyDer(publicKey));
+
+// --- reading -----------------------------------------------------------------
+
+interface Der {
+  tag: number;
+  start: number;
+  end: number;
+}
+
+/** One DER element at `at` (definite lengths up to 2^24). */
+function derAt(buf: Uint8Array, at: number, limit: number): Der {
+  if (at + 2 > limit) throw new KeyError("BAD_KEY", "DER structure is truncated");
+  const tag = buf[at];
+  let len = buf[at + 1];
+  let p = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n < 1 || n > 3 || p + n > limit) throw new KeyError("BAD_KEY", "DER length is malformed");
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[p + i];
+    p += n;
+  }
+  if (p + len > limit) throw new KeyError("BAD_KEY", "DER element runs past its container");
+  return { tag, start: p, end: p + len };
+}
+
+function children(buf: Uint8Array, parent: Der): Der[] {
+  const out: Der[] = [];
+  for (let p = parent.start; p < parent.end; ) {
+    const d = derAt(buf, p, parent.end);
+    out.push(d);
+    p = d.end;
+  }
+  return out;
+}
+
+function isEd25519AlgorithmId(buf: Uint8Array, d: Der): boolean {
+  if (d.tag !== 0x30) return false;
+  const kids = children(buf, d);
+  if (kids.length !== 1) return false; // RFC 8410: parameters MUST be absent
+  const oid = buf.subarray(kids[0].start - 2, kids[0].end);
+  return oid.length === ED25519_OID.length && oid.every((b, i) => b === ED25519_OID[i]);
+}
+
+function notEd25519(): never {
+  throw new KeyError("BAD_KEY", "the key is not an Ed25519 key (OID 1.3.101.112); create one with `slotboot keygen` or `openssl genpkey -algorithm ed25519`");
+}
+
+/** PKCS#8 v1 or v2 (OneAsymmetricKey) DER of an Ed25519 key → 32-byte seed. */
+export function seedFromPkcs8(der: Uint8Array): Uint8Array {
+  const top = derAt(der, 0, der.length);
+  if (top.tag !== 0x30 || top.end !== der.length) throw new KeyError("BAD_KEY", "private key DER is not one SEQUENCE");
+  const [version, alg, key, ...rest] = children(der, top);
+  if (!version || version.tag !== 0x02 || version.end - version.start !== 1 || der[version.start] > 1)
+    throw new KeyError("BAD_KEY", "unsupported PKCS#8 version");
+  if (!alg || !isEd25519AlgorithmId(der, alg)) notEd25519();
+  if (!key || key.tag !== 0x04) throw new KeyError("BAD_KEY", "PKCS#8 private key field is missing");
+  const inner = derAt(der, key.start, key.end);
+  if (inner.tag !== 0x04 || inner.end - inner.start !== 32 || inner.end !== key.end)
+    throw new KeyError("BAD_KEY", "the Ed25519 private key is not a 32-byte OCTET STRING");
+  const seed = der.slice(inner.start, inner.end);
+  // v2 may carry the public key ([1] BIT STRING): it must belong to the seed.
+  for (const r of rest) {
+    if (r.tag === 0x81) {
+      const pub = der.subarray(r.start + 1, r.end);
+      const derived = ed25519.getPublicKey(seed);
+      if (der[r.start] !== 0 || pub.length !== 32 || !pub.every((b, i) => b === derived[i]))
+        throw new KeyError("BAD_KEY", "the public key inside the PKCS#8 file does not belong to its private key");
+    }
+  }
+  return seed;
+}
+
+/** SubjectPublicKeyInfo DER of an Ed25519 key → 32-byte key. */
+export function keyFromSpki(der: Uint8Array): Uint8Array {
+  const top = derAt(der, 0, der.length);
+  if (top.tag !== 0x30 || top.end !== der.length) throw new KeyError("BAD_KEY", "public key DER is not one SEQUENCE");
+  const [alg, bits, ...rest] = children(der, top);
+  if (!alg || !isEd25519AlgorithmId(der, alg)) notEd25519();
+  if (!bits || bits.tag !== 0x03 || rest.length || bits.end - bits.start !== 33 || der[bits.start] !== 0)
+    throw new KeyError("BAD_KEY", "the Ed25519 public key is not a 32-byte BIT STRING");
+  return der.slice(bits.start + 1, bits.end);
+}
+
+function pemBlock(text: string): { label: string; der: Uint8Array } | undefined {
+  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
+  if (!m) return undefined;
+  const body = m[2].replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new KeyError("BAD_KEY", `the ${m[1]} PEM block is not base64`);
+  return { label: m[1], der: Uint8Array.from(Buffer.from(body, "base64")) };
+}
+
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+
+function checkPublicKey(pub: Uint8Array): Uint8Array {
+  // Strict RFC 8032 decoding, as the device does: a key it cannot decode is useless.
+  if (!ed25519.utils.isValidPublicKey(pub, false)) throw new KeyError("BAD_KEY", "the 32 bytes are not a valid Ed25519 public key (not a curve point)");
+  return pub;
+}
+
+/** A private key file's bytes → 32-byte seed. */
+export function parsePrivateKey(bytes: Uint8Array, name = "private key"): Uint8Array {
+  const text = Buffer.from(bytes).toString("latin1");
+  if (text.includes("-----BEGIN")) {
+    const block = pemBlock(text);
+    if (!block) throw new KeyError("BAD_KEY", `${name}: PEM block has no matching END line`);
+    if (block.label === "PRIVATE KEY") return seedFromPkcs8(block.der);
+    if (block.label === "ENCRYPTED PRIVATE KEY")
+      throw new KeyError("BAD_KEY", `${name} is encrypted; decrypt it first: openssl pkey -in KEY -out PLAIN.key`);
+    if (block.label === "PUBLIC KEY") throw new KeyError("BAD_KEY", `${name} is a public key; signing needs the private key (PREFIX.key)`);
+    throw new KeyError("BAD_KEY", `${name} is a "${block.label}" PEM block; expected "PRIVATE KEY" (PKCS#8 Ed25519)`);
+  }
+  if (HEX64.test(text.trim())) return Uint8Array.from(Buffer.from(text.trim(), "hex"));
+  if (bytes.length === 32) return Uint8Array.from(bytes);
+  throw new KeyError("BAD_KEY", `${name} is not an Ed25519 private key: expected PKCS#8 PEM, 64 hex digits or 32 raw bytes`);
+}
+
+/** A public key file's bytes → 32-byte key. */
+export function parsePublicKey(bytes: Uint8Array, name = "public key"): Uint8Array {
+  const text = Buffer.from(bytes).toString("latin1");
+  if (text.includes("-----BEGIN")) {
+    const block = pemBlock(text);
+    if (!block) throw new KeyError("BAD_KEY", `${name}: PEM block has no matching END line`);
+    if (block.label === "PUBLIC KEY") return checkPublicKey(keyFromSpki(block.der));
+    if (block.label.endsWith("PRIVATE KEY"))
+      throw new KeyError("BAD_KEY", `${name} is a private key; pass the public key (PREFIX.pub) — keep the private key off verifying machines`);
+    throw new KeyError("BAD_KEY", `${name} is a "${block.label}" PEM block; expected "PUBLIC KEY" (Ed25519 SubjectPublicKeyInfo)`);
+  }
+  if (HEX64.test(text.trim())) return checkPublicKey(Uint8Array.from(Buffer.from(text.trim(), "hex")));
+  if (bytes.length === 32) return checkPublicKey(Uint8Array.from(bytes));
+  throw new KeyError("BAD_KEY", `${name} is not an Ed25519 public key: expected SubjectPublicKeyInfo PEM, 64 hex digits or 32 raw bytes`);
+}
+
+function readKeyFile(path: string, what: string): Uint8Array {
+  if (!existsSync(path)) throw new KeyError("FILE_NOT_FOUND", `${what} ${path} does not exist; create a key pair with \`slotboot keygen --out PREFIX\``);
+  if (statSync(path).isDirectory()) throw new KeyError("FILE_NOT_FOUND", `${what} ${path} is a directory; pass a key file`);
+  return new Uint8Array(readFileSync(path));
+}
+
+export function readPrivateKey(path: string): Uint8Array {
+  return parsePrivateKey(readKeyFile(path, "private key"), path);
+}
+
+export function readPublicKey(path: string): Uint8Array {
+  return parsePublicKey(readKeyFile(path, "public key"), path);
+}
