@@ -17,8 +17,14 @@ export interface DeltaOp {
 }
 
 export interface MatchOptions {
-  /** bsdiff's "better by more than" threshold in bytes. */
+  /** A new exact match replaces the current alignment when longer by more than this (bsdiff: 8). */
   minGain?: number;
+  /**
+   * Alignments are stretched while matched * extendWeight - mismatched peaks
+   * (bsdiff: 1, "more than half the bytes agree"). With the rc codec a changed
+   * byte in a copy costs little more than a literal, so copies may stretch further.
+   */
+  extendWeight?: number;
 }
 
 export class OldIndex {
@@ -66,7 +72,8 @@ export function findOps(index: OldIndex, nw: Uint8Array, opts: MatchOptions = {}
   const old = index.old;
   const oldSize = old.length;
   const newSize = nw.length;
-  const minGain = opts.minGain ?? 8;
+  const minGain = opts.minGain ?? 4;
+  const w = opts.extendWeight ?? 2;
   const ops: DeltaOp[] = [];
   const same = (o: number, n: number): boolean => o >= 0 && o < oldSize && old[o] === nw[n];
 
@@ -96,7 +103,7 @@ export function findOps(index: OldIndex, nw: Uint8Array, opts: MatchOptions = {}
       for (let i = 0; lastScan + i < scan && lastPos + i < oldSize; ) {
         if (old[lastPos + i] === nw[lastScan + i]) s++;
         i++;
-        if (s * 2 - i > best * 2 - lenf) {
+        if (s * (w + 1) - i > best * (w + 1) - lenf) {
           best = s;
           lenf = i;
         }
@@ -109,7 +116,7 @@ export function findOps(index: OldIndex, nw: Uint8Array, opts: MatchOptions = {}
       let best = 0;
       for (let i = 1; scan >= lastScan + i && pos >= i; i++) {
         if (old[pos - i] === nw[scan - i]) s++;
-        if (s * 2 - i > best * 2 - lenb) {
+        if (s * (w + 1) - i > best * (w + 1) - lenb) {
           best = s;
           lenb = i;
         }
