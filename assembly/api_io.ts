@@ -1,4 +1,4 @@
-import { bufferAddress } from "./host";
+import { bufferAddress, heapUsed } from "./host";
 import { IO_SIZE, ioBuf } from "./buffers";
 
 /** WASM hosts: byte address of the exchange buffer in linear memory. */
@@ -13,4 +13,9 @@ export function ioBuffer(): Uint8Array {
 
 export function ioBufferSize(): i32 {
   return IO_SIZE;
+}
+
+/** WASM: bytes of linear memory in use; all allocation happens at start, so this is the working set. */
+export function memoryInUse(): u32 {
+  return heapUsed();
 }

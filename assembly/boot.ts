@@ -87,6 +87,8 @@ export function adoptFactoryImage(): i32 {
       ctlSetPrimary(s);
       ctlSetSlotState(s, ST_CONFIRMED);
       ctlSetSlotState(otherSlot(s), ST_EMPTY);
+      // The factory image sets the first anti-rollback floor.
+      if (checkedSecurityCounter() > ctlFloor) ctlSetFloor(checkedSecurityCounter());
       if (ctlCommit(EV_FACTORY) != OK) return E_FLASH;
       return s;
     }

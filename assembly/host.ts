@@ -25,3 +25,9 @@ export function hostErase(addr: u32): i32 {
 export function bufferAddress(buf: Uint8Array): u32 {
   return <u32>buf.dataStart;
 }
+
+/** Bytes of linear memory in use (static data + everything allocated at init). */
+export function heapUsed(): u32 {
+  // The stub runtime is a bump allocator: a zero-byte allocation returns the top.
+  return <u32>heap.alloc(0);
+}

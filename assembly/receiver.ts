@@ -51,6 +51,10 @@ let rxSkipUntil: u32 = 0;
 export let rxImagePos: u32 = 0;
 let rxLastSaved: u32 = 0;
 let rxDelta: bool = false;
+// A codec block start seen by drainDelta(), saved once its data is verified.
+let rxPendingPatch: u32 = 0;
+let rxPendingOut: u32 = 0;
+let rxPending: bool = false;
 /** Resume records written during this download (for figures). */
 export let rxSaves: u32 = 0;
 const rxChain: Sha256 = new Sha256();
@@ -100,9 +104,10 @@ export function rxBegin(): void {
 
 /** Everything that must hold before the first payload byte is written. */
 function startPayload(): i32 {
+  // The boot state first: the manifest is checked against its anti-rollback floor.
+  if (ctlLoad() != OK) return E_FLASH;
   const ms: i32 = checkManifest();
   if (ms != OK) return ms;
-  if (ctlLoad() != OK) return E_FLASH;
   rxDelta = mfEncoding != ENC_RAW;
   let oldAddr: u32 = 0;
   let oldSize: u32 = 0;
@@ -121,7 +126,7 @@ function startPayload(): i32 {
     const rf: i32 = resumeFind(mfDigest, t);
     if (rf < 0) return rf;
     resume = rf == 1 && rsBlock < mfBlockCount && rsImageBytes < mfImageSize && rsImageBytes % sectorSize == 0 &&
-      rsDataOffset >= u32(rsBlock * mfBlockSize) && rsDataOffset < u32(u32(rsBlock * mfBlockSize) + blockLen(rsBlock));
+      rsDataOffset >= u32(rsBlock * mfBlockSize) && rsDataOffset <= u32(u32(rsBlock * mfBlockSize) + blockLen(rsBlock));
   }
   if (resume) {
     rxSlot = t;
@@ -144,6 +149,7 @@ function startPayload(): i32 {
     rxImagePos = rsImageBytes;
     rxLastSaved = rsImageBytes;
     rxSkipUntil = rsDataOffset;
+    rxPending = false;
     for (let i: i32 = 0; i < 32; i++) rxExpect[i] = rsExpect[i];
     enterBlock(rsBlock);
   } else {
@@ -151,41 +157,35 @@ function startPayload(): i32 {
     rxImagePos = 0;
     rxLastSaved = 0;
     rxSkipUntil = 0;
+    rxPending = false;
     for (let i: i32 = 0; i < 32; i++) rxExpect[i] = mfBytes[mfChainHeadAt() + i];
     enterBlock(0);
   }
   return OK;
 }
 
-/** Persist a resume point: only on a sector boundary with everything before it on flash. */
-function savePoint(block: u32, expect: Uint8Array, dataOffset: u32, codecPatch: u32): i32 {
-  if (rxImagePos <= rxLastSaved || rxImagePos >= mfImageSize) return OK;
-  if (rxImagePos % sectorSize != 0 || slotWriteDurable() != rxImagePos) return OK;
-  const s: i32 = resumeSave(mfDigest, rxSlot, block, dataOffset, rxImagePos, expect, codecPatch, rxImagePos);
+/**
+ * Persist a resume point. Only ever called once every payload byte before
+ * `dataOffset` has passed its chain check, so the flash up to `imageBytes`
+ * (a sector boundary, fully programmed) came from authentic data.
+ */
+function savePoint(block: u32, expect: Uint8Array, dataOffset: u32, imageBytes: u32): i32 {
+  if (imageBytes <= rxLastSaved || imageBytes >= mfImageSize || imageBytes % sectorSize != 0) return OK;
+  const s: i32 = resumeSave(mfDigest, rxSlot, block, dataOffset, imageBytes, expect, dataOffset, imageBytes);
   if (s != OK) return s;
-  rxLastSaved = rxImagePos;
+  rxLastSaved = imageBytes;
   rxSaves++;
   return OK;
 }
 
 function writeRaw(buf: Uint8Array, off: i32, len: i32): i32 {
-  let o: i32 = off;
-  let n: i32 = len;
-  while (n > 0) {
-    let seg: i32 = i32(sectorSize - (rxImagePos % sectorSize));
-    if (seg > n) seg = n;
-    const ws: i32 = slotWrite(buf, o, seg);
-    if (ws != OK) return ws;
-    rxImagePos = u32(rxImagePos + u32(seg));
-    o += seg;
-    n -= seg;
-    const ss: i32 = savePoint(rxBlock, rxExpect, rxImagePos, rxImagePos);
-    if (ss != OK) return ss;
-  }
+  const ws: i32 = slotWrite(buf, off, len);
+  if (ws != OK) return ws;
+  rxImagePos = u32(rxImagePos + u32(len));
   return OK;
 }
 
-/** Pull decoded bytes out of the delta applier onto flash, saving at codec block starts. */
+/** Pull decoded bytes out of the delta applier onto flash, noting codec block starts. */
 function drainDelta(): i32 {
   let p: i32 = 1;
   while (p != 0) {
@@ -196,20 +196,28 @@ function drainDelta(): i32 {
       if (ws != OK) return ws;
       rxImagePos = u32(rxImagePos + u32(p));
     }
-    if (deltaApplier.atBlockStart() && deltaApplier.outputOffset() == rxImagePos) {
-      // The codec block began at patchOffset; name the chain block that holds it.
-      const cp: u32 = deltaApplier.patchOffset();
-      const k: u32 = u32(cp / mfBlockSize);
-      if (k == rxBlock) {
-        const ss: i32 = savePoint(k, rxExpect, cp, cp);
-        if (ss != OK) return ss;
-      } else if (rxBlock > 0 && k == u32(rxBlock - 1)) {
-        const ss: i32 = savePoint(k, rxPrevExpect, cp, cp);
-        if (ss != OK) return ss;
-      }
+    if (deltaApplier.atBlockStart() && deltaApplier.outputOffset() == rxImagePos && slotWriteDurable() == rxImagePos &&
+      rxImagePos % sectorSize == 0 && rxImagePos > rxLastSaved) {
+      rxPending = true;
+      rxPendingPatch = deltaApplier.patchOffset();
+      rxPendingOut = rxImagePos;
     }
   }
   return OK;
+}
+
+/** Block `k` (ending at data offset `end`) just passed its chain check: persist what is now safe. */
+function afterVerifiedBlock(k: u32, end: u32): i32 {
+  if (!rxDelta) {
+    // Raw: the image offset is the data offset.
+    return savePoint(u32(k + 1), rxExpect, end, end);
+  }
+  if (!rxPending || rxPendingPatch > end) return OK;
+  rxPending = false;
+  if (rxPendingPatch == end) return savePoint(u32(k + 1), rxExpect, end, rxPendingOut);
+  // The codec block starts inside block k: fetch k again, skip to its start.
+  if (rxPendingPatch < u32(k * mfBlockSize)) return OK;
+  return savePoint(k, rxPrevExpect, rxPendingPatch, rxPendingOut);
 }
 
 function writeDelta(buf: Uint8Array, off: i32, len: i32): i32 {
@@ -261,6 +269,8 @@ function endBlock(): i32 {
     rxState = RX_DONE;
     return OK;
   }
+  const ss: i32 = afterVerifiedBlock(rxBlock, u32(k * mfBlockSize));
+  if (ss != OK) return ss;
   enterBlock(k);
   return OK;
 }
