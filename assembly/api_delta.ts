@@ -3,7 +3,7 @@
 // writes new-image bytes to ioBuf[0..n) and returns n or a negative status.
 // The update receiver drives `deltaApplier` directly instead.
 import { ioBuf } from "./buffers";
-import { deltaApplier } from "./delta_applier";
+import { deltaApplier, deltaInstanceBytes, deltaRamTotal } from "./delta_applier";
 
 export function deltaBegin(oldAddr: u32, oldSize: u32, newSize: u32, codec: i32): i32 {
   return deltaApplier.begin(oldAddr, oldSize, newSize, codec);
@@ -37,12 +37,12 @@ export function deltaOutputOffset(): u32 {
   return deltaApplier.outputOffset();
 }
 
-/** RAM the applier can use, including the heatshrink decoder it shares. */
+/** RAM the applier uses: its instance, its tables and the heatshrink decoder it borrows. */
 export function deltaRamBytes(): i32 {
-  return deltaApplier.ramBytes();
+  return deltaRamTotal();
 }
 
-/** RAM of the applier's own buffers, models and state. */
+/** Bytes of the applier instance alone (measured in the WASM build, object headers included). */
 export function deltaOwnRamBytes(): i32 {
-  return deltaApplier.ownRamBytes();
+  return deltaInstanceBytes();
 }

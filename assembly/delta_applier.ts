@@ -12,7 +12,7 @@
 //
 // All RAM is allocated by the constructor; nothing is allocated afterwards.
 
-import { hostRead } from "./host";
+import { bufferAddress, hostRead } from "./host";
 import {
   DELTA_BLOCK_LOG,
   DELTA_BLOCK_SIZE,
@@ -42,12 +42,15 @@ import {
 import { DeltaRangeDecoder } from "./delta_rc";
 import { DeltaRcModel } from "./delta_rc_model";
 import { deltaCrcByte } from "./delta_crc";
-import { HS_INPUT_SIZE, HS_MAX_WINDOW_BITS, HS_OK, hsDecoder } from "./heatshrink";
+import { HS_OK, hsDecoder } from "./heatshrink";
 
 /** Patch bytes buffered between sink() and poll(). */
 export const DELTA_INPUT_SIZE: i32 = 256;
 /** Old-image read-ahead. */
 export const DELTA_READAHEAD_SIZE: i32 = 256;
+/** Where the read-ahead and the heatshrink stage sit in the one byte buffer. */
+const DELTA_RA_AT: i32 = 256;
+const DELTA_STAGE_AT: i32 = 512;
 /** Decompressed heatshrink bytes staged for the op parser. */
 export const DELTA_HS_STAGE_SIZE: i32 = 64;
 /** Most input bytes one decode step can consume (a 41-decision number). */
@@ -74,11 +77,10 @@ const HSF_SEEK: i32 = 1;
 const HSF_INSERT: i32 = 2;
 
 export class DeltaApplier {
+  /** input [0, 256), read-ahead [256, 512), heatshrink stage [512, 576): one allocation. */
   input: Uint8Array;
-  readahead: Uint8Array = new Uint8Array(DELTA_READAHEAD_SIZE);
   rc: DeltaRangeDecoder;
   model: DeltaRcModel = new DeltaRcModel();
-  stage: Uint8Array = new Uint8Array(DELTA_HS_STAGE_SIZE);
   stagePos: i32 = 0;
   stageLen: i32 = 0;
   hsField: i32 = 0;
@@ -120,20 +122,17 @@ export class DeltaApplier {
   raLen: u32 = 0;
 
   constructor() {
-    const input = new Uint8Array(DELTA_INPUT_SIZE);
+    const input = new Uint8Array(DELTA_STAGE_AT + DELTA_HS_STAGE_SIZE);
     this.input = input;
     this.rc = new DeltaRangeDecoder(input);
   }
 
-  /** Bytes of RAM held by this applier: its buffers, models and fields (estimated at 192). */
-  ownRamBytes(): i32 {
-    return this.input.length + this.readahead.length + this.stage.length + this.model.bytes() + 192;
+  /** Payload bytes of this applier's buffers and models (see deltaOwnRamBytes for the whole footprint). */
+  bufferBytes(): i32 {
+    return this.input.length + this.model.bytes();
   }
 
-  /** The above plus the shared heatshrink decoder it borrows (window, input, fields). */
-  ramBytes(): i32 {
-    return this.ownRamBytes() + (1 << HS_MAX_WINDOW_BITS) + HS_INPUT_SIZE + 64;
-  }
+
 
   begin(oldAddr: u32, oldSize: u32, newSize: u32, codec: i32): i32 {
     this.state = DS_IDLE;
@@ -208,7 +207,7 @@ export class DeltaApplier {
 
   finish(): i32 {
     if (this.state == DS_IDLE) return DELTA_E_STATE;
-    const r = this.poll(this.readahead, 0, 0); // settle pending checks; produces nothing
+    const r = this.poll(this.input, 0, 0); // settle pending checks; produces nothing
     if (r < 0) return r;
     if (this.state != DS_DONE) return DELTA_E_TRUNCATED;
     return 0;
@@ -247,12 +246,12 @@ export class DeltaApplier {
       const start: u32 = pos >= 3 ? pos - 3 : 0;
       let n = this.oldSize - start;
       if (n > u32(DELTA_READAHEAD_SIZE)) n = u32(DELTA_READAHEAD_SIZE);
-      if (hostRead(u32(this.oldAddr + start), this.readahead, 0, n) != 0) return -1;
+      if (hostRead(u32(this.oldAddr + start), this.input, u32(DELTA_RA_AT), n) != 0) return -1;
       this.raStart = start;
       this.raLen = n;
       k = u32(pos - start);
     }
-    return i32(unchecked(this.readahead[k]));
+    return i32(unchecked(this.input[DELTA_RA_AT + i32(k)]));
   }
 
   /** Old byte for model context: 0 past the old image; -1 on a flash fault. */
@@ -319,7 +318,7 @@ export class DeltaApplier {
         this.state = this.outPos == this.blockOutEnd ? DS_BLOCK_END : DS_OP;
       } else if (st == DS_OP) {
         if (!this.ready(DELTA_STEP_MAX)) return produced;
-        const copy = model.copyLen.decode(rc);
+        const copy = model.decodeCopyLen(rc);
         if (rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (copy > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
         this.lastCopy = copy;
@@ -338,7 +337,7 @@ export class DeltaApplier {
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
       } else if (st == DS_INSERT_LEN) {
         if (!this.ready(DELTA_STEP_MAX)) return produced;
-        const ins = model.insertLen.decode(rc);
+        const ins = model.decodeInsertLen(rc);
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (ins > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
         if (ins == 0 && this.lastCopy == 0) return this.fail(DELTA_E_CORRUPT);
@@ -407,17 +406,17 @@ export class DeltaApplier {
   /** Next decompressed op byte; -1 when more patch input is needed, -2 on a decoder error. */
   hsNext(): i32 {
     if (this.stagePos < this.stageLen) {
-      const b = i32(unchecked(this.stage[this.stagePos]));
+      const b = i32(unchecked(this.input[DELTA_STAGE_AT + this.stagePos]));
       this.stagePos++;
       return b;
     }
     for (;;) {
-      const n = hsDecoder.poll(this.stage, 0, DELTA_HS_STAGE_SIZE);
+      const n = hsDecoder.poll(this.input, DELTA_STAGE_AT, DELTA_HS_STAGE_SIZE);
       if (n < 0) return -2;
       if (n > 0) {
         this.stagePos = 1;
         this.stageLen = n;
-        return i32(unchecked(this.stage[0]));
+        return i32(unchecked(this.input[DELTA_STAGE_AT]));
       }
       const k = this.feedHs();
       if (k < 0) return -2;
@@ -442,7 +441,7 @@ export class DeltaApplier {
   drainHs(): i32 {
     if (this.stagePos < this.stageLen) return DELTA_E_CORRUPT;
     for (;;) {
-      if (hsDecoder.poll(this.stage, 0, DELTA_HS_STAGE_SIZE) != 0) return DELTA_E_CORRUPT;
+      if (hsDecoder.poll(this.input, DELTA_STAGE_AT, DELTA_HS_STAGE_SIZE) != 0) return DELTA_E_CORRUPT;
       if (u32(this.inBase + u32(this.rc.pos)) == this.payloadEnd) break;
       const k = this.feedHs();
       if (k < 0) return DELTA_E_CORRUPT;
@@ -647,5 +646,25 @@ export class DeltaApplier {
   }
 }
 
+// Markers around the instance: in the WASM build their addresses give the
+// exact bytes the instance took, object headers included.
+const deltaMarkBefore: Uint8Array = new Uint8Array(1);
 /** The applier instance of the core (one per core: its buffers are sized once). */
 export const deltaApplier: DeltaApplier = new DeltaApplier();
+const deltaMarkAfter: Uint8Array = new Uint8Array(1);
+
+/** Module tables the applier reads: stretch (514), squash (132), rates (60), CRC (64), with headers. */
+export const DELTA_TABLE_BYTES: i32 = 930;
+/** The shared heatshrink decoder the heatshrink codec borrows: 4096-byte window, 256-byte input, state. */
+export const DELTA_HS_SHARED_BYTES: i32 = 4096 + 256 + 160;
+
+/** Bytes of memory taken by `deltaApplier`: measured in WASM, estimated (payload + 320) in JS. */
+export function deltaInstanceBytes(): i32 {
+  const measured = i32(bufferAddress(deltaMarkAfter)) - i32(bufferAddress(deltaMarkBefore));
+  return measured > 0 ? measured : deltaApplier.bufferBytes() + 320;
+}
+
+/** Everything the applier uses: instance, tables and the borrowed heatshrink decoder. */
+export function deltaRamTotal(): i32 {
+  return deltaInstanceBytes() + DELTA_TABLE_BYTES + DELTA_HS_SHARED_BYTES;
+}

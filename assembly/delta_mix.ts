@@ -26,17 +26,17 @@ export function deltaSquash(x: i32): i32 {
 }
 
 /** stretch at p = 16k: the smallest x whose squash reaches 16k. */
-const deltaStretchPoints: Int32Array = new Int32Array(257);
+const deltaStretchPoints: Int16Array = new Int16Array(257);
 let deltaStretchX: i32 = -2047;
 for (let k: i32 = 0; k <= 256; k++) {
   while (deltaStretchX < 2047 && deltaSquash(deltaStretchX) < 16 * k) deltaStretchX++;
-  deltaStretchPoints[k] = deltaStretchX;
+  deltaStretchPoints[k] = i16(deltaStretchX);
 }
 
 export function deltaStretch(p: i32): i32 {
   const k = p >> 4;
-  const a = unchecked(deltaStretchPoints[k]);
-  return a + (((unchecked(deltaStretchPoints[k + 1]) - a) * (p & 15)) >> 4);
+  const a = i32(unchecked(deltaStretchPoints[k]));
+  return a + (((i32(unchecked(deltaStretchPoints[k + 1])) - a) * (p & 15)) >> 4);
 }
 
 export function deltaCounterUpdate(c: u32, bit: i32): u16 {
