@@ -8,6 +8,51 @@ import { RESET_CODES, slotIndex, type ResetReason } from "../bindings/names.js";
 import { DEFAULTS } from "../bindings/bootloader.js";
 import { checkImageFile } from "./image-cmd.js";
 import type { Out } from "./out.js";
+import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError } from "../tools/package.js";
+import { applyPatch } from "../tools/delta/index.js";
+import { readPublicKey } from "../tools/keys.js";
+import { parseUuid } from "../tools/uuid.js";
+
+const hexOf = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+function isPackage(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && PACKAGE_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/** The full image a raw or compressed package carries (for factory provisioning). */
+function imageOfPackage(bytes: Uint8Array, path: string): Uint8Array {
+  let p;
+  try {
+    p = parsePackage(bytes);
+  } catch (e) {
+    if (e instanceof PackageFormatError) throw new CliError(e.code, `${path}: ${e.message}`);
+    throw e;
+  }
+  const m = p.manifest;
+  const stream = new Uint8Array(m.dataSize);
+  for (let k = 0, at = 0; k < p.blockCount; k++) {
+    const n = Math.min(m.blockSize, m.dataSize - k * m.blockSize);
+    stream.set(p.payload.subarray(at, at + n), k * m.blockSize);
+    at += n + 32;
+  }
+  if (m.encoding === ENCODING.raw) return stream;
+  if (m.encoding === ENCODING.compressed) return applyPatch(new Uint8Array(0), stream);
+  throw new CliError("DELTA_NOT_FACTORY", `${path} is a delta package; a factory image must be a full image or a full package`);
+}
+
+/** Where a download of `pkg` would continue on this device (read from a copy of its flash). */
+async function resumeOffsetOf(dev: SimDevice, pkg: Uint8Array): Promise<number> {
+  if (pkg.length < 256) return 0;
+  const probe = new SimDevice(dev.config, dev.flash.clone(), { ...dev.runtime });
+  probe.flash.powerOn();
+  try {
+    const rx = (await probe.bootloader()).receiver();
+    rx.write(pkg.subarray(0, 256));
+    return rx.position;
+  } catch {
+    return 0;
+  }
+}
 
 const RESETS = Object.keys(RESET_CODES) as ResetReason[];
 
@@ -40,7 +85,7 @@ function cutError(cut: PowerCut): CliError {
 
 export async function simCreate(path: string, opts: Opts, out: Out): Promise<void> {
   const imagePath = need(opts, "image", "the factory image (.img) to put in slot A");
-  const image = readInput(imagePath, "image");
+  let image = readInput(imagePath, "image");
   const sectorSize = intOpt(opts, "sector-size", DEFAULTS.sectorSize, 256, 1 << 20) as number;
   const slotSize = intOpt(opts, "slot-size", 1024 * 1024, sectorSize, 1 << 28) as number;
   const writeSize = intOpt(opts, "write-size", DEFAULTS.writeSize, 1, 16) as number;
@@ -50,20 +95,31 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
   const maxAttempts = intOpt(opts, "max-attempts", DEFAULTS.maxAttempts, 1, 200) as number;
   const maxPowerAttempts = intOpt(opts, "max-power-attempts", Math.max(DEFAULTS.maxPowerAttempts, maxAttempts + 1), 1, 200) as number;
   const core = oneOf(opts, "core", ["wasm", "js"] as const, "wasm");
+  if (isPackage(image)) image = imageOfPackage(image, imagePath);
   const info = checkImageFile(image, imagePath);
   if (image.length > slotSize)
     throw new CliError("IMAGE_TOO_LARGE", `${imagePath} is ${image.length} bytes but a slot holds ${slotSize}; pass a larger --slot-size`);
   const dev = SimDevice.create({ sectorSize, slotSize, writeSize, maxAttempts, maxPowerAttempts, core });
-  await dev.provision(image);
+  if (typeof opts.pub === "string") dev.config.publicKey = hexOf(readKey(opts.pub));
+  if (typeof opts.vendor === "string") dev.config.vendorId = hexOf(uuid(opts.vendor, "vendor"));
+  if (typeof opts.class === "string") dev.config.classId = hexOf(uuid(opts.class, "class"));
+  dev.config.hardwareRevision = intOpt(opts, "hw-rev", 0, 0, 0xffff) as number;
+  try {
+    await dev.provision(image);
+  } catch (e) {
+    if (e instanceof SlotbootError) throw new CliError(e.code, `${imagePath}: ${e.message}`);
+    throw e;
+  }
   saveDevice(path, dev);
   out.human(`created ${path}: slot A holds ${info.version} (confirmed), slots of ${slotSize} bytes, sectors of ${sectorSize}, write unit ${writeSize}, max attempts ${maxAttempts}`);
-  out.json({ device: path, active: "A", version: info.version, slotSize, sectorSize, writeSize, maxAttempts, maxPowerAttempts });
+  out.json({ device: path, active: "A", version: info.version, slotSize, sectorSize, writeSize, maxAttempts, maxPowerAttempts, signed: !!dev.config.publicKey });
 }
 
 export async function simInstall(path: string, file: string, opts: Opts, out: Out): Promise<void> {
   const dev = loadDevice(path);
   const bytes = readInput(file, "update file");
   const chunk = intOpt(opts, "chunk", 4096, 1, 1 << 24) as number;
+  if (isPackage(bytes)) return installPackage(path, dev, file, bytes, chunk, opts, out);
   const info = checkImageFile(bytes, file);
   if (bytes.length > dev.config.layout.slotSize)
     throw new CliError("IMAGE_TOO_LARGE", `${file} is ${bytes.length} bytes but a slot of this device holds ${dev.config.layout.slotSize}; build a smaller image`);
@@ -77,18 +133,70 @@ export async function simInstall(path: string, file: string, opts: Opts, out: Ou
       else throw e;
     }
   });
+  if (rejected && !r.cut) {
+    // A refused image leaves the device file as it was.
+    const e = rejected as SlotbootError;
+    out.json({ result: "rejected", error: e.code, resumeOffset: 0 });
+    throw new CliError(e.code, `${file}: ${e.message}`);
+  }
   saveDevice(path, dev);
   if (r.cut) {
     out.json({ result: "interrupted", error: "POWER_CUT", resumeOffset: 0, op: r.cut.op });
     throw cutError(r.cut);
   }
-  if (rejected) {
-    const e = rejected as SlotbootError;
-    out.json({ result: "rejected", error: e.code, resumeOffset: 0 });
-    throw new CliError(e.code, e.message);
-  }
   out.human(`installed ${info.version} into slot ${slot}; it is pending and boots on trial at the next reset`);
   out.json({ result: "installed", error: null, resumeOffset: 0, slot, version: info.version });
+}
+
+async function installPackage(path: string, dev: SimDevice, file: string, bytes: Uint8Array, chunk: number, opts: Opts, out: Out): Promise<void> {
+  let result: Awaited<ReturnType<SimDevice["installPackage"]>> | undefined;
+  let rejected: SlotbootError | null = null;
+  const before = dev.flash.counters.programs + dev.flash.counters.erases;
+  const r = await withCut(dev, opts, async () => {
+    try {
+      result = await dev.installPackage(bytes, chunk);
+    } catch (e) {
+      if (e instanceof SlotbootError) rejected = e;
+      else throw e;
+    }
+  });
+  const wrote = dev.flash.counters.programs + dev.flash.counters.erases !== before;
+  // Work already written is kept (a later run resumes); an untouched device stays byte-identical.
+  if (wrote || r.cut) saveDevice(path, dev);
+  if (r.cut) {
+    const resumeOffset = await resumeOffsetOf(dev, bytes);
+    out.json({ result: "interrupted", error: "POWER_CUT", resumeOffset, op: r.cut.op });
+    throw cutError(r.cut);
+  }
+  if (rejected) {
+    const e = rejected as SlotbootError;
+    const resumeOffset = e.code === "TRUNCATED" ? await resumeOffsetOf(dev, bytes) : 0;
+    out.json({ result: "rejected", error: e.code, resumeOffset });
+    const hint = e.code === "TRUNCATED" ? `; the device keeps what it has: rerun with the complete file to resume from offset ${resumeOffset}` : "";
+    throw new CliError(e.code, `${file}: ${e.message}${hint}`);
+  }
+  const res = result as NonNullable<typeof result>;
+  const st = await dev.state();
+  const version = st.slots[res.slot].version;
+  out.human(`${res.resumed ? `resumed at package offset ${res.resumeOffset} and ` : ""}installed ${version} into slot ${res.slot}; it is pending and boots on trial at the next reset`);
+  out.json({ result: "installed", error: null, resumeOffset: res.resumed ? res.resumeOffset : 0, resumed: res.resumed, slot: res.slot, version });
+}
+
+function readKey(path: string): Uint8Array {
+  try {
+    return readPublicKey(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? "BAD_KEY";
+    throw new CliError(code, (e as Error).message);
+  }
+}
+
+function uuid(text: string, what: string): Uint8Array {
+  try {
+    return parseUuid(text);
+  } catch (e) {
+    throw new CliError("BAD_UUID", `--${what}: ${(e as Error).message}`, 2);
+  }
 }
 
 export async function simBoot(path: string, opts: Opts, out: Out): Promise<void> {
