@@ -25,12 +25,74 @@ export interface MatchOptions {
    * byte in a copy costs little more than a literal, so copies may stretch further.
    */
   extendWeight?: number;
+  /** Among equally long matches take the one nearest the current alignment (default true). */
+  nearest?: boolean;
 }
 
 export class OldIndex {
   readonly sa: Int32Array;
+  /** lcp[i]: common prefix length of the suffixes at sa[i - 1] and sa[i] (Kasai et al. 2001). */
+  readonly lcp: Int32Array;
   constructor(readonly old: Uint8Array) {
     this.sa = suffixArray(old);
+    const n = old.length;
+    const rank = new Int32Array(n);
+    for (let i = 0; i < n; i++) rank[this.sa[i]] = i;
+    this.lcp = new Int32Array(n);
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const r = rank[i];
+      if (r === 0) {
+        h = 0;
+        continue;
+      }
+      const j = this.sa[r - 1];
+      while (i + h < n && j + h < n && old[i + h] === old[j + h]) h++;
+      this.lcp[r] = h;
+      if (h > 0) h--;
+    }
+  }
+
+  /**
+   * Longest match of nw[at..] in old, choosing among equally long ones the
+   * one nearest to `near` (the current alignment): nearer matches seek less
+   * and usually continue the same relocation. Looks at most `span` suffixes
+   * either side.
+   */
+  longestNear(nw: Uint8Array, at: number, near: number, span = 64): [number, number] {
+    const old = this.old;
+    const sa = this.sa;
+    const lcp = this.lcp;
+    let lo = 0;
+    let hi = sa.length - 1;
+    if (hi < 0) return [0, 0];
+    while (hi - lo >= 2) {
+      const mid = lo + ((hi - lo) >> 1);
+      if (compareSuffix(old, sa[mid], nw, at) < 0) lo = mid;
+      else hi = mid;
+    }
+    const a = matchLength(old, sa[lo], nw, at);
+    const b = matchLength(old, sa[hi], nw, at);
+    const k = a >= b ? lo : hi;
+    const len = Math.max(a, b);
+    if (len === 0) return [sa[k], 0];
+    let best = sa[k];
+    let dist = Math.abs(best - near);
+    for (let j = k, n = 0; j > 0 && lcp[j] >= len && n < span; j--, n++) {
+      const d = Math.abs(sa[j - 1] - near);
+      if (d < dist) {
+        dist = d;
+        best = sa[j - 1];
+      }
+    }
+    for (let j = k + 1, n = 0; j < sa.length && lcp[j] >= len && n < span; j++, n++) {
+      const d = Math.abs(sa[j] - near);
+      if (d < dist) {
+        dist = d;
+        best = sa[j];
+      }
+    }
+    return [best, len];
   }
 
   /** Longest match of nw[at..] in old: [oldPos, length]. */
@@ -74,6 +136,7 @@ export function findOps(index: OldIndex, nw: Uint8Array, opts: MatchOptions = {}
   const newSize = nw.length;
   const minGain = opts.minGain ?? 4;
   const w = opts.extendWeight ?? 2;
+  const near = opts.nearest ?? true;
   const ops: DeltaOp[] = [];
   const same = (o: number, n: number): boolean => o >= 0 && o < oldSize && old[o] === nw[n];
 
@@ -88,7 +151,7 @@ export function findOps(index: OldIndex, nw: Uint8Array, opts: MatchOptions = {}
     scan += len;
     let scsc = scan;
     for (; scan < newSize; scan++) {
-      [pos, len] = index.longest(nw, scan);
+      [pos, len] = near ? index.longestNear(nw, scan, scan + lastOffset) : index.longest(nw, scan);
       for (; scsc < scan + len; scsc++) if (same(scsc + lastOffset, scsc)) oldScore++;
       if ((len === oldScore && len !== 0) || len > oldScore + minGain) break;
       if (same(scan + lastOffset, scan)) oldScore--;
