@@ -10,6 +10,7 @@ import { checkSlotImage } from "./verify";
 import { flashRead, flashReadCount, resetFlashReadCount } from "./flash";
 import {
   imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild, imgTotalSize, imgDigest, IMAGE_HEADER_SIZE,
+  setHostHashing, imgHostHashes,
 } from "./image";
 import { OK, E_BAD_ARGUMENT, E_FLASH } from "./status";
 
@@ -101,3 +102,9 @@ export function installCancel(): i32 {
 export function statsFlashReads(): u32 { return flashReadCount; }
 export function statsReset(): void { resetFlashReadCount(); }
 export function noSlot(): i32 { return NO_SLOT; }
+
+/** Use the host's flash_sha256 for image digests when it offers one (1) or never (0). */
+export function hashByHost(on: bool): void {
+  setHostHashing(on);
+}
+export function statsHostHashes(): u32 { return imgHostHashes; }

@@ -6,6 +6,7 @@ interface PortableHost {
   read(addr: u32, buf: Uint8Array, off: u32, len: u32): i32;
   program(addr: u32, buf: Uint8Array, off: u32, len: u32): i32;
   erase(addr: u32): i32;
+  sha256(addr: u32, len: u32, out: Uint8Array, off: u32): i32;
 }
 
 declare const __host: PortableHost;
@@ -20,6 +21,10 @@ export function hostProgram(addr: u32, buf: Uint8Array, off: u32, len: u32): i32
 
 export function hostErase(addr: u32): i32 {
   return __host.erase(addr);
+}
+
+export function hostFlashSha256(addr: u32, len: u32, out: Uint8Array, off: u32): i32 {
+  return __host.sha256(addr, len, out, off);
 }
 
 export function bufferAddress(buf: Uint8Array): u32 {

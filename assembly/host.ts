@@ -8,6 +8,8 @@ declare function host_flash_read(addr: u32, ptr: usize, len: u32): i32;
 declare function host_flash_program(addr: u32, ptr: usize, len: u32): i32;
 @external("slotboot", "flash_erase")
 declare function host_flash_erase(addr: u32): i32;
+@external("slotboot", "flash_sha256")
+declare function host_flash_sha256(addr: u32, len: u32, outPtr: usize): i32;
 
 export function hostRead(addr: u32, buf: Uint8Array, off: u32, len: u32): i32 {
   return host_flash_read(addr, buf.dataStart + <usize>off, len);
@@ -19,6 +21,11 @@ export function hostProgram(addr: u32, buf: Uint8Array, off: u32, len: u32): i32
 
 export function hostErase(addr: u32): i32 {
   return host_flash_erase(addr);
+}
+
+/** Optional: SHA-256 of a flash range by the host (a hardware engine); -1 = not offered. */
+export function hostFlashSha256(addr: u32, len: u32, out: Uint8Array, off: u32): i32 {
+  return host_flash_sha256(addr, len, out.dataStart + <usize>off);
 }
 
 /** Where a core-owned buffer lives, so the host can fill or read it. */

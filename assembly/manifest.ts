@@ -78,6 +78,11 @@ export function checkManifest(): i32 {
   } else {
     return E_ENCODING;
   }
+  // Codec parameters are fixed per codec: heatshrink w8/l7, nothing otherwise.
+  const p1: u32 = u32(m[98]);
+  const p2: u32 = u32(m[99]);
+  if (mfCodec == 2 ? p1 != 8 || p2 != 7 : p1 != 0 || p2 != 0) return E_ENCODING;
+  if (getU32(m, 180) != 0) return E_PKG_FORMAT;
   mfPayloadSize = getU32(m, 100);
   mfBlockSize = getU32(m, 104);
   mfDataSize = getU32(m, 108);

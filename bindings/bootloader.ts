@@ -126,6 +126,8 @@ export interface Trust {
   hardwareRevision?: number;
   /** `major << 16 | minor << 8 | patch` of the bootloader; packages may require a minimum. */
   bootloaderVersion?: number;
+  /** Let the host's Flash.sha256 (a hardware engine) hash images; the core's own SHA-256 is the fallback. */
+  hashByHost?: boolean;
 }
 
 /** The version this bootloader reports to packages' "minimum bootloader" field: 1.0.0. */
@@ -158,6 +160,7 @@ export class Bootloader {
     put(trust.vendorId, 32, 16, 2, "vendor ID");
     put(trust.classId, 48, 16, 4, "class ID");
     core.exports.trustConfigure(flags, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? BOOTLOADER_VERSION);
+    core.exports.hashByHost(trust.hashByHost ? 1 : 0);
     return new Bootloader(core, layout);
   }
 

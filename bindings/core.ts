@@ -82,6 +82,8 @@ export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise
         flash_program: (addr: number, ptr: number, len: number) =>
           guarded(() => flash.program(addr >>> 0, mem().slice(ptr, ptr + len))),
         flash_erase: (addr: number) => guarded(() => flash.erase(addr >>> 0)),
+        flash_sha256: (addr: number, len: number, ptr: number) =>
+          flash.sha256 ? guarded(() => mem().set((flash.sha256 as NonNullable<Flash["sha256"]>)(addr >>> 0, len >>> 0), ptr)) : -1,
       },
     };
     const instance = new WebAssembly.Instance(wasmModule, imports);
@@ -106,6 +108,8 @@ export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise
     program: (addr: number, buf: Uint8Array, off: number, len: number) =>
       guarded(() => flash.program(addr >>> 0, buf.slice(off, off + len))),
     erase: (addr: number) => guarded(() => flash.erase(addr >>> 0)),
+    sha256: (addr: number, len: number, out: Uint8Array, off: number) =>
+      flash.sha256 ? guarded(() => out.set((flash.sha256 as NonNullable<Flash["sha256"]>)(addr >>> 0, len >>> 0), off)) : -1,
   };
   const exports = (jsFactory as (h: unknown) => CoreExports)(host);
   const io = exports.ioBuffer() as Uint8Array;

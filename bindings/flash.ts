@@ -18,6 +18,12 @@ export interface Flash {
   program(addr: number, data: Uint8Array): void;
   /** Erase the sector that starts at `addr` (every byte becomes 0xFF). */
   erase(addr: number): void;
+  /**
+   * Optional: SHA-256 of `len` bytes at `addr`, computed by the host (a
+   * hardware SHA engine, or node:crypto). The core uses it for image digests
+   * when told to (Bootloader option `hashByHost`); its own SHA-256 is the fallback.
+   */
+  sha256?(addr: number, len: number): Uint8Array;
 }
 
 /** A host-side flash fault (out of range, misaligned, refused by the part). */

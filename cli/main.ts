@@ -30,7 +30,7 @@ const STRING_OPTS = [
   "in", "out", "version", "header-size", "image", "slot-size", "sector-size", "write-size", "max-attempts",
   "max-power-attempts", "core", "chunk", "cut-after-ops", "app", "reset", "slot", "offset", "bit",
   "key", "pub", "security-counter", "vendor", "class", "base", "compress",
-  "block-size", "hw-rev-min", "hw-rev-max", "min-bootloader", "image-out",
+  "block-size", "hw-rev-min", "hw-rev-max", "min-bootloader", "image-out", "hw-rev",
 ];
 
 function parse(argv: string[]): { positionals: string[]; opts: Opts } {
