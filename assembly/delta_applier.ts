@@ -53,6 +53,8 @@ const DELTA_RA_AT: i32 = 256;
 const DELTA_STAGE_AT: i32 = 512;
 /** Decompressed heatshrink bytes staged for the op parser. */
 export const DELTA_HS_STAGE_SIZE: i32 = 64;
+/** Predictor modes of rc blocks: none, words, words + Thumb BL, words + Xtensa CALL. */
+const DELTA_PRED_MODES: i32 = 4;
 /** Most input bytes one decode step can consume (a 41-decision number). */
 const DELTA_STEP_MAX: i32 = 48;
 
@@ -275,10 +277,12 @@ export class DeltaApplier {
         let c = this.crc;
         while (left > 0 && produced < max && this.ready(16)) {
           const ob = this.oldByte(op);
-          const next = this.oldContext(u32(op + 1));
-          const top = this.oldContext(u32(op + 3 - (o & 3)));
-          if (ob < 0 || next < 0 || top < 0) return this.fail(DELTA_E_FLASH);
-          const d = model.decodeDiff(rc, o, u32(next), u32(top));
+          const b1 = this.oldContext(u32(op + 1));
+          const b2 = this.oldContext(u32(op + 2));
+          const b3 = this.oldContext(u32(op + 3));
+          if (ob < 0 || b1 < 0 || b2 < 0 || b3 < 0) return this.fail(DELTA_E_FLASH);
+          const word = u32(u32(ob) | (u32(b1) << 8) | (u32(b2) << 16) | (u32(b3) << 24));
+          const d = model.decodeDiff(rc, o, op, word, left);
           const b = u32((u32(ob) + d) & 0xff);
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
@@ -355,10 +359,14 @@ export class DeltaApplier {
           this.stageLen = 0;
           this.startVarint(HSF_COPY);
         } else {
-          if (!this.ready(4)) return produced;
+          // Payload: predictor mode byte, then the range coder's 4 starting bytes.
+          if (!this.ready(5)) return produced;
+          const mode = i32(unchecked(this.input[rc.pos]));
+          rc.pos++;
+          if (mode >= DELTA_PRED_MODES) return this.fail(DELTA_E_CORRUPT);
           rc.init();
           if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
-          model.reset();
+          model.reset(mode);
           this.state = DS_OP;
         }
       } else if (st >= DS_HS_VARINT) {

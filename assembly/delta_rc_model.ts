@@ -8,6 +8,7 @@
 
 import { DeltaRangeDecoder } from "./delta_rc";
 import { DELTA_COUNTER_INIT, deltaCounterUpdate, deltaMix3 } from "./delta_mix";
+import { DeltaPredictor } from "./delta_predict";
 
 const RC_NUM_LOW_BITS: i32 = 3;
 const RC_PAT_SLOTS: i32 = 64;
@@ -25,14 +26,15 @@ const RCP_SEEK_LOW: i32 = 416; // (32 + 1) << 3
 const RCP_SEEK_SIGN: i32 = 680;
 const RCP_PAT_HIT: i32 = 681; // 8 zero-run buckets
 const RCP_PAT_INDEX: i32 = 689; // 6-level tree
-const RCP_DIFF_BYTE: i32 = 753; // 4 contexts x 256
-const RCP_LIT: i32 = 1777; // 4 contexts x 256
-const RCP_COUNTERS: i32 = 2801;
+const RCP_PRED_FLAG: i32 = 753; // 3 reference kinds x 4 confidence levels
+const RCP_DIFF_BYTE: i32 = 765; // 4 contexts x 256
+const RCP_LIT: i32 = 1789; // 4 contexts x 256
+const RCP_COUNTERS: i32 = 2813;
 // ... then counter states (12-bit probability + 4-bit count) of the zero flag.
-const RCP_ZERO_RUN: i32 = 2801; // 32: zero-run bucket x lane
-const RCP_ZERO_WORD: i32 = 2833; // 1024: lane x top old byte of the word x short zero run
-const RCP_ZERO_NEXT: i32 = 3857; // 256: next old byte x parity
-const RCP_SIZE: i32 = 4113;
+const RCP_ZERO_RUN: i32 = 2813; // 32: zero-run bucket x lane
+const RCP_ZERO_WORD: i32 = 2845; // 512: lane x top old byte of the word (5 bits) x short zero run
+const RCP_ZERO_NEXT: i32 = 3357; // 256: next old byte x parity
+const RCP_SIZE: i32 = 3613;
 
 // Regions of the pattern array.
 const RCB_LEN: i32 = RC_PAT_SLOTS * RC_PAT_MAX; // slot lengths (0 = empty)
@@ -62,6 +64,7 @@ function rcDecodeNumber(rc: DeltaRangeDecoder, p: Uint16Array, tree: i32, low: i
 export class DeltaRcModel {
   p: Uint16Array = new Uint16Array(RCP_SIZE);
   pat: Uint8Array = new Uint8Array(RCB_SIZE);
+  predictor: DeltaPredictor = new DeltaPredictor();
   runLen: i32 = 0;
   runZeros: i32 = 0;
   replayAt: i32 = 0;
@@ -69,7 +72,9 @@ export class DeltaRcModel {
   zeroRun: u32 = 0;
   prevOut: u32 = 0;
 
-  reset(): void {
+  /** Starts a block; `mode` is its predictor mode (0..3). */
+  reset(mode: i32): void {
+    this.predictor.reset(mode);
     const p = this.p;
     for (let i: i32 = 0; i < RCP_COUNTERS; i++) unchecked((p[i] = 1024));
     for (let i: i32 = RCP_COUNTERS; i < RCP_SIZE; i++) unchecked((p[i] = DELTA_COUNTER_INIT));
@@ -99,11 +104,36 @@ export class DeltaRcModel {
   }
 
   /**
-   * Diff byte at new-image position `pos`; `oldNext` is the old byte after
-   * this one, `oldTop` the old byte 3 - (pos & 3) after it (0 past the old
-   * image). Sets rc.invalid on a corrupt stream.
+   * Diff byte at new-image position `pos` (old position `oldPos`); `oldWord`
+   * holds old bytes oldPos..oldPos+3 little-endian (0 past the old image),
+   * `copyLeft` counts this byte and the rest of the copy. Sets rc.invalid on a
+   * corrupt stream.
    */
-  decodeDiff(rc: DeltaRangeDecoder, pos: u32, oldNext: u32, oldTop: u32): u32 {
+  decodeDiff(rc: DeltaRangeDecoder, pos: u32, oldPos: u32, oldWord: u32, copyLeft: u32): u32 {
+    const pr = this.predictor;
+    if (pr.left > 0 && pr.hit) return this.replayPredicted();
+    if (pr.left == 0 && this.replayLeft == 0 && pr.open(pos, oldPos, oldWord, copyLeft)) {
+      if (rc.bit(this.p, RCP_PRED_FLAG + pr.flagContext()) != 0) {
+        pr.hit = true;
+        if (this.runLen > 0) this.endRun();
+        return this.replayPredicted();
+      }
+    }
+    const lane = pos & 3;
+    const v = this.decodePlainDiff(rc, pos, (oldWord >>> 8) & 0xff, (oldWord >>> u32(8 * (3 - lane))) & 0xff);
+    if (pr.left > 0) pr.collect(v);
+    return v;
+  }
+
+  replayPredicted(): u32 {
+    const pr = this.predictor;
+    const v = pr.nextPredicted();
+    pr.collect(v);
+    this.zeroRun = v == 0 ? this.zeroRun + 1 : 0;
+    return v;
+  }
+
+  decodePlainDiff(rc: DeltaRangeDecoder, pos: u32, oldNext: u32, oldTop: u32): u32 {
     const pat = this.pat;
     if (this.replayLeft > 0) {
       const v = u32(unchecked(pat[RCB_RUN + this.replayAt]));
@@ -117,7 +147,7 @@ export class DeltaRcModel {
     const zb: u32 = z < 4 ? z : z < 8 ? 4 : z < 16 ? 5 : z < 64 ? 6 : 7;
     const lane = pos & 3;
     const i1 = RCP_ZERO_RUN + i32((zb << 2) | lane);
-    const i2 = RCP_ZERO_WORD + i32((((lane << 6) | (oldTop >>> 2)) << 2) | (zb < 3 ? zb : 3));
+    const i2 = RCP_ZERO_WORD + i32((((lane << 5) | (oldTop >>> 3)) << 2) | (zb < 3 ? zb : 3));
     const i3 = RCP_ZERO_NEXT + i32(((oldNext >>> 1) << 1) | (pos & 1));
     const c1 = u32(unchecked(p[i1]));
     const c2 = u32(unchecked(p[i2]));
@@ -202,6 +232,6 @@ export class DeltaRcModel {
 
   /** Payload bytes of the model's arrays. */
   bytes(): i32 {
-    return this.p.length * 2 + this.pat.length;
+    return this.p.length * 2 + this.pat.length + this.predictor.bytes();
   }
 }

@@ -6,10 +6,25 @@
 
 import type { BlockPiece } from "./blocks.js";
 import { RangeDecoder, RangeEncoder } from "./range-coder.js";
-import { oldAt, RcModel } from "./rc-model.js";
+import { PRED_MODES } from "./predict.js";
+import { oldWordAt, RcModel } from "./rc-model.js";
 
+/** The payload: predictor mode byte, then the range-coded pieces. Tries every mode, keeps the smallest. */
 export function encodeRcBlock(old: Uint8Array, nw: Uint8Array, pieces: BlockPiece[], blockStart: number): Uint8Array {
-  const m = new RcModel();
+  let best: Uint8Array | null = null;
+  for (let mode = 0; mode < PRED_MODES; mode++) {
+    const coded = encodeRcBlockWith(old, nw, pieces, blockStart, mode);
+    if (!best || coded.length + 1 < best.length) {
+      best = new Uint8Array(coded.length + 1);
+      best[0] = mode;
+      best.set(coded, 1);
+    }
+  }
+  return best as Uint8Array;
+}
+
+export function encodeRcBlockWith(old: Uint8Array, nw: Uint8Array, pieces: BlockPiece[], blockStart: number, mode: number): Uint8Array {
+  const m = new RcModel(mode);
   const enc = new RangeEncoder();
   let cursor = blockStart;
   for (const p of pieces) {
@@ -21,7 +36,7 @@ export function encodeRcBlock(old: Uint8Array, nw: Uint8Array, pieces: BlockPiec
       for (let i = 0; i < p.copy; i++) {
         const np = p.newPos + i;
         const op = p.oldPos + i;
-        m.codeDiff(enc, np, diffs[i], oldAt(old, op + 1), oldAt(old, op + 3 - (np & 3)), diffs, i, p.copy);
+        m.codeDiff(enc, np, op, oldWordAt(old, op), p.copy - i, diffs[i], diffs, i, p.copy);
         m.prevOut = nw[np];
       }
       m.endCopy();
@@ -46,8 +61,9 @@ export function decodeRcBlock(
   blockStart: number,
   blockLen: number,
 ): string | null {
-  const m = new RcModel();
-  const dec = new RangeDecoder(payload, 0, payload.length);
+  if (payload.length < 1 || payload[0] >= PRED_MODES) return "bad predictor mode";
+  const m = new RcModel(payload[0]);
+  const dec = new RangeDecoder(payload, 1, payload.length);
   let cursor = blockStart;
   let np = blockStart;
   const end = blockStart + blockLen;
@@ -62,7 +78,7 @@ export function decodeRcBlock(
       if (oldPos < 0 || oldPos + copy > old.length) return "copy outside the old image";
       for (let i = 0; i < copy; i++) {
         const op = oldPos + i;
-        const d = m.codeDiff(dec, np, 0, oldAt(old, op + 1), oldAt(old, op + 3 - (np & 3)));
+        const d = m.codeDiff(dec, np, op, oldWordAt(old, op), copy - i, 0);
         if (d < 0) return "empty pattern slot";
         const b = (old[oldPos + i] + d) & 0xff;
         out[np++] = b;

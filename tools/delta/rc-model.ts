@@ -4,6 +4,7 @@
 // decoder (assembly/delta_rc_model.ts) mirrors it decision for decision.
 
 import { COUNTER_INIT, counterUpdate, mix3 } from "./mix.js";
+import { AddressPredictor } from "./predict.js";
 import { RC_PROB_INIT, type BitCoder } from "./range-coder.js";
 
 function probs(n: number): Uint16Array {
@@ -53,7 +54,7 @@ export const PAT_GAP = 3;
 
 /** Zero-flag contexts: run of zeros x lane; lane x top byte of the old word; next old byte x parity. */
 export const ZERO_RUN_CTX = 32;
-export const ZERO_WORD_CTX = 1024;
+export const ZERO_WORD_CTX = 512;
 export const ZERO_NEXT_CTX = 256;
 export const DIFF_BYTE_CTX = 4;
 export const LIT_CTX = 4;
@@ -79,6 +80,7 @@ export class RcModel {
   runZeros = 0;
   replayAt = 0;
   replayLeft = 0;
+  readonly predictor = new AddressPredictor();
   /** Consecutive zero diffs before the next diff byte. */
   zeroRun = 0;
   prevOut = 0;
@@ -90,15 +92,45 @@ export class RcModel {
     return io.bit(this.seekSign, 0, v < 0 ? 1 : 0) ? -mag : mag;
   }
 
+  constructor(predictorMode = 0) {
+    this.predictor.reset(predictorMode);
+  }
+
   /**
-   * One diff byte at new-image position `pos`; returns the coded diff, or -1
-   * for a corrupt stream. `oldNext` is the old byte after this one and
-   * `oldTop` the old byte at offset 3 - (pos & 3) from it (0 past the old
-   * image). The encoder passes the copy's diffs in ahead[at..end) (ahead[at]
-   * is `d`) so it can pick a cached pattern; the decoder passes null.
+   * One diff byte at new-image position `pos` (old position `oldPos`);
+   * returns the coded diff, or -1 for a corrupt stream. `oldWord` holds the
+   * old bytes oldPos..oldPos+3, little-endian, 0 past the old image;
+   * `copyLeft` counts this byte and the rest of the copy. The encoder passes
+   * the copy's diffs in ahead[at..end) (ahead[at] is `d`) so it can pick a
+   * prediction or a cached pattern; the decoder passes null.
    */
-  codeDiff(io: BitCoder, pos: number, d: number, oldNext: number, oldTop: number,
+  codeDiff(io: BitCoder, pos: number, oldPos: number, oldWord: number, copyLeft: number, d: number,
     ahead: Uint8Array | null = null, at = 0, end = 0): number {
+    const pr = this.predictor;
+    if (pr.left > 0 && pr.hit) return this.replayPredicted();
+    if (pr.left === 0 && this.replayLeft === 0 && pr.open(pos, oldPos, oldWord, copyLeft)) {
+      const want = ahead !== null && pr.matches(ahead, at);
+      if (io.bit(pr.flag, pr.flagContext(), want ? 1 : 0)) {
+        pr.hit = true;
+        if (this.runLen > 0) this.endRun();
+        return this.replayPredicted();
+      }
+    }
+    const lane = pos & 3;
+    const v = this.codePlainDiff(io, pos, d, (oldWord >>> 8) & 0xff, (oldWord >>> (8 * (3 - lane))) & 0xff, ahead, at, end);
+    if (v >= 0 && pr.left > 0) pr.collect(v);
+    return v;
+  }
+
+  private replayPredicted(): number {
+    const v = this.predictor.nextPredicted();
+    this.predictor.collect(v);
+    this.zeroRun = v === 0 ? this.zeroRun + 1 : 0;
+    return v;
+  }
+
+  private codePlainDiff(io: BitCoder, pos: number, d: number, oldNext: number, oldTop: number,
+    ahead: Uint8Array | null, at: number, end: number): number {
     if (this.replayLeft > 0) {
       const v = this.run[this.replayAt++];
       this.replayLeft--;
@@ -109,7 +141,7 @@ export class RcModel {
     const zb = z < 4 ? z : z < 8 ? 4 : z < 16 ? 5 : z < 64 ? 6 : 7;
     const lane = pos & 3;
     const i1 = (zb << 2) | lane;
-    const i2 = (((lane << 6) | (oldTop >> 2)) << 2) | (zb < 3 ? zb : 3);
+    const i2 = (((lane << 5) | (oldTop >> 3)) << 2) | (zb < 3 ? zb : 3);
     const i3 = ((oldNext >> 1) << 1) | (pos & 1);
     const c1 = this.zeroRunCtx[i1];
     const c2 = this.zeroWordCtx[i2];
@@ -206,7 +238,8 @@ export class RcModel {
   }
 }
 
-/** The old byte at `at`, 0 past the end (context only). */
-export function oldAt(old: Uint8Array, at: number): number {
-  return at < old.length ? old[at] : 0;
+/** Old bytes at..at+3 as a little-endian word, 0 past the end (context and prediction only). */
+export function oldWordAt(old: Uint8Array, at: number): number {
+  const b = (k: number) => (at + k < old.length ? old[at + k] : 0);
+  return (b(0) | (b(1) << 8) | (b(2) << 16) | (b(3) << 24)) >>> 0;
 }
