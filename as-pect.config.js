@@ -26,6 +26,9 @@ export default {
           for (let i = 0; i < len; i++) flash[addr + i] &= m[ptr + i];
           return 0;
         },
+        flash_sha256() {
+          return -1; // no hardware hashing: the core's own SHA-256 is used
+        },
         flash_erase(addr) {
           if (addr % SECTOR !== 0 || addr >= FLASH_SIZE) return -1;
           flash.fill(0xff, addr, addr + SECTOR);
