@@ -1,8 +1,8 @@
 // Address predictor of the delta "rc" codec, device side; mirrors
 // tools/delta/predict.ts exactly (see there for the idea). It learns, per
-// page of old addresses (4 KiB for pointers, 1 KiB for call targets), how far
-// the target moved, and predicts the bytes of the next reference into that
-// page: pointer words (4-aligned), Thumb-2 BL and Xtensa CALLn instructions.
+// page of old addresses (4 KiB for pointers, 1 KiB for code targets), how far
+// the target moved, and offers the bytes of the next reference into that
+// page: pointer words (4-aligned), Thumb-2 BL, Xtensa CALLn and L32R.
 
 import { mul32 } from "./int32";
 
@@ -12,10 +12,10 @@ const PRED_CODE_PAGE_SHIFT: u32 = 10;
 const PRED_KIND_WORD: i32 = 0;
 const PRED_KIND_THUMB: i32 = 1;
 const PRED_KIND_CALL: i32 = 2;
-// Regions of the byte array: confidence per slot, predicted diffs, new bytes seen.
+const PRED_KIND_L32R: i32 = 3;
+// Regions of the byte array: confidence per slot, then the offered diff bytes.
 const PRB_PRED: i32 = 256;
-const PRB_GOT: i32 = 260;
-const PRB_SIZE: i32 = 264;
+const PRB_SIZE: i32 = 260;
 
 export function predIsThumbBl(w: u32): bool {
   return (w & 0xf800) == 0xf000 && ((w >>> 16) & 0xd000) == 0xd000;
@@ -34,10 +34,8 @@ export function predThumbOffset(w: u32): i32 {
 function predThumbEncode(oldWord: u32, off: i32): u32 {
   const s = off < 0 ? 1 : 0;
   const u = off & 0xffffff;
-  const i1 = (u >> 23) & 1;
-  const i2 = (u >> 22) & 1;
-  const j1 = (i1 ^ 1) ^ s;
-  const j2 = (i2 ^ 1) ^ s;
+  const j1 = (((u >> 23) & 1) ^ 1) ^ s;
+  const j2 = (((u >> 22) & 1) ^ 1) ^ s;
   const h1 = u32(0xf000 | (s << 10) | ((u >> 12) & 0x3ff));
   const h2 = u32(i32((oldWord >>> 16) & 0xd000) | (j1 << 13) | (j2 << 11) | ((u >> 1) & 0x7ff));
   return u32(h1 | (h2 << 16));
@@ -48,8 +46,8 @@ export function predCallOffset(w: u32): i32 {
   return (off & 0x20000) != 0 ? off - 0x40000 : off;
 }
 
-function predCallEncode(oldWord: u32, off: i32): u32 {
-  return u32((oldWord & 0x3f) | (u32(off & 0x3ffff) << 6));
+function predL32rTarget(pc: i32, w: u32): i32 {
+  return i32(((pc + 3) & ~3) + 4 * (i32((w >>> 8) & 0xffff) - 65536));
 }
 
 function predSlotOf(kind: i32, address: i32): i32 {
@@ -62,14 +60,14 @@ export class DeltaPredictor {
   mode: i32 = 0;
   shift: Int32Array = new Int32Array(PRED_SLOTS);
   b: Uint8Array = new Uint8Array(PRB_SIZE);
-  left: i32 = 0;
-  len: i32 = 0;
+  /** Last four old and new bytes of the current copy (newest in the top byte) and how many there are. */
+  hOld: u32 = 0;
+  hNew: u32 = 0;
+  seen: i32 = 0;
   kind: i32 = 0;
   slot: i32 = 0;
-  hit: bool = false;
-  pos: u32 = 0;
-  oldPos: u32 = 0;
-  oldWord: u32 = 0;
+  len: i32 = 0;
+  left: i32 = 0;
 
   reset(mode: i32): void {
     this.mode = mode;
@@ -77,110 +75,129 @@ export class DeltaPredictor {
       unchecked((this.shift[i] = 0));
       unchecked((this.b[i] = 0));
     }
+    this.seen = 0;
     this.left = 0;
   }
 
-  /** Opens a window at a reference; true when a prediction that changes the bytes is ready. */
-  open(pos: u32, oldPos: u32, oldWord: u32, copyLeft: u32): bool {
+  endCopy(): void {
+    this.seen = 0;
+  }
+
+  /** True when a reference starts here and its page's shift changes its bytes. */
+  offer(pos: u32, oldPos: u32, oldWord: u32, copyLeft: u32): bool {
     const m = this.mode;
-    if (m == 0) return false;
-    if (m == 2 && (pos & 1) == 0 && copyLeft >= 4 && predIsThumbBl(oldWord)) return this.openThumb(pos, oldPos, oldWord);
-    if (m == 3 && copyLeft >= 3 && (oldWord & 0x0f) == 0x05) return this.openCall(pos, oldPos, oldWord);
-    if ((pos & 3) == 0 && copyLeft >= 4) return this.openWord(pos, oldPos, oldWord);
-    return false;
+    if (m == 0 || this.left > 0) return false;
+    if (m == 2 && (pos & 1) == 0 && copyLeft >= 4 && predIsThumbBl(oldWord) && this.offerThumb(pos, oldPos, oldWord)) return true;
+    if (m == 3 && copyLeft >= 3 && (oldWord & 0x0f) == 0x05 && this.offerCall(pos, oldPos, oldWord)) return true;
+    if (m == 3 && copyLeft >= 3 && (oldWord & 0x0f) == 0x01 && this.offerL32r(pos, oldPos, oldWord)) return true;
+    return (pos & 3) == 0 && copyLeft >= 4 && this.offerWord(oldWord);
   }
 
-  start(kind: i32, len: i32, pos: u32, oldPos: u32, oldWord: u32, slot: i32): void {
-    this.kind = kind;
-    this.len = len;
-    this.left = len;
-    this.pos = pos;
-    this.oldPos = oldPos;
-    this.oldWord = oldWord;
-    this.slot = slot;
-    this.hit = false;
-  }
-
-  predictWord(newWord: u32, len: i32): bool {
+  prepare(kind: i32, slot: i32, len: i32, oldWord: u32, newWord: u32): bool {
     let changes = false;
     for (let k: i32 = 0; k < len; k++) {
       const sh = u32(8 * k);
-      const d = u8(((newWord >>> sh) & 0xff) - ((this.oldWord >>> sh) & 0xff));
+      const d = u8(((newWord >>> sh) & 0xff) - ((oldWord >>> sh) & 0xff));
       unchecked((this.b[PRB_PRED + k] = d));
       if (d != 0) changes = true;
     }
+    this.kind = kind;
+    this.slot = slot;
+    this.len = len;
     return changes;
   }
 
-  openWord(pos: u32, oldPos: u32, oldWord: u32): bool {
+  offerWord(oldWord: u32): bool {
     const slot = predSlotOf(PRED_KIND_WORD, i32(oldWord));
-    this.start(PRED_KIND_WORD, 4, pos, oldPos, oldWord, slot);
     const s = unchecked(this.shift[slot]);
-    return s != 0 && this.predictWord(u32(oldWord + u32(s)), 4);
+    return s != 0 && this.prepare(PRED_KIND_WORD, slot, 4, oldWord, u32(oldWord + u32(s)));
   }
 
-  openThumb(pos: u32, oldPos: u32, oldWord: u32): bool {
-    const target = i32(oldPos) + 4 + predThumbOffset(oldWord);
+  offerThumb(pos: u32, oldPos: u32, oldWord: u32): bool {
+    const target = i32(i32(oldPos) + 4 + predThumbOffset(oldWord));
     const slot = predSlotOf(PRED_KIND_THUMB, target);
-    this.start(PRED_KIND_THUMB, 4, pos, oldPos, oldWord, slot);
     const s = unchecked(this.shift[slot]);
     if (s == 0) return false;
     const off = i32(target + s - (i32(pos) + 4));
     if (off < -(1 << 24) || off >= 1 << 24) return false;
-    return this.predictWord(predThumbEncode(oldWord, off), 4);
+    return this.prepare(PRED_KIND_THUMB, slot, 4, oldWord, predThumbEncode(oldWord, off));
   }
 
-  openCall(pos: u32, oldPos: u32, oldWord: u32): bool {
+  offerCall(pos: u32, oldPos: u32, oldWord: u32): bool {
     const target = i32((i32(oldPos) & ~3) + 4 + 4 * predCallOffset(oldWord));
     const slot = predSlotOf(PRED_KIND_CALL, target);
-    this.start(PRED_KIND_CALL, 3, pos, oldPos, oldWord, slot);
     const s = unchecked(this.shift[slot]);
     if (s == 0) return false;
     const delta = i32(target + s - ((i32(pos) & ~3) + 4));
     if ((delta & 3) != 0 || delta < -(1 << 19) || delta >= 1 << 19) return false;
-    return this.predictWord(predCallEncode(oldWord, delta >> 2), 3);
+    const nw = u32((oldWord & 0x3f) | (u32((delta >> 2) & 0x3ffff) << 6));
+    return this.prepare(PRED_KIND_CALL, slot, 3, oldWord, nw);
+  }
+
+  offerL32r(pos: u32, oldPos: u32, oldWord: u32): bool {
+    const target = predL32rTarget(i32(oldPos), oldWord);
+    const slot = predSlotOf(PRED_KIND_L32R, target);
+    const s = unchecked(this.shift[slot]);
+    if (s == 0) return false;
+    const delta = i32(target + s - ((i32(pos) + 3) & ~3));
+    if ((delta & 3) != 0 || delta < -(1 << 18) || delta >= 0) return false;
+    const nw = u32((oldWord & 0xff) | (u32((delta >> 2) & 0xffff) << 8));
+    return this.prepare(PRED_KIND_L32R, slot, 3, oldWord, nw);
   }
 
   flagContext(): i32 {
     return this.kind * 4 + i32(unchecked(this.b[this.slot]));
   }
 
+  take(): void {
+    this.left = this.len;
+  }
+
   nextPredicted(): u32 {
-    return u32(unchecked(this.b[PRB_PRED + this.len - this.left]));
-  }
-
-  collect(d: u32): void {
-    const k = this.len - this.left;
-    unchecked((this.b[PRB_GOT + k] = u8(((this.oldWord >>> u32(8 * k)) & 0xff) + d)));
+    const v = u32(unchecked(this.b[PRB_PRED + this.len - this.left]));
     this.left--;
-    if (this.left == 0) this.learn();
+    return v;
   }
 
-  learn(): void {
-    const g = this.b;
-    const newWord = u32(
-      u32(unchecked(g[PRB_GOT])) | (u32(unchecked(g[PRB_GOT + 1])) << 8) |
-        (u32(unchecked(g[PRB_GOT + 2])) << 16) | (u32(unchecked(g[PRB_GOT + 3])) << 24),
-    );
-    let s: i32 = 0;
-    if (this.kind == PRED_KIND_WORD) {
-      s = i32(newWord - this.oldWord);
-    } else if (this.kind == PRED_KIND_THUMB) {
-      if (!predIsThumbBl(newWord)) return;
-      s = i32(i32(this.pos) + predThumbOffset(newWord) - (i32(this.oldPos) + predThumbOffset(this.oldWord)));
-    } else {
-      const nw3 = newWord & 0xffffff;
-      if ((nw3 & 0x3f) != (this.oldWord & 0x3f)) return;
-      s = i32(
-        (i32(this.pos) & ~3) + 4 * predCallOffset(nw3) - ((i32(this.oldPos) & ~3) + 4 * predCallOffset(this.oldWord)),
-      );
+  /** Every copied byte, once known: learns from each reference that ends here. */
+  observe(pos: u32, oldPos: u32, oldByte: u32, newByte: u32): void {
+    this.hOld = u32((this.hOld >>> 8) | (oldByte << 24));
+    this.hNew = u32((this.hNew >>> 8) | (newByte << 24));
+    if (this.seen < 4) this.seen++;
+    const m = this.mode;
+    if (m == 0) return;
+    const p = i32(pos);
+    const op = i32(oldPos);
+    if (this.seen >= 4) {
+      const o4 = this.hOld;
+      const n4 = this.hNew;
+      if (((p - 3) & 3) == 0) this.learn(predSlotOf(PRED_KIND_WORD, i32(o4)), i32(n4 - o4));
+      if (m == 2 && ((p - 3) & 1) == 0 && predIsThumbBl(o4) && predIsThumbBl(n4)) {
+        const to = i32(op - 3 + 4 + predThumbOffset(o4));
+        this.learn(predSlotOf(PRED_KIND_THUMB, to), i32(p - 3 + 4 + predThumbOffset(n4) - to));
+      }
     }
-    const slot = this.slot;
+    if (m == 3 && this.seen >= 3) {
+      const o3 = this.hOld >>> 8;
+      const n3 = this.hNew >>> 8;
+      if ((o3 & 0x0f) == 0x05 && (o3 & 0x3f) == (n3 & 0x3f)) {
+        const to = i32(((op - 2) & ~3) + 4 + 4 * predCallOffset(o3));
+        this.learn(predSlotOf(PRED_KIND_CALL, to), i32(((p - 2) & ~3) + 4 + 4 * predCallOffset(n3) - to));
+      } else if ((o3 & 0x0f) == 0x01 && (o3 & 0xff) == (n3 & 0xff)) {
+        const to = predL32rTarget(op - 2, o3);
+        this.learn(predSlotOf(PRED_KIND_L32R, to), i32(predL32rTarget(p - 2, n3) - to));
+      }
+    }
+  }
+
+  learn(slot: i32, s: i32): void {
+    const b = this.b;
     if (unchecked(this.shift[slot]) == s) {
-      if (unchecked(g[slot]) < 3) unchecked((g[slot] = u8(g[slot] + 1)));
+      const c = unchecked(b[slot]);
+      if (c < 3) unchecked((b[slot] = u8(c + 1)));
     } else {
       unchecked((this.shift[slot] = s));
-      unchecked((g[slot] = 0));
+      unchecked((b[slot] = 0));
     }
   }
 

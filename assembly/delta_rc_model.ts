@@ -26,15 +26,15 @@ const RCP_SEEK_LOW: i32 = 416; // (32 + 1) << 3
 const RCP_SEEK_SIGN: i32 = 680;
 const RCP_PAT_HIT: i32 = 681; // 8 zero-run buckets
 const RCP_PAT_INDEX: i32 = 689; // 6-level tree
-const RCP_PRED_FLAG: i32 = 753; // 3 reference kinds x 4 confidence levels
-const RCP_DIFF_BYTE: i32 = 765; // 4 contexts x 256
-const RCP_LIT: i32 = 1789; // 4 contexts x 256
-const RCP_COUNTERS: i32 = 2813;
+const RCP_PRED_FLAG: i32 = 753; // 4 reference kinds x 4 confidence levels
+const RCP_DIFF_BYTE: i32 = 769; // 4 contexts x 256
+const RCP_LIT: i32 = 1793; // 4 contexts x 256
+const RCP_COUNTERS: i32 = 2817;
 // ... then counter states (12-bit probability + 4-bit count) of the zero flag.
-const RCP_ZERO_RUN: i32 = 2813; // 32: zero-run bucket x lane
-const RCP_ZERO_WORD: i32 = 2845; // 512: lane x top old byte of the word (5 bits) x short zero run
-const RCP_ZERO_NEXT: i32 = 3357; // 256: next old byte x parity
-const RCP_SIZE: i32 = 3613;
+const RCP_ZERO_RUN: i32 = 2817; // 32: zero-run bucket x lane
+const RCP_ZERO_WORD: i32 = 2849; // 512: lane x top old byte of the word (5 bits) x short zero run
+const RCP_ZERO_NEXT: i32 = 3361; // 256: next old byte x parity
+const RCP_SIZE: i32 = 3617;
 
 // Regions of the pattern array.
 const RCB_LEN: i32 = RC_PAT_SLOTS * RC_PAT_MAX; // slot lengths (0 = empty)
@@ -111,24 +111,27 @@ export class DeltaRcModel {
    */
   decodeDiff(rc: DeltaRangeDecoder, pos: u32, oldPos: u32, oldWord: u32, copyLeft: u32): u32 {
     const pr = this.predictor;
-    if (pr.left > 0 && pr.hit) return this.replayPredicted();
-    if (pr.left == 0 && this.replayLeft == 0 && pr.open(pos, oldPos, oldWord, copyLeft)) {
-      if (rc.bit(this.p, RCP_PRED_FLAG + pr.flagContext()) != 0) {
-        pr.hit = true;
-        if (this.runLen > 0) this.endRun();
-        return this.replayPredicted();
-      }
+    let v: u32 = 0;
+    if (pr.left > 0) {
+      v = this.replayPredicted();
+    } else if (
+      this.replayLeft == 0 && pr.offer(pos, oldPos, oldWord, copyLeft) &&
+      rc.bit(this.p, RCP_PRED_FLAG + pr.flagContext()) != 0
+    ) {
+      pr.take();
+      if (this.runLen > 0) this.endRun();
+      v = this.replayPredicted();
+    } else {
+      const lane = pos & 3;
+      v = this.decodePlainDiff(rc, pos, (oldWord >>> 8) & 0xff, (oldWord >>> u32(8 * (3 - lane))) & 0xff);
     }
-    const lane = pos & 3;
-    const v = this.decodePlainDiff(rc, pos, (oldWord >>> 8) & 0xff, (oldWord >>> u32(8 * (3 - lane))) & 0xff);
-    if (pr.left > 0) pr.collect(v);
+    const ob = oldWord & 0xff;
+    pr.observe(pos, oldPos, ob, (ob + v) & 0xff);
     return v;
   }
 
   replayPredicted(): u32 {
-    const pr = this.predictor;
-    const v = pr.nextPredicted();
-    pr.collect(v);
+    const v = this.predictor.nextPredicted();
     this.zeroRun = v == 0 ? this.zeroRun + 1 : 0;
     return v;
   }
@@ -198,6 +201,7 @@ export class DeltaRcModel {
   /** The copy ended: a run being collected ends with it. */
   endCopy(): void {
     if (this.runLen > 0) this.endRun();
+    this.predictor.endCopy();
   }
 
   endRun(): void {

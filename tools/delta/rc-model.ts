@@ -107,24 +107,24 @@ export class RcModel {
   codeDiff(io: BitCoder, pos: number, oldPos: number, oldWord: number, copyLeft: number, d: number,
     ahead: Uint8Array | null = null, at = 0, end = 0): number {
     const pr = this.predictor;
-    if (pr.left > 0 && pr.hit) return this.replayPredicted();
-    if (pr.left === 0 && this.replayLeft === 0 && pr.open(pos, oldPos, oldWord, copyLeft)) {
-      const want = ahead !== null && pr.matches(ahead, at);
-      if (io.bit(pr.flag, pr.flagContext(), want ? 1 : 0)) {
-        pr.hit = true;
-        if (this.runLen > 0) this.endRun();
-        return this.replayPredicted();
-      }
+    let v: number;
+    if (pr.left > 0) v = this.replayPredicted();
+    else if (this.replayLeft === 0 && pr.offer(pos, oldPos, oldWord, copyLeft) &&
+      io.bit(pr.flag, pr.flagContext(), ahead !== null && pr.matches(ahead, at) ? 1 : 0)) {
+      pr.take();
+      if (this.runLen > 0) this.endRun();
+      v = this.replayPredicted();
+    } else {
+      const lane = pos & 3;
+      v = this.codePlainDiff(io, pos, d, (oldWord >>> 8) & 0xff, (oldWord >>> (8 * (3 - lane))) & 0xff, ahead, at, end);
+      if (v < 0) return v;
     }
-    const lane = pos & 3;
-    const v = this.codePlainDiff(io, pos, d, (oldWord >>> 8) & 0xff, (oldWord >>> (8 * (3 - lane))) & 0xff, ahead, at, end);
-    if (v >= 0 && pr.left > 0) pr.collect(v);
+    pr.observe(pos, oldPos, oldWord & 0xff, ((oldWord & 0xff) + v) & 0xff);
     return v;
   }
 
   private replayPredicted(): number {
     const v = this.predictor.nextPredicted();
-    this.predictor.collect(v);
     this.zeroRun = v === 0 ? this.zeroRun + 1 : 0;
     return v;
   }
@@ -190,6 +190,7 @@ export class RcModel {
   /** The copy ended: a run being collected ends with it. */
   endCopy(): void {
     if (this.runLen > 0) this.endRun();
+    this.predictor.endCopy();
   }
 
   private endRun(): void {
