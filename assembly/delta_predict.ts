@@ -190,14 +190,17 @@ export class DeltaPredictor {
     }
   }
 
+  /** Zero shifts are never stored; a different shift replaces the stored one once confidence has run down. */
   learn(slot: i32, s: i32): void {
+    if (s == 0) return;
     const b = this.b;
+    const c = unchecked(b[slot]);
     if (unchecked(this.shift[slot]) == s) {
-      const c = unchecked(b[slot]);
       if (c < 3) unchecked((b[slot] = u8(c + 1)));
+    } else if (c > 0) {
+      unchecked((b[slot] = u8(c - 1)));
     } else {
       unchecked((this.shift[slot] = s));
-      unchecked((b[slot] = 0));
     }
   }
 

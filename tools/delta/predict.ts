@@ -169,12 +169,19 @@ export class AddressPredictor {
     }
   }
 
+  /**
+   * Zero shifts are never stored (an unchanged word or call says nothing
+   * about moved code, and 0 marks an empty slot); a different shift replaces
+   * the stored one only once its confidence has run down.
+   */
   private learn(slot: number, s: number): void {
+    if (s === 0) return;
     if (this.shift[slot] === s) {
       if (this.conf[slot] < 3) this.conf[slot]++;
+    } else if (this.conf[slot] > 0) {
+      this.conf[slot]--;
     } else {
       this.shift[slot] = s;
-      this.conf[slot] = 0;
     }
   }
 }
