@@ -2,7 +2,7 @@
 // tools/delta/predict.ts exactly (see there for the idea). It learns, per
 // page of old addresses (4 KiB for pointers, 1 KiB for code targets), how far
 // the target moved, and offers the bytes of the next reference into that
-// page: pointer words (4-aligned), Thumb-2 BL, Xtensa CALLn and L32R.
+// page: pointer words (4-aligned), Thumb-2 BL/B.W, Xtensa CALLn and L32R.
 
 import { mul32 } from "./int32";
 
@@ -17,8 +17,9 @@ const PRED_KIND_L32R: i32 = 3;
 const PRB_PRED: i32 = 256;
 const PRB_SIZE: i32 = 260;
 
+/** hw1 = 11110 S imm10, hw2 = 1 x J1 1 J2 imm11: BL (x = 1) or B.W (x = 0). */
 export function predIsThumbBl(w: u32): bool {
-  return (w & 0xf800) == 0xf000 && ((w >>> 16) & 0xd000) == 0xd000;
+  return (w & 0xf800) == 0xf000 && ((w >>> 16) & 0x9000) == 0x9000;
 }
 
 export function predThumbOffset(w: u32): i32 {

@@ -9,7 +9,7 @@
 //
 // Reference kinds (which are looked for is the block's predictor mode):
 //   word   a 4-byte little-endian value at a 4-aligned new offset (pointers)
-//   thumb  an ARM Thumb-2 BL instruction (2-aligned), target = pc + 4 + offset
+//   thumb  an ARM Thumb-2 BL or B.W instruction (2-aligned), target = pc + 4 + offset
 //   call   an Xtensa CALLn instruction (op0 = 5), target = (pc & ~3) + 4 + 4 * offset
 //   l32r   an Xtensa L32R load (op0 = 1), literal at ((pc + 3) & ~3) + 4 * (imm16 - 65536)
 // Learning looks at every candidate that ends at a byte (overlaps included);
@@ -191,9 +191,9 @@ function slotOf(kind: number, address: number): number {
   return Math.imul(page, 0x9e3779b1) >>> 24;
 }
 
-/** hw1 = 11110 S imm10, hw2 = 11 J1 1 J2 imm11 (BL). */
+/** hw1 = 11110 S imm10, hw2 = 1 x J1 1 J2 imm11: BL (x = 1) or B.W (x = 0, tail calls). */
 export function isThumbBl(w: number): boolean {
-  return (w & 0xf800) === 0xf000 && ((w >>> 16) & 0xd000) === 0xd000;
+  return (w & 0xf800) === 0xf000 && ((w >>> 16) & 0x9000) === 0x9000;
 }
 
 export function thumbOffset(w: number): number {
