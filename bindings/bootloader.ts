@@ -100,8 +100,10 @@ export interface SlotStatus {
   version: string | null;
   /** SHA-256 of the image (hex) when it verifies. */
   digest: string | null;
-  /** Why a slot shows "invalid" (the verification error code). */
+  /** Why the slot cannot boot (the verification error code). */
   error?: string;
+  /** Whether the bootloader would boot this image (intact, authentic, not below the anti-rollback floor). */
+  bootable: boolean;
 }
 
 export interface DeviceState {
@@ -116,6 +118,9 @@ export interface DeviceState {
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+/** Errors found after the image's header and digest checked out (the version is then known). */
+const POLICY_ERRORS = new Set(["NO_SIGNATURE", "BAD_SIGNATURE", "WRONG_KEY", "WRONG_VENDOR", "WRONG_CLASS", "DOWNGRADE"]);
 
 /** What a device trusts and what it is (provisioned with its bootloader). */
 export interface Trust {
@@ -197,20 +202,16 @@ export class Bootloader {
   }
 
   /** Check one slot's image; returns its version and digest, or the error. */
-  verifySlot(slot: number): { ok: true; version: string; digest: string } | { ok: false; status: number; error: string } {
+  verifySlot(slot: number): { ok: true; version: string; digest: string } | { ok: false; status: number; error: string; version: string | null } {
     const s = this.x.slotVerify(slot) as number;
-    if (s !== 0) return { ok: false, status: s, error: new SlotbootError(s).code };
-    const digest = hex(this.core.io().slice(0, 32));
-    return {
-      ok: true,
-      digest,
-      version: formatVersion({
-        major: this.x.imageMajor(),
-        minor: this.x.imageMinor(),
-        revision: this.x.imageRevision(),
-        build: this.x.imageBuild() >>> 0,
-      }),
-    };
+    const version = () =>
+      formatVersion({ major: this.x.imageMajor(), minor: this.x.imageMinor(), revision: this.x.imageRevision(), build: this.x.imageBuild() >>> 0 });
+    if (s !== 0) {
+      const error = new SlotbootError(s).code;
+      // Provenance and policy errors come after the header and digest checked out.
+      return { ok: false, status: s, error, version: POLICY_ERRORS.has(error) ? version() : null };
+    }
+    return { ok: true, digest: hex(this.core.io().slice(0, 32)), version: version() };
   }
 
   /** The device's boot-control state and what each slot holds. */
@@ -223,11 +224,13 @@ export class Bootloader {
       const stored = STORED_STATES[this.x.stateSlot(s) as number] ?? "empty";
       const v = this.verifySlot(s);
       let state: SlotStateName = stored;
-      if (stored !== "empty" && !v.ok) state = "invalid";
+      // An intact image below the anti-rollback floor keeps its state but cannot boot.
+      if (stored !== "empty" && !v.ok && v.error !== "DOWNGRADE") state = "invalid";
       slots[slotName(s) as SlotName] = {
         state,
-        version: v.ok ? v.version : null,
+        version: v.version,
         digest: v.ok ? v.digest : null,
+        bootable: v.ok,
         ...(v.ok ? {} : stored !== "empty" ? { error: v.error } : {}),
       };
     }
