@@ -2,7 +2,7 @@
 // builds of the core, plus the device-side calls around it.
 import { describe, expect, it } from "vitest";
 import { SimDevice } from "../bootloader-sim/device.js";
-import { SlotbootError } from "../bindings/errors.js";
+import { outcome } from "./helpers/outcome.js";
 import { CORE_KINDS, type CoreKind } from "./helpers/cores.js";
 import { makeImage, slotImageVersion, smallDevice } from "./helpers/world.js";
 
@@ -21,15 +21,6 @@ function flipInSlot(dev: SimDevice, slot: "A" | "B", offset: number): void {
   dev.flash.flipBit((slot === "A" ? l.slotA : l.slotB) + offset, 3);
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof SlotbootError) return e.code;
-    throw e;
-  }
-}
 
 describe.each(CORE_KINDS)("boot decision table, %s core", (core) => {
   it("D1: no record yet, an intact image is adopted as confirmed", async () => {
@@ -155,20 +146,20 @@ describe.each(CORE_KINDS)("boot decision table, %s core", (core) => {
 
   it("confirm needs a running trial; install refuses to overwrite a running trial", async () => {
     const dev = await withTrial(core);
-    expect(await codeOf(dev.confirm())).toBe("NOT_IN_TRIAL");
+    expect(await outcome(dev.confirm())).toBe("NOT_IN_TRIAL");
     await dev.powerUp("power");
-    expect(await codeOf(dev.installImage(V3))).toBe("TRIAL_IN_PROGRESS");
+    expect(await outcome(dev.installImage(V3))).toBe("TRIAL_IN_PROGRESS");
     expect((await dev.state()).slots.B.state).toBe("trial");
   });
 
   it("bad images are refused with typed errors and the confirmed image is untouched", async () => {
     const dev = await smallDevice({ core }, V1);
     const notImage = new Uint8Array(2000).fill(0x42);
-    expect(await codeOf(dev.installImage(notImage))).toBe("BAD_HEADER");
+    expect(await outcome(dev.installImage(notImage))).toBe("BAD_HEADER");
     const tampered = V2.slice();
     tampered[900] ^= 1;
-    expect(await codeOf(dev.installImage(tampered))).toBe("DIGEST_MISMATCH");
-    expect(await codeOf(dev.installImage(new Uint8Array(9000)))).toBe("IMAGE_TOO_LARGE");
+    expect(await outcome(dev.installImage(tampered))).toBe("DIGEST_MISMATCH");
+    expect(await outcome(dev.installImage(new Uint8Array(9000)))).toBe("IMAGE_TOO_LARGE");
     const st = await dev.state();
     expect(st.confirmed).toBe("A");
     expect(slotImageVersion(dev, "A")).toBe("1.0.0");

@@ -2,8 +2,8 @@
 // leaves the running image, the boot state and the anti-rollback floor alone;
 // manifest problems are caught before any flash write; downloads resume.
 import { describe, expect, it } from "vitest";
-import { SlotbootError } from "../bindings/errors.js";
 import { SimDevice } from "../bootloader-sim/device.js";
+import { outcome } from "./helpers/outcome.js";
 import { CORE_KINDS } from "./helpers/cores.js";
 import { CLASS, KEY, OTHER_KEY, OTHER_UUID, VENDOR, pkg, signedDevice, signedImage, slotBytes } from "./helpers/signed.js";
 import { createImage, parseVersion } from "../tools/image.js";
@@ -12,15 +12,6 @@ const V1 = signedImage({ version: "1.0.0", securityCounter: 1, seed: 1 });
 const V2 = signedImage({ version: "2.0.0", securityCounter: 2, seed: 2, size: 5000 });
 const V3 = signedImage({ version: "3.0.0", securityCounter: 3, seed: 3, size: 4200 });
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof SlotbootError) return e.code;
-    throw e;
-  }
-}
 
 function ops(dev: SimDevice): number {
   return dev.flash.counters.programs + dev.flash.counters.erases;
@@ -75,7 +66,7 @@ describe.each(CORE_KINDS)("signed package receiver, %s core", (core) => {
       const stateBefore = await dev.state();
       const a = slotBytes(dev, "A", V1.length);
       const before = ops(dev);
-      expect(await code(dev.installPackage(make(), 97))).toBe(want);
+      expect(await outcome(dev.installPackage(make(), 97))).toBe(want);
       expect(ops(dev), "flash was written before the manifest was accepted").toBe(before);
       expect(slotBytes(dev, "A", V1.length)).toEqual(a);
       expect(await dev.state()).toEqual(stateBefore);
@@ -89,10 +80,10 @@ describe.each(CORE_KINDS)("signed package receiver, %s core", (core) => {
     await dev.powerUp("power");
     await dev.runApp("ok");
     const before = ops(dev);
-    expect(await code(dev.installPackage(pkg(V2)))).toBe("DOWNGRADE");
+    expect(await outcome(dev.installPackage(pkg(V2)))).toBe("DOWNGRADE");
     expect(ops(dev)).toBe(before);
     // An image whose manifest lies about its counter is caught at the image level.
-    expect(await code(dev.installPackage(pkg(V2, { securityCounter: 3 })))).toBe("DOWNGRADE");
+    expect(await outcome(dev.installPackage(pkg(V2, { securityCounter: 3 })))).toBe("DOWNGRADE");
     expect((await dev.state()).confirmed).toBe("B");
   });
 
@@ -101,11 +92,11 @@ describe.each(CORE_KINDS)("signed package receiver, %s core", (core) => {
     const good = pkg(V2);
     const bad = good.slice();
     bad[256 + 700] ^= 4;
-    expect(await code(dev.installPackage(bad))).toBe("CHAIN_MISMATCH");
-    expect(await code(dev.installPackage(good.slice(0, good.length - 10)))).toBe("TRUNCATED");
+    expect(await outcome(dev.installPackage(bad))).toBe("CHAIN_MISMATCH");
+    expect(await outcome(dev.installPackage(good.slice(0, good.length - 10)))).toBe("TRUNCATED");
     const longer = new Uint8Array(good.length + 1);
     longer.set(good);
-    expect(await code(dev.installPackage(longer))).toBe("TRAILING_BYTES");
+    expect(await outcome(dev.installPackage(longer))).toBe("TRAILING_BYTES");
     const r = await dev.installPackage(good);
     expect(slotBytes(dev, r.slot, V2.length)).toEqual(V2);
     expect((await dev.state()).confirmed).toBe("A");
@@ -114,13 +105,13 @@ describe.each(CORE_KINDS)("signed package receiver, %s core", (core) => {
   it("refuses images that are unsigned, signed by another key, or for another device", async () => {
     const dev = await signedDevice({ core }, V1);
     const unsigned = createImage(new Uint8Array(2000).fill(7), { version: parseVersion("2.0.0"), headerSize: 64 });
-    expect(await code(dev.installImage(unsigned))).toBe("NO_SIGNATURE");
-    expect(await code(dev.installImage(signedImage({ version: "2.0.0", key: OTHER_KEY })))).toBe("WRONG_KEY");
-    expect(await code(dev.installImage(signedImage({ version: "2.0.0", vendorId: OTHER_UUID })))).toBe("WRONG_VENDOR");
-    expect(await code(dev.installImage(signedImage({ version: "2.0.0", classId: OTHER_UUID })))).toBe("WRONG_CLASS");
+    expect(await outcome(dev.installImage(unsigned))).toBe("NO_SIGNATURE");
+    expect(await outcome(dev.installImage(signedImage({ version: "2.0.0", key: OTHER_KEY })))).toBe("WRONG_KEY");
+    expect(await outcome(dev.installImage(signedImage({ version: "2.0.0", vendorId: OTHER_UUID })))).toBe("WRONG_VENDOR");
+    expect(await outcome(dev.installImage(signedImage({ version: "2.0.0", classId: OTHER_UUID })))).toBe("WRONG_CLASS");
     // A package whose manifest is fine but carries a foreign-key image is refused at completion.
     const foreign = signedImage({ version: "2.0.0", key: OTHER_KEY, securityCounter: 2 });
-    expect(await code(dev.installPackage(pkg(foreign)))).toBe("WRONG_KEY");
+    expect(await outcome(dev.installPackage(pkg(foreign)))).toBe("WRONG_KEY");
     expect(await dev.powerUp()).toMatchObject({ booted: "A", version: "1.0.0" });
   });
 
