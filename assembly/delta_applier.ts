@@ -55,7 +55,13 @@ const DELTA_STAGE_AT: i32 = 512;
 export const DELTA_HS_STAGE_SIZE: i32 = 64;
 /** Predictor modes of rc blocks: none, words, words + Thumb BL, words + Xtensa CALL. */
 const DELTA_PRED_MODES: i32 = 4;
-/** Most input bytes one decode step can consume (a 41-decision number). */
+/**
+ * Input bytes a decode step may need. The range decoder reads one byte per
+ * 8 bits of information, and one decision costs at most 7.1 bits (adaptive:
+ * p >= 15/2048), 12 bits (mixed: p >= 1/4096) or 1 bit (direct). The largest
+ * step, a copy length and a seek, is under 170 bits (22 bytes); a copied byte
+ * is under 84 bits (ready(16)), a literal under 57 bits (ready(12)).
+ */
 const DELTA_STEP_MAX: i32 = 48;
 
 const DS_IDLE: i32 = 0; // before begin()
@@ -120,6 +126,9 @@ export class DeltaApplier {
   lastCopy: u32 = 0;
   insertLeft: u32 = 0;
 
+  /** Old bytes oldWordAt..+3 little-endian, rolled along a copy; oldWordAt = 0xffffffff when stale. */
+  oldWord: u32 = 0;
+  oldWordAt: u32 = 0xffffffff;
   raStart: u32 = 0;
   raLen: u32 = 0;
 
@@ -275,15 +284,23 @@ export class DeltaApplier {
         let o = this.outPos;
         let op = this.oldPos;
         let c = this.crc;
+        // Old bytes op..op+3 (the model's context), rolled on one byte per step.
+        let word = this.oldWord;
         while (left > 0 && produced < max && this.ready(16)) {
-          const ob = this.oldByte(op);
-          const b1 = this.oldContext(u32(op + 1));
-          const b2 = this.oldContext(u32(op + 2));
-          const b3 = this.oldContext(u32(op + 3));
-          if (ob < 0 || b1 < 0 || b2 < 0 || b3 < 0) return this.fail(DELTA_E_FLASH);
-          const word = u32(u32(ob) | (u32(b1) << 8) | (u32(b2) << 16) | (u32(b3) << 24));
+          if (this.oldWordAt != op) {
+            word = 0;
+            for (let k: u32 = 0; k < 4; k++) {
+              const x = this.oldContext(u32(op + k));
+              if (x < 0) return this.fail(DELTA_E_FLASH);
+              word = u32(word | (u32(x) << (8 * k)));
+            }
+          }
           const d = model.decodeDiff(rc, o, op, word, left);
-          const b = u32((u32(ob) + d) & 0xff);
+          const b = u32(((word & 0xff) + d) & 0xff);
+          const next = this.oldContext(u32(op + 4));
+          if (next < 0) return this.fail(DELTA_E_FLASH);
+          word = u32((word >>> 8) | (u32(next) << 24));
+          this.oldWordAt = u32(op + 1);
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
           model.prevOut = b;
@@ -295,6 +312,7 @@ export class DeltaApplier {
         this.copyLeft = left;
         this.outPos = o;
         this.oldPos = op;
+        this.oldWord = word;
         this.crc = c;
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (left > 0) return produced;
@@ -333,6 +351,7 @@ export class DeltaApplier {
           const pos = this.seekTarget(mag, negative, copy);
           if (pos < 0) return this.fail(DELTA_E_OLD_RANGE);
           this.oldPos = u32(pos);
+          this.oldWordAt = 0xffffffff;
           this.copyLeft = copy;
           this.state = DS_COPY;
         } else {
