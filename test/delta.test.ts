@@ -221,6 +221,22 @@ describe.each(CORE_KINDS)("core applier (%s)", (kind) => {
       );
     });
 
+    it("random block contents end in a typed error or the exact image", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 400 }), fc.nat(), async (junk, cut) => {
+          // The real header and block head, then arbitrary bytes as payload.
+          const head = patch.subarray(0, 16 + 1 + 4 + (cut % 3));
+          const bad = new Uint8Array(head.length + junk.length);
+          bad.set(head);
+          bad.set(junk, head.length);
+          const r = await coreApply(kind, old, bad, nw.length, codec);
+          if (r.status === 0) expect(r.output).toEqual(nw);
+          else expectTyped(r.status);
+        }),
+        { numRuns: RUNS * 2 },
+      );
+    });
+
     it("extended patches are DELTA_TRAILING", async () => {
       const longer = new Uint8Array(patch.length + 3);
       longer.set(patch);
