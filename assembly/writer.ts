@@ -105,7 +105,3 @@ export function writerCancel(): i32 {
   wrOpen = false;
   return OK;
 }
-
-export function writerSlot(): i32 {
-  return wrSlot;
-}

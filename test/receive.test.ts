@@ -147,3 +147,19 @@ it("an unsigned device still takes unsigned packages and images", async () => {
   void CLASS;
   void KEY;
 });
+
+it.each(CORE_KINDS)("resume records keep working when the target slot held an older image (%s)", async (core) => {
+  const dev = await signedDevice({ core }, V1);
+  // Fill the resume log with records of an interrupted download, then finish
+  // other updates so the next one starts on a non-empty target slot.
+  await dev.installPackage(pkg(V2), 200, 256 + 4000);
+  await dev.installPackage(pkg(V2));
+  await dev.powerUp("power");
+  await dev.runApp("ok");
+  const v4 = signedImage({ version: "4.0.0", securityCounter: 4, seed: 4, size: 6000 });
+  const p4 = pkg(v4);
+  await dev.installPackage(p4, 300, 256 + 3500);
+  const r = await dev.installPackage(p4, 300);
+  expect(r.resumed).toBe(true);
+  expect(slotBytes(dev, r.slot, v4.length)).toEqual(v4);
+});
