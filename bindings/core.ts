@@ -65,39 +65,42 @@ function guarded(fn: () => void): number {
   }
 }
 
+/** The WASM build, instantiated synchronously (WebAssembly.Module/Instance are sync in Node). */
+export function loadWasmCoreSync(flash: Flash = NO_FLASH): Core {
+  if (!wasmModule) wasmModule = new WebAssembly.Module(readFileSync(buildFile("core.wasm")));
+  let memory: WebAssembly.Memory | null = null;
+  const mem = () => new Uint8Array((memory as WebAssembly.Memory).buffer);
+  const imports = {
+    env: {
+      abort(): never {
+        throw new Error("slotboot core aborted (a bug: the core must return status codes)");
+      },
+    },
+    slotboot: {
+      flash_read: (addr: number, ptr: number, len: number) =>
+        guarded(() => flash.read(addr >>> 0, mem().subarray(ptr, ptr + len))),
+      flash_program: (addr: number, ptr: number, len: number) =>
+        guarded(() => flash.program(addr >>> 0, mem().slice(ptr, ptr + len))),
+      flash_erase: (addr: number) => guarded(() => flash.erase(addr >>> 0)),
+      flash_sha256: (addr: number, len: number, ptr: number) =>
+        flash.sha256 ? guarded(() => mem().set((flash.sha256 as NonNullable<Flash["sha256"]>)(addr >>> 0, len >>> 0), ptr)) : -1,
+    },
+  };
+  const instance = new WebAssembly.Instance(wasmModule, imports);
+  const exports = instance.exports as CoreExports;
+  memory = exports.memory as WebAssembly.Memory;
+  const ioAddr = exports.ioBufferAddress() >>> 0;
+  const ioSize = exports.ioBufferSize() as number;
+  return {
+    kind: "wasm",
+    exports,
+    io: () => new Uint8Array((memory as WebAssembly.Memory).buffer, ioAddr, ioSize),
+    memoryBytes: () => (memory as WebAssembly.Memory).buffer.byteLength,
+  };
+}
+
 export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise<Core> {
-  if (kind === "wasm") {
-    if (!wasmModule) wasmModule = new WebAssembly.Module(readFileSync(buildFile("core.wasm")));
-    let memory: WebAssembly.Memory | null = null;
-    const mem = () => new Uint8Array((memory as WebAssembly.Memory).buffer);
-    const imports = {
-      env: {
-        abort(): never {
-          throw new Error("slotboot core aborted (a bug: the core must return status codes)");
-        },
-      },
-      slotboot: {
-        flash_read: (addr: number, ptr: number, len: number) =>
-          guarded(() => flash.read(addr >>> 0, mem().subarray(ptr, ptr + len))),
-        flash_program: (addr: number, ptr: number, len: number) =>
-          guarded(() => flash.program(addr >>> 0, mem().slice(ptr, ptr + len))),
-        flash_erase: (addr: number) => guarded(() => flash.erase(addr >>> 0)),
-        flash_sha256: (addr: number, len: number, ptr: number) =>
-          flash.sha256 ? guarded(() => mem().set((flash.sha256 as NonNullable<Flash["sha256"]>)(addr >>> 0, len >>> 0), ptr)) : -1,
-      },
-    };
-    const instance = new WebAssembly.Instance(wasmModule, imports);
-    const exports = instance.exports as CoreExports;
-    memory = exports.memory as WebAssembly.Memory;
-    const ioAddr = exports.ioBufferAddress() >>> 0;
-    const ioSize = exports.ioBufferSize() as number;
-    return {
-      kind,
-      exports,
-      io: () => new Uint8Array((memory as WebAssembly.Memory).buffer, ioAddr, ioSize),
-      memoryBytes: () => (memory as WebAssembly.Memory).buffer.byteLength,
-    };
-  }
+  if (kind === "wasm") return loadWasmCoreSync(flash);
   if (!jsFactory) {
     const mod = await import(pathToFileURL(buildFile("core.js")).href);
     jsFactory = mod.createCore;

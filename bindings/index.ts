@@ -1,0 +1,38 @@
+// The public API of the bindings. `sha256` and `ed25519Verify` run the core's
+// own implementations (the WASM build by default; `useCore("js")` switches to
+// the plain-JS build) so that anyone can run conformance vectors against them.
+import { loadCore, loadWasmCoreSync, type Core, type CoreKind } from "./core.js";
+import { sha256With } from "./hash.js";
+import { ed25519VerifyWith } from "./ed25519.js";
+
+export { loadCore, loadWasmCoreSync, CORE_KINDS, type Core, type CoreKind } from "./core.js";
+export * from "./bootloader.js";
+export * from "./errors.js";
+export * from "./flash.js";
+export * from "./names.js";
+export { sha256With, Sha256Stream } from "./hash.js";
+export { ed25519VerifyWith } from "./ed25519.js";
+export { heatshrinkDecodeWith } from "./heatshrink.js";
+export { withNodeHashing } from "./node-hashing.js";
+
+let defaultCore: Core | null = null;
+
+function core(): Core {
+  if (!defaultCore) defaultCore = loadWasmCoreSync();
+  return defaultCore;
+}
+
+/** Run sha256/ed25519Verify on the given core build from now on. */
+export async function useCore(kind: CoreKind): Promise<void> {
+  defaultCore = await loadCore(kind);
+}
+
+/** SHA-256 of `bytes`, computed by the slotboot core. */
+export function sha256(bytes: Uint8Array): Uint8Array {
+  return sha256With(core(), bytes);
+}
+
+/** Strict RFC 8032 Ed25519 verification by the slotboot core (docs/crypto-ed25519.md). */
+export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  return ed25519VerifyWith(core(), publicKey, message, signature);
+}
