@@ -4,7 +4,7 @@
 //
 // A counter is a u16: a 12-bit probability that the next bit is 0 and a
 // 4-bit update count that sets the adaptation rate (1/2 ... 1/16). Mixing
-// averages three predictions in the logistic domain.
+// adds three predictions in the logistic domain with learned weights.
 
 /** 4096 / (1 + e^(-(i - 16) / 2)), truncated, clamped to [1, 4095]. */
 const deltaSquashPoints: i32[] = [
@@ -47,10 +47,27 @@ export function deltaCounterUpdate(c: u32, bit: i32): u16 {
   return u16((u32(q) << 4) | (n < DELTA_COUNTER_MAX_N ? n + 1 : n));
 }
 
-/** The mixed 12-bit probability (of a 0 bit) of three counters. */
-export function deltaMix3(c1: u32, c2: u32, c3: u32): u32 {
-  const s = deltaStretch(i32(c1 >>> 4)) + deltaStretch(i32(c2 >>> 4)) + deltaStretch(i32(c3 >>> 4));
-  return u32(deltaSquash((s * 85) >> 8));
+export const DELTA_MIX_W_INIT: i32 = 21845; // 1/3 in 16.16 fixed point
+const DELTA_MIX_W_LIMIT: i32 = 1 << 19;
+const DELTA_MIX_RATE_SHIFT: i32 = 10;
+
+/** Learned mix of three stretched predictions with weights w[at..at+3); 12-bit probability of a 0 bit. */
+export function deltaMixPredict(w: Int32Array, at: i32, s1: i32, s2: i32, s3: i32): i32 {
+  // |w| <= 2^19 and |s| <= 2047: every product fits in 31 bits.
+  const x = ((unchecked(w[at]) * s1) >> 16) + ((unchecked(w[at + 1]) * s2) >> 16) + ((unchecked(w[at + 2]) * s3) >> 16);
+  return deltaSquash(x);
+}
+
+function deltaClampW(v: i32): i32 {
+  return v > DELTA_MIX_W_LIMIT ? DELTA_MIX_W_LIMIT : v < -DELTA_MIX_W_LIMIT ? -DELTA_MIX_W_LIMIT : v;
+}
+
+/** Moves the weights towards the prediction that the coded bit called for. */
+export function deltaMixUpdate(w: Int32Array, at: i32, s1: i32, s2: i32, s3: i32, p: i32, bit: i32): void {
+  const err = (bit != 0 ? 0 : 4095) - p;
+  unchecked((w[at] = deltaClampW(w[at] + ((s1 * err) >> DELTA_MIX_RATE_SHIFT))));
+  unchecked((w[at + 1] = deltaClampW(w[at + 1] + ((s2 * err) >> DELTA_MIX_RATE_SHIFT))));
+  unchecked((w[at + 2] = deltaClampW(w[at + 2] + ((s3 * err) >> DELTA_MIX_RATE_SHIFT))));
 }
 
 export function deltaFillCounters(a: Uint16Array): void {

@@ -7,7 +7,9 @@
 // headers, and the applier's whole budget is 16 KiB.
 
 import { DeltaRangeDecoder } from "./delta_rc";
-import { DELTA_COUNTER_INIT, deltaCounterUpdate, deltaMix3 } from "./delta_mix";
+import {
+  DELTA_COUNTER_INIT, DELTA_MIX_W_INIT, deltaCounterUpdate, deltaMixPredict, deltaMixUpdate, deltaStretch,
+} from "./delta_mix";
 import { DeltaPredictor } from "./delta_predict";
 
 const RC_NUM_LOW_BITS: i32 = 3;
@@ -65,6 +67,8 @@ export class DeltaRcModel {
   p: Uint16Array = new Uint16Array(RCP_SIZE);
   pat: Uint8Array = new Uint8Array(RCB_SIZE);
   predictor: DeltaPredictor = new DeltaPredictor();
+  /** Zero-flag mixing weights: a set of three per zero-run bucket. */
+  mixW: Int32Array = new Int32Array(8 * 3);
   runLen: i32 = 0;
   runZeros: i32 = 0;
   replayAt: i32 = 0;
@@ -79,6 +83,7 @@ export class DeltaRcModel {
     for (let i: i32 = 0; i < RCP_COUNTERS; i++) unchecked((p[i] = 1024));
     for (let i: i32 = RCP_COUNTERS; i < RCP_SIZE; i++) unchecked((p[i] = DELTA_COUNTER_INIT));
     for (let i: i32 = 0; i < RC_PAT_SLOTS; i++) unchecked((this.pat[RCB_LEN + i] = 0));
+    for (let i: i32 = 0; i < 24; i++) unchecked((this.mixW[i] = DELTA_MIX_W_INIT));
     this.runLen = 0;
     this.runZeros = 0;
     this.replayAt = 0;
@@ -155,7 +160,13 @@ export class DeltaRcModel {
     const c1 = u32(unchecked(p[i1]));
     const c2 = u32(unchecked(p[i2]));
     const c3 = u32(unchecked(p[i3]));
-    const nz = rc.bitP(deltaMix3(c1, c2, c3));
+    const s1 = deltaStretch(i32(c1 >>> 4));
+    const s2 = deltaStretch(i32(c2 >>> 4));
+    const s3 = deltaStretch(i32(c3 >>> 4));
+    const ws = i32(zb) * 3;
+    const pm = deltaMixPredict(this.mixW, ws, s1, s2, s3);
+    const nz = rc.bitP(u32(pm));
+    deltaMixUpdate(this.mixW, ws, s1, s2, s3, pm, nz);
     unchecked((p[i1] = deltaCounterUpdate(c1, nz)));
     unchecked((p[i2] = deltaCounterUpdate(c2, nz)));
     unchecked((p[i3] = deltaCounterUpdate(c3, nz)));
@@ -236,6 +247,6 @@ export class DeltaRcModel {
 
   /** Payload bytes of the model's arrays. */
   bytes(): i32 {
-    return this.p.length * 2 + this.pat.length + this.predictor.bytes();
+    return this.p.length * 2 + this.pat.length + this.predictor.bytes() + this.mixW.length * 4;
   }
 }

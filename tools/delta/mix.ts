@@ -5,8 +5,8 @@
 // A counter is a u16: a 12-bit probability that the next bit is 0, and a
 // 4-bit count of updates that sets the adaptation rate (1/2, 1/3, ... down to
 // 1/16): young contexts learn fast, old ones average over more history.
-// Mixing averages the predictions in the logistic domain:
-//   p = squash((stretch(p1) + stretch(p2) + stretch(p3)) / 3)
+// Mixing adds the predictions in the logistic domain with learned weights:
+//   p = squash(w1 stretch(p1) + w2 stretch(p2) + w3 stretch(p3))
 // with stretch(p) = 256 ln(p / (1 - p)) from a 257-entry table and its
 // inverse squash interpolated from 33 points.
 
@@ -57,8 +57,29 @@ export function counterUpdate(c: number, bit: number): number {
   return (q << 4) | (n < COUNTER_MAX_N ? n + 1 : n);
 }
 
-/** The mixed 12-bit probability of three counters. */
-export function mix3(c1: number, c2: number, c3: number): number {
-  const s = stretch(c1 >> 4) + stretch(c2 >> 4) + stretch(c3 >> 4);
-  return squash((s * 85) >> 8);
+
+/**
+ * A learned mix of three counters: weights (16.16 fixed point, starting at
+ * 1/3) from the set `w[at..at+3)`, moved after each bit towards what would
+ * have predicted it better. Returns the 12-bit probability of a 0 bit; call
+ * mixUpdate with the same arguments once the bit is known.
+ */
+export const MIX_W_INIT = 21845;
+const MIX_W_LIMIT = 1 << 19;
+const MIX_RATE_SHIFT = 10;
+
+export function mixPredict(w: Int32Array, at: number, s1: number, s2: number, s3: number): number {
+  const x = ((w[at] * s1) >> 16) + ((w[at + 1] * s2) >> 16) + ((w[at + 2] * s3) >> 16);
+  return squash(x);
+}
+
+export function mixUpdate(w: Int32Array, at: number, s1: number, s2: number, s3: number, p: number, bit: number): void {
+  const err = (bit ? 0 : 4095) - p;
+  w[at] = clampW(w[at] + ((s1 * err) >> MIX_RATE_SHIFT));
+  w[at + 1] = clampW(w[at + 1] + ((s2 * err) >> MIX_RATE_SHIFT));
+  w[at + 2] = clampW(w[at + 2] + ((s3 * err) >> MIX_RATE_SHIFT));
+}
+
+function clampW(v: number): number {
+  return v > MIX_W_LIMIT ? MIX_W_LIMIT : v < -MIX_W_LIMIT ? -MIX_W_LIMIT : v;
 }

@@ -3,7 +3,7 @@
 // and the reference decoder run the very same context logic. The device
 // decoder (assembly/delta_rc_model.ts) mirrors it decision for decision.
 
-import { COUNTER_INIT, counterUpdate, mix3 } from "./mix.js";
+import { COUNTER_INIT, counterUpdate, MIX_W_INIT, mixPredict, mixUpdate, stretch } from "./mix.js";
 import { AddressPredictor } from "./predict.js";
 import { RC_PROB_INIT, type BitCoder } from "./range-coder.js";
 
@@ -81,6 +81,8 @@ export class RcModel {
   replayAt = 0;
   replayLeft = 0;
   readonly predictor = new AddressPredictor();
+  /** Mixing weights of the zero flag, one set of three per zero-run bucket. */
+  readonly mixW = new Int32Array(8 * 3).fill(MIX_W_INIT);
   /** Consecutive zero diffs before the next diff byte. */
   zeroRun = 0;
   prevOut = 0;
@@ -146,7 +148,13 @@ export class RcModel {
     const c1 = this.zeroRunCtx[i1];
     const c2 = this.zeroWordCtx[i2];
     const c3 = this.zeroNextCtx[i3];
-    const nz = io.bitP(mix3(c1, c2, c3), d === 0 ? 0 : 1);
+    const s1 = stretch(c1 >> 4);
+    const s2 = stretch(c2 >> 4);
+    const s3 = stretch(c3 >> 4);
+    const ws = zb * 3;
+    const pm = mixPredict(this.mixW, ws, s1, s2, s3);
+    const nz = io.bitP(pm, d === 0 ? 0 : 1);
+    mixUpdate(this.mixW, ws, s1, s2, s3, pm, nz);
     this.zeroRunCtx[i1] = counterUpdate(c1, nz);
     this.zeroWordCtx[i2] = counterUpdate(c2, nz);
     this.zeroNextCtx[i3] = counterUpdate(c3, nz);
