@@ -6,8 +6,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Flash } from "./flash.js";
 
-export type CoreKind = "wasm" | "js";
+/** "es5" is the JS build transpiled for ES5 engines (Espruino); tests run it explicitly. */
+export type CoreKind = "wasm" | "js" | "es5";
 export const CORE_KINDS: readonly CoreKind[] = ["wasm", "js"];
+let es5Factory: ((host: unknown) => CoreExports) | null = null;
 
 /** Raw exports shared by both builds (numbers in, numbers out). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -101,7 +103,11 @@ export function loadWasmCoreSync(flash: Flash = NO_FLASH): Core {
 
 export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise<Core> {
   if (kind === "wasm") return loadWasmCoreSync(flash);
-  if (!jsFactory) {
+  if (kind === "es5" && !es5Factory) {
+    const { createRequire } = await import("node:module");
+    es5Factory = createRequire(import.meta.url)(buildFile(join("es5", "core.cjs"))).createCore;
+  }
+  if (kind === "js" && !jsFactory) {
     const mod = await import(pathToFileURL(buildFile("core.js")).href);
     jsFactory = mod.createCore;
   }
@@ -114,7 +120,7 @@ export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise
     sha256: (addr: number, len: number, out: Uint8Array, off: number) =>
       flash.sha256 ? guarded(() => out.set((flash.sha256 as NonNullable<Flash["sha256"]>)(addr >>> 0, len >>> 0), off)) : -1,
   };
-  const exports = (jsFactory as (h: unknown) => CoreExports)(host);
+  const exports = ((kind === "es5" ? es5Factory : jsFactory) as (h: unknown) => CoreExports)(host);
   const io = exports.ioBuffer() as Uint8Array;
   return { kind, exports, io: () => io, memoryBytes: () => null };
 }

@@ -6,7 +6,7 @@
 // The only file that differs between the two is the host shim (host.ts vs
 // host.portable.ts), because the host boundary is what differs.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -46,6 +46,11 @@ writeFileSync(join(src, "tsconfig.json"), JSON.stringify({
 }, null, 2));
 run(bin("tsc"), ["-p", join(src, "tsconfig.json")]);
 writeFileSync(join(root, "build", "core.js"), bundle(out));
+// Espruino's interpreter needs ES5: transpile the bundle (classes, let/const,
+// arrows) into build/es5/core.js, a CommonJS module.
+run(bin("tsc"), [join(root, "build", "core.js"), "--allowJs", "--target", "ES5", "--module", "commonjs", "--lib", "es5,es2015.core", "--outDir", join(root, "build", "es5"), "--skipLibCheck"]);
+// .cjs: the package is "type": "module", and this file is CommonJS.
+renameSync(join(root, "build", "es5", "core.js"), join(root, "build", "es5", "core.cjs"));
 
 const size = statSync(join(root, "build", "core.wasm")).size;
 console.log(`core.wasm ${size} bytes; core.js ${statSync(join(root, "build", "core.js")).size} bytes`);

@@ -1,0 +1,111 @@
+// The core must behave the same on engines without WebAssembly, down to
+// Espruino's ES5 interpreter. This checks the source rules of
+// docs/portable-core.md mechanically, and runs the ES5 build of the core
+// through a boot story and the crypto, against the WASM build.
+import { describe, expect, it } from "vitest";
+import { readFileSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { loadCore } from "../bindings/core.js";
+import { sha256With } from "../bindings/hash.js";
+import { ed25519VerifyWith } from "../bindings/ed25519.js";
+import { Bootloader, planLayout } from "../bindings/bootloader.js";
+import { SimFlash } from "../bootloader-sim/flash.js";
+import { makeImage } from "./helpers/world.js";
+
+const DIR = new URL("../assembly/", import.meta.url).pathname;
+const SOURCES = readdirSync(DIR).filter((f) => f.endsWith(".ts") && f !== "host.ts");
+
+function code(file: string): string {
+  // Strip comments and string contents so the rules look at code only.
+  return readFileSync(DIR + file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/.*$/gm, "")
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""');
+}
+
+const RULES: Array<[string, RegExp]> = [
+  ["labelled statement", /^\s*[A-Za-z_$][\w$]*\s*:\s*(for|while|do)\b/m],
+  ["exponent operator **", /[\w)\]]\s*\*\*\s*[\w(]/],
+  ["destructuring", /\b(const|let|var)\s*[[{]/],
+  ["spread or rest", /\.\.\.\s*[A-Za-z_$([]/],
+  ["generator", /function\s*\*/],
+  ["BigInt", /\bBigInt\b|\b\d+n\b/],
+  ["Map or Set", /\bnew\s+(Map|Set|WeakMap)\b/],
+  ["template string", /`/],
+  ["i64/u64", /\b[iu]64\b/],
+  ["exception", /\b(throw|try)\b/],
+  ["decorator", /^\s*@[A-Za-z]/m],
+  ["import alias", /import\s*\{[^}]*\bas\b[^}]*\}/],
+];
+
+describe("portable subset of the core source", () => {
+  for (const [name, re] of RULES) {
+    it(`no ${name} in assembly/*.ts`, () => {
+      const hits = SOURCES.filter((f) => re.test(code(f)));
+      expect(hits).toEqual([]);
+    });
+  }
+  it("Math.imul, Math.clz32 and Math.trunc only in int32.ts", () => {
+    const hits = SOURCES.filter((f) => f !== "int32.ts" && /Math\.(imul|clz32|trunc)\b/.test(code(f)));
+    expect(hits).toEqual([]);
+  });
+  it("top-level code never calls a function or class declared further down (no hoisting on Espruino)", () => {
+    const bundle = readFileSync(new URL("../build/core.js", import.meta.url), "utf8").split("\n");
+    const declaredAt = new Map<string, number>();
+    bundle.forEach((line, i) => {
+      const m = /^(?:function|class)\s+([\w$]+)/.exec(line);
+      if (m) declaredAt.set(m[1], i);
+    });
+    const problems: string[] = [];
+    bundle.forEach((line, i) => {
+      // Statements run at load time: top-level lines that are not declarations of functions or classes.
+      if (!/^(const|let|var|for|if|[\w$]+\s*[[.(=])/.test(line) || /^(function|class)\b/.test(line)) return;
+      for (const m of line.matchAll(/\b(?:new\s+)?([\w$]+)\s*\(/g)) {
+        const at = declaredAt.get(m[1]);
+        if (at !== undefined && at > i) problems.push(`line ${i + 1}: ${m[1]} is declared at line ${at + 1}`);
+      }
+    });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("the ES5 build (for Espruino) computes what the WASM build computes", () => {
+  it("SHA-256 and Ed25519", async () => {
+    const es5 = await loadCore("es5");
+    const msg = Uint8Array.from({ length: 3000 }, (_, i) => (i * 31) & 0xff);
+    expect(Buffer.from(sha256With(es5, msg)).toString("hex")).toBe(createHash("sha256").update(msg).digest("hex"));
+    const sk = Uint8Array.from({ length: 32 }, (_, i) => 200 - i);
+    const sig = ed25519.sign(msg, sk);
+    expect(ed25519VerifyWith(es5, ed25519.getPublicKey(sk), msg, sig)).toBe(true);
+    sig[0] ^= 1;
+    expect(ed25519VerifyWith(es5, ed25519.getPublicKey(sk), msg, sig)).toBe(false);
+  });
+
+  it("a boot story: install, trial, hang until rollback", async () => {
+    const layout = planLayout({ sectorSize: 512, slotSize: 8192 });
+    const results: Record<string, string[]> = {};
+    for (const kind of ["wasm", "es5"] as const) {
+      const flash = new SimFlash({ sectorSize: 512, sectorCount: layout.flashSize / 512, writeSize: 4 });
+      const open = () => Bootloader.open(kind, flash, layout);
+      const log: string[] = [];
+      for (const [v, n] of [["1.0.0", 2000], ["2.0.0", 3000]] as const) {
+        const w = (await open()).update();
+        const img = makeImage(v, n, n);
+        w.open({ byteLength: img.length });
+        w.write(img);
+        log.push(`installed ${w.complete()}`);
+        if (v === "1.0.0") log.push(`boot ${JSON.stringify((await open()).boot("power"))}`);
+        if (v === "1.0.0") log.push(`confirm ${(await open()).confirm()}`);
+      }
+      for (const reset of ["power", "watchdog", "watchdog", "watchdog"] as const) {
+        const r = (await open()).boot(reset);
+        log.push(`${reset}: ${r.booted} ${r.version} ${r.reason}`);
+      }
+      log.push(JSON.stringify((await open()).state()));
+      results[kind] = log;
+    }
+    expect(results.es5).toEqual(results.wasm);
+    expect(results.es5.at(-2)).toBe("watchdog: A 1.0.0 rollback-attempts");
+  });
+});
