@@ -36,7 +36,8 @@ export default {
         },
       },
     };
-    instance = instantiate(binary, createImports(imports));
+    // The loader's instantiate is async; the flash calls need its exports.memory.
+    instance = await instantiate(binary, createImports(imports));
     return instance;
   },
   outputBinary: false,
