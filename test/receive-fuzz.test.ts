@@ -3,7 +3,7 @@
 // checks behind the signature are reached), one package's manifest with
 // another's payload, and replayed older packages. Every case must end in a
 // typed error or a correct install; nothing may escape the core; the running
-// slot stays byte-identical. `npm run test:long` runs >= 100,000 cases.
+// slot stays byte-identical. `npm run test:fuzz` runs >= 100,000 cases.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { SlotbootError } from "../bindings/errors.js";
@@ -12,6 +12,9 @@ import { CORE_KINDS } from "./helpers/cores.js";
 import { LONG } from "./helpers/world.js";
 import { KEY, pkg, signedDevice, signedImage, slotBytes } from "./helpers/signed.js";
 import { MANIFEST_OFFSETS, packPackage } from "../tools/package.js";
+
+/** `npm run test:fuzz`: the >= 100,000-case run. */
+const FUZZ = process.env.SLOTBOOT_FUZZ === "1";
 
 const V1 = signedImage({ version: "1.0.0", securityCounter: 2, seed: 1, size: 2500 });
 const V2 = signedImage({ version: "2.0.0", securityCounter: 3, seed: 2, size: 4000 });
@@ -118,7 +121,7 @@ describe.each(CORE_KINDS)("receiver fuzz, %s core", (core) => {
         const r = await dev.powerUp("power");
         expect(r.booted).toBe(installed ? "B" : "A");
       }),
-      { numRuns: LONG ? (core === "wasm" ? 100_000 : 20_000) : core === "wasm" ? 400 : 150, seed: 0xf022 },
+      { numRuns: FUZZ ? (core === "wasm" ? 100_000 : 20_000) : LONG ? 5000 : core === "wasm" ? 400 : 150, seed: Number(process.env.SLOTBOOT_SEED ?? 0xf022) },
     );
     // The run reached the checks behind the signature, not only the signature.
     for (const c of ["BAD_SIGNATURE", "CHAIN_MISMATCH", "TRUNCATED", "DOWNGRADE", "PAYLOAD_SIZE"]) expect(codes.get(c) ?? 0, c).toBeGreaterThan(0);
