@@ -20,6 +20,9 @@ export interface DeviceConfig {
   hardwareRevision?: number;
 }
 
+/** Called as bytes go in: how many so far, of how many. */
+export type Progress = (done: number, total: number) => void;
+
 export interface PackageInstall {
   slot: SlotName;
   /** True when this run continued an interrupted download. */
@@ -83,7 +86,7 @@ export class SimDevice {
    * (0 = the whole file; the device skips what it already has). With `upTo`,
    * the connection drops after that many package bytes (no complete()).
    */
-  async installPackage(pkg: Uint8Array, chunk = 4096, upTo = pkg.length): Promise<PackageInstall> {
+  async installPackage(pkg: Uint8Array, chunk = 4096, upTo = pkg.length, onProgress?: Progress): Promise<PackageInstall> {
     const bl = await this.bootloader();
     const rx = bl.receiver();
     const end = Math.min(upTo, pkg.length);
@@ -91,6 +94,7 @@ export class SimDevice {
       const n = Math.min(chunk, end - off);
       rx.write(pkg.subarray(off, off + n));
       off += n;
+      onProgress?.(off, pkg.length);
     }
     const resumeOffset = rx.resumeOffset ?? 0;
     if (end < pkg.length) return { slot: rx.slot as SlotName, resumed: rx.resumed, resumeOffset };
@@ -158,11 +162,15 @@ export class SimDevice {
   }
 
   /** Install a full image through the update writer, `chunk` bytes at a time. */
-  async installImage(image: Uint8Array, chunk = 4096): Promise<SlotName> {
+  async installImage(image: Uint8Array, chunk = 4096, onProgress?: Progress): Promise<SlotName> {
     const bl = await this.bootloader();
     const w = bl.update();
     w.open({ byteLength: image.length });
-    for (let off = 0; off < image.length; off += chunk) w.write(image.subarray(off, Math.min(image.length, off + chunk)));
+    for (let off = 0; off < image.length; off += chunk) {
+      const end = Math.min(image.length, off + chunk);
+      w.write(image.subarray(off, end));
+      onProgress?.(end, image.length);
+    }
     return w.complete();
   }
 

@@ -19,3 +19,17 @@ export class Out {
     this.pending = undefined;
   }
 }
+
+/** A progress bar on stderr when it is a terminal and --json is off; otherwise nothing. */
+export function progressBar(out: Out, label: string): ((done: number, total: number) => void) | undefined {
+  if (out.jsonMode || !process.stderr.isTTY) return undefined;
+  let last = -1;
+  return (done, total) => {
+    const pct = total ? Math.floor((100 * done) / total) : 100;
+    if (pct === last) return;
+    last = pct;
+    const width = 30;
+    const fill = Math.round((width * pct) / 100);
+    process.stderr.write(`\r${label} [${"#".repeat(fill)}${" ".repeat(width - fill)}] ${String(pct).padStart(3)}%${done >= total ? "\n" : ""}`);
+  };
+}

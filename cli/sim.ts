@@ -7,7 +7,7 @@ import { SlotbootError } from "../bindings/errors.js";
 import { RESET_CODES, slotIndex, type ResetReason } from "../bindings/names.js";
 import { DEFAULTS } from "../bindings/bootloader.js";
 import { checkImageFile } from "./image-cmd.js";
-import type { Out } from "./out.js";
+import { progressBar, type Out } from "./out.js";
 import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError } from "../tools/package.js";
 import { applyPatch } from "../tools/delta/index.js";
 import { readPublicKey } from "../tools/keys.js";
@@ -127,7 +127,7 @@ export async function simInstall(path: string, file: string, opts: Opts, out: Ou
   let rejected: SlotbootError | null = null;
   const r = await withCut(dev, opts, async () => {
     try {
-      slot = await dev.installImage(bytes, chunk);
+      slot = await dev.installImage(bytes, chunk, progressBar(out, "installing"));
     } catch (e) {
       if (e instanceof SlotbootError) rejected = e;
       else throw e;
@@ -154,7 +154,7 @@ async function installPackage(path: string, dev: SimDevice, file: string, bytes:
   const before = dev.flash.counters.programs + dev.flash.counters.erases;
   const r = await withCut(dev, opts, async () => {
     try {
-      result = await dev.installPackage(bytes, chunk);
+      result = await dev.installPackage(bytes, chunk, bytes.length, progressBar(out, "receiving"));
     } catch (e) {
       if (e instanceof SlotbootError) rejected = e;
       else throw e;
