@@ -16,7 +16,7 @@ import {
 import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "./bootctl";
 import { installTarget, prepareTarget, commitTarget } from "./writer";
 import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable } from "./slotwrite";
-import { resumeFind, resumePrepare, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect, rsCodecPatch, rsCodecOut } from "./resume";
+import { resumeFind, resumeForget, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect, rsCodecPatch, rsCodecOut } from "./resume";
 import { verifyImageDigest, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "./image";
 import { checkSlotImage, checkedSecurityCounter } from "./verify";
 import { deltaApplier } from "./delta_applier";
@@ -135,8 +135,9 @@ function startPayload(): i32 {
     const pt: i32 = prepareTarget();
     if (pt < 0) return pt;
     rxSlot = pt;
-    // New resume records append after whatever the log already holds.
-    if (resumePrepare() != OK) return E_FLASH;
+    // Older records must not apply to a slot this download is about to rewrite.
+    const fs: i32 = resumeForget();
+    if (fs != OK) return fs;
   }
   if (rxDelta) {
     const ds: i32 = deltaApplier.begin(oldAddr, oldSize, mfImageSize, i32(mfCodec));

@@ -48,10 +48,22 @@ export function resumeFind(manifestDigest: Uint8Array, slot: i32): i32 {
   return 1;
 }
 
-/** Load the log so that resumeSave() appends after the newest record. */
-export function resumePrepare(): i32 {
+/**
+ * Before a fresh download or an image install overwrites the target slot:
+ * make sure no older record can send a later download back into data that is
+ * about to be replaced. Appends a void record (zero manifest digest) unless
+ * the newest record is already void.
+ */
+export function resumeForget(): i32 {
   if (!resumeEnabled()) return OK;
-  return resumeLog.load() == OK ? OK : E_FLASH;
+  if (resumeLog.load() != OK) return E_FLASH;
+  if (!resumeLog.found) return OK;
+  let isVoid: bool = true;
+  for (let i: i32 = 8; i < 40; i++) if (resumeLog.newest[i] != 0) isVoid = false;
+  if (isVoid) return OK;
+  fillBytes(rsBuf, 0, RESUME_RECORD_SIZE, 0xff);
+  for (let i: i32 = 8; i < 40; i++) rsBuf[i] = 0;
+  return resumeLog.append(rsBuf);
 }
 
 export function resumeSave(

@@ -10,6 +10,7 @@ import { slotWriteBegin, slotWrite, slotWriteFlush, slotWritePosition } from "./
 import { checkHeader, IMAGE_HEADER_SIZE } from "./image";
 import { checkSlotImage } from "./verify";
 import { adoptFactoryImage } from "./boot";
+import { resumeForget } from "./resume";
 import { SLOT_A, NO_SLOT, otherSlot, slotSize } from "./layout";
 import {
   OK, E_FLASH, E_IMAGE_TOO_LARGE, E_NOT_OPEN, E_OVERFLOW, E_TRUNCATED, E_TRIAL_IN_PROGRESS,
@@ -55,6 +56,9 @@ export function writerOpen(size: u32): i32 {
   if (size > slotSize) return E_IMAGE_TOO_LARGE;
   const t: i32 = prepareTarget();
   if (t < 0) return t;
+  // An interrupted package download must not resume into the data written now.
+  const fs: i32 = resumeForget();
+  if (fs != OK) return fs;
   wrSlot = t;
   wrSize = size;
   wrHdrLen = 0;

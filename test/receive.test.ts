@@ -163,3 +163,23 @@ it.each(CORE_KINDS)("resume records keep working when the target slot held an ol
   expect(r.resumed).toBe(true);
   expect(slotBytes(dev, r.slot, v4.length)).toEqual(v4);
 });
+
+it.each(CORE_KINDS)("an interrupted download never resumes into data another install has since written (%s)", async (core) => {
+  const v5 = signedImage({ version: "5.0.0", securityCounter: 5, seed: 5, size: 6000 });
+  const v6 = signedImage({ version: "6.0.0", securityCounter: 6, seed: 6, size: 6000 });
+  const p5 = pkg(v5);
+  for (const other of ["package", "image"] as const) {
+    const dev = await signedDevice({ core }, V1);
+    await dev.installPackage(p5, 300, 256 + 4500); // records for p5
+    // Another install starts over the same slot and is cut short.
+    if (other === "package") await dev.installPackage(pkg(v6), 300, 256 + 1500);
+    else {
+      const bl = await dev.bootloader();
+      const w = bl.update();
+      w.open({ byteLength: v6.length });
+      w.write(v6.subarray(0, 3000));
+    }
+    const r = await dev.installPackage(p5, 300);
+    expect(slotBytes(dev, r.slot, v5.length), other).toEqual(v5);
+  }
+});
