@@ -53,6 +53,18 @@ export class OldIndex {
     }
   }
 
+  /** Indexes into sa of the two suffixes of old that bracket nw[at..] in sorted order (sa non-empty). */
+  private bracket(nw: Uint8Array, at: number): [number, number] {
+    let lo = 0;
+    let hi = this.sa.length - 1;
+    while (hi - lo >= 2) {
+      const mid = lo + ((hi - lo) >> 1);
+      if (compareSuffix(this.old, this.sa[mid], nw, at) < 0) lo = mid;
+      else hi = mid;
+    }
+    return [lo, hi];
+  }
+
   /**
    * Longest match of nw[at..] in old, choosing among equally long ones the
    * one nearest to `near` (the current alignment): nearer matches seek less
@@ -63,14 +75,8 @@ export class OldIndex {
     const old = this.old;
     const sa = this.sa;
     const lcp = this.lcp;
-    let lo = 0;
-    let hi = sa.length - 1;
-    if (hi < 0) return [0, 0];
-    while (hi - lo >= 2) {
-      const mid = lo + ((hi - lo) >> 1);
-      if (compareSuffix(old, sa[mid], nw, at) < 0) lo = mid;
-      else hi = mid;
-    }
+    if (sa.length === 0) return [0, 0];
+    const [lo, hi] = this.bracket(nw, at);
     const a = matchLength(old, sa[lo], nw, at);
     const b = matchLength(old, sa[hi], nw, at);
     const k = a >= b ? lo : hi;
@@ -99,14 +105,8 @@ export class OldIndex {
   longest(nw: Uint8Array, at: number): [number, number] {
     const old = this.old;
     const sa = this.sa;
-    let lo = 0;
-    let hi = sa.length - 1;
-    if (hi < 0) return [0, 0];
-    while (hi - lo >= 2) {
-      const mid = lo + ((hi - lo) >> 1);
-      if (compareSuffix(old, sa[mid], nw, at) < 0) lo = mid;
-      else hi = mid;
-    }
+    if (sa.length === 0) return [0, 0];
+    const [lo, hi] = this.bracket(nw, at);
     const a = matchLength(old, sa[lo], nw, at);
     const b = matchLength(old, sa[hi], nw, at);
     return a >= b ? [sa[lo], a] : [sa[hi], b];
