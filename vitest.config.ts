@@ -5,7 +5,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["assembly/**", "node_modules/**", "dist/**", "build/**"],
-    testTimeout: 120_000,
+    // Long and fuzz runs take minutes per test by design.
+    testTimeout: process.env.SLOTBOOT_LONG === "1" || process.env.SLOTBOOT_FUZZ === "1" ? 3_600_000 : 120_000,
     hookTimeout: 120_000,
     pool: "forks",
   },

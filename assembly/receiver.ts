@@ -20,6 +20,7 @@ import { resumeFind, resumeForget, resumeSave, rsBlock, rsDataOffset, rsImageByt
 import { verifyImageDigest, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "./image";
 import { checkSlotImage, checkedSecurityCounter } from "./verify";
 import { deltaApplier } from "./delta_applier";
+import { DELTA_BLOCK_SIZE } from "./delta_format";
 import { slotAddr, sectorSize, NO_SLOT } from "./layout";
 import { trustHasKey } from "./trust";
 import {
@@ -192,7 +193,13 @@ function writeRaw(buf: Uint8Array, off: i32, len: i32): i32 {
 function drainDelta(): i32 {
   let p: i32 = 1;
   while (p != 0) {
-    p = deltaApplier.poll(rxOut, 0, rxOut.length);
+    // The applier stops at a codec block boundary only inside a call that
+    // produced output; never let a call end exactly on a block's last byte,
+    // or the boundary (a resume point) would pass unseen.
+    const toBoundary: u32 = u32(DELTA_BLOCK_SIZE - (rxImagePos & u32(DELTA_BLOCK_SIZE - 1)));
+    let max: i32 = rxOut.length;
+    if (toBoundary > 1 && toBoundary <= u32(max)) max = i32(toBoundary - 1);
+    p = deltaApplier.poll(rxOut, 0, max);
     if (p < 0) return p;
     if (p > 0) {
       const ws: i32 = slotWrite(rxOut, 0, p);
@@ -201,9 +208,21 @@ function drainDelta(): i32 {
     }
     if (deltaApplier.atBlockStart() && deltaApplier.outputOffset() == rxImagePos && slotWriteDurable() == rxImagePos &&
       rxImagePos % sectorSize == 0 && rxImagePos > rxLastSaved) {
-      rxPending = true;
-      rxPendingPatch = deltaApplier.patchOffset();
-      rxPendingOut = rxImagePos;
+      const cp: u32 = deltaApplier.patchOffset();
+      const blockStart: u32 = u32(rxBlock * mfBlockSize);
+      if (cp > blockStart) {
+        // Part of the data before cp is in the block being received: wait for its check.
+        rxPending = true;
+        rxPendingPatch = cp;
+        rxPendingOut = rxImagePos;
+      } else if (cp == blockStart) {
+        const ss: i32 = savePoint(rxBlock, rxExpect, cp, rxImagePos);
+        if (ss != OK) return ss;
+      } else if (rxBlock > 0 && cp >= u32(blockStart - mfBlockSize)) {
+        // The applier read ahead: the codec block began in the previous, already checked, block.
+        const ss: i32 = savePoint(u32(rxBlock - 1), rxPrevExpect, cp, rxImagePos);
+        if (ss != OK) return ss;
+      }
     }
   }
   return OK;
@@ -338,20 +357,30 @@ export function rxComplete(): i32 {
     const fs: i32 = deltaApplier.finish();
     if (fs != 0) return fail(fs);
   }
-  if (rxImagePos != mfImageSize) return fail(E_IMAGE_MISMATCH);
+  if (rxImagePos != mfImageSize) return failFinal(E_IMAGE_MISMATCH);
   const fl: i32 = slotWriteFlush();
   if (fl != OK) return fail(fl);
   const vs: i32 = checkSlotImage(rxSlot);
-  if (vs != OK) return fail(vs);
+  if (vs != OK) return failFinal(vs);
   // The image must be exactly the one the manifest describes.
-  if (!equalBytes(imgDigest, 0, mfBytes, mfImageDigestAt(), 32)) return fail(E_DIGEST_MISMATCH);
-  if (imgTotalSize != mfImageSize) return fail(E_IMAGE_MISMATCH);
-  if (!mfVersionMatches(imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild)) return fail(E_IMAGE_MISMATCH);
-  if (trustHasKey && checkedSecurityCounter() != mfSecurityCounter) return fail(E_IMAGE_MISMATCH);
+  if (!equalBytes(imgDigest, 0, mfBytes, mfImageDigestAt(), 32)) return failFinal(E_DIGEST_MISMATCH);
+  if (imgTotalSize != mfImageSize) return failFinal(E_IMAGE_MISMATCH);
+  if (!mfVersionMatches(imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild)) return failFinal(E_IMAGE_MISMATCH);
+  if (trustHasKey && checkedSecurityCounter() != mfSecurityCounter) return failFinal(E_IMAGE_MISMATCH);
   const cs: i32 = commitTarget(rxSlot);
   if (cs != OK) return fail(cs);
   rxState = RX_IDLE;
   return OK;
+}
+
+/**
+ * The rebuilt image failed its final check (e.g. bit rot in the part written
+ * before a reset): resuming would only rebuild the same image, so the next
+ * attempt must start from the beginning.
+ */
+function failFinal(status: i32): i32 {
+  resumeForget();
+  return fail(status);
 }
 
 export function rxCancel(): void {

@@ -14,7 +14,7 @@ const TABLE: Record<number, StatusInfo> = {
   [-11]: { code: "BAD_HEADER", message: "not an MCUboot image (bad magic or sizes in the header); pass an image made by `slotboot image create`" },
   [-12]: { code: "BAD_TLV", message: "the image's TLV area is malformed; rebuild the image" },
   [-13]: { code: "NO_DIGEST", message: "the image has no SHA-256 TLV; rebuild it with `slotboot image create`" },
-  [-14]: { code: "DIGEST_MISMATCH", message: "the image's SHA-256 does not match its contents; the file is corrupt, download it again" },
+  [-14]: { code: "DIGEST_MISMATCH", message: "the image's SHA-256 does not match its contents (a corrupt file, or flash that changed under it); fetch it again: the next attempt starts from the beginning" },
   [-15]: { code: "EMPTY_SLOT", message: "the slot holds no image" },
   [-16]: { code: "NO_SIGNATURE", message: "the image carries no Ed25519 signature but this device accepts only signed images; sign it (`slotboot image create --key …`)" },
   [-17]: { code: "BAD_SIGNATURE", message: "the image's signature does not verify with the device's key; it was altered or signed by someone else" },

@@ -18,7 +18,7 @@ const USAGE = `usage:
                 [--compress rc|heatshrink] [--base OLD.img] [--block-size N] [--hw-rev-min N] [--hw-rev-max N] [--min-bootloader x.y.z] [--header-size N] [--image-out FILE.img] [--json]
   slotboot inspect FILE [--json]
   slotboot verify FILE --pub PREFIX.pub [--base OLD.img] [--json]
-  slotboot sim create DEVICE --image FILE.img [--slot-size BYTES] [--sector-size BYTES] [--write-size BYTES] [--max-attempts N] [--max-power-attempts N] [--core wasm|js]
+  slotboot sim create DEVICE --image FILE.img|UPDATE.pkg [--pub PREFIX.pub] [--vendor UUID] [--class UUID] [--hw-rev N] [--slot-size BYTES] [--sector-size BYTES] [--write-size BYTES] [--max-attempts N] [--max-power-attempts N] [--core wasm|js]
   slotboot sim install DEVICE FILE [--chunk BYTES] [--cut-after-ops N] [--json]
   slotboot sim boot DEVICE [--app ok|noconfirm|hang|crash] [--reset power|watchdog|software|brownout] [--cut-after-ops N] [--json]
   slotboot sim confirm DEVICE [--cut-after-ops N] [--json]
@@ -115,24 +115,24 @@ export async function main(argv: string[]): Promise<number> {
     out.flush();
     return 0;
   } catch (e) {
+    const [code, message, status] = describeFailure(e);
+    // With --json, a failure still ends stdout with one JSON object.
+    if (out.jsonMode && !out.hasPending()) {
+      out.json({ result: "rejected", ok: false, error: code, message, ...(argv.includes("install") ? { resumeOffset: 0 } : {}) });
+    }
     out.flush();
-    if (e instanceof UsageError) {
-      process.stderr.write(`slotboot: ${e.message}\n${USAGE}\n`);
-      return 2;
-    }
-    if (e instanceof CliError) {
-      process.stderr.write(`slotboot: error ${e.code}: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (e instanceof SlotbootError) {
-      process.stderr.write(`slotboot: error ${e.code}: ${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof TypeError || e instanceof RangeError) {
-      process.stderr.write(`slotboot: error BAD_ARGUMENT: ${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`slotboot: internal error: ${(e as Error)?.stack ?? e}\n`);
-    return 70;
+    if (code === "USAGE") process.stderr.write(`slotboot: ${message}\n${USAGE}\n`);
+    else if (status === 70) process.stderr.write(`slotboot: internal error: ${message}\n`);
+    else process.stderr.write(`slotboot: error ${code}: ${message}\n`);
+    return status;
   }
+}
+
+/** A failure as [stable code, message, exit status]. */
+function describeFailure(e: unknown): [string, string, number] {
+  if (e instanceof UsageError) return ["USAGE", e.message, 2];
+  if (e instanceof CliError) return [e.code, e.message, e.exitCode];
+  if (e instanceof SlotbootError) return [e.code, e.message, 1];
+  if (e instanceof TypeError || e instanceof RangeError) return ["BAD_ARGUMENT", e.message, 2];
+  return ["INTERNAL", String((e as Error)?.stack ?? e), 70];
 }

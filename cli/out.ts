@@ -14,6 +14,10 @@ export class Out {
     this.pending = value;
   }
 
+  hasPending(): boolean {
+    return this.pending !== undefined;
+  }
+
   flush(): void {
     if (this.jsonMode && this.pending !== undefined) process.stdout.write(JSON.stringify(this.pending) + "\n");
     this.pending = undefined;

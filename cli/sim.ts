@@ -94,6 +94,8 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
   if (slotSize % sectorSize !== 0) throw new UsageError(`--slot-size must be a multiple of --sector-size (${sectorSize})`);
   const maxAttempts = intOpt(opts, "max-attempts", DEFAULTS.maxAttempts, 1, 200) as number;
   const maxPowerAttempts = intOpt(opts, "max-power-attempts", Math.max(DEFAULTS.maxPowerAttempts, maxAttempts + 1), 1, 200) as number;
+  if (maxPowerAttempts < maxAttempts)
+    throw new UsageError(`--max-power-attempts (${maxPowerAttempts}) must be at least --max-attempts (${maxAttempts}): power loss is weaker evidence than a hang`);
   const core = oneOf(opts, "core", ["wasm", "js"] as const, "wasm");
   if (isPackage(image)) image = imageOfPackage(image, imagePath);
   const info = checkImageFile(image, imagePath);
@@ -170,7 +172,7 @@ async function installPackage(path: string, dev: SimDevice, file: string, bytes:
   }
   if (rejected) {
     const e = rejected as SlotbootError;
-    const resumeOffset = e.code === "TRUNCATED" ? await resumeOffsetOf(dev, bytes) : 0;
+    const resumeOffset = await resumeOffsetOf(dev, bytes);
     out.json({ result: "rejected", error: e.code, resumeOffset });
     const hint = e.code === "TRUNCATED" ? `; the device keeps what it has: rerun with the complete file to resume from offset ${resumeOffset}` : "";
     throw new CliError(e.code, `${file}: ${e.message}${hint}`);
