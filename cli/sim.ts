@@ -7,6 +7,7 @@ import { SlotbootError } from "../bindings/errors.js";
 import { RESET_CODES, slotIndex, type ResetReason } from "../bindings/names.js";
 import { DEFAULTS } from "../bindings/bootloader.js";
 import { checkImageFile } from "./image-cmd.js";
+import { verifyPackageBytes } from "./verify-cmd.js";
 import { progressBar, type Out } from "./out.js";
 import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError } from "../tools/package.js";
 import { applyPatch } from "../tools/delta/index.js";
@@ -97,7 +98,14 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
   if (maxPowerAttempts < maxAttempts)
     throw new UsageError(`--max-power-attempts (${maxPowerAttempts}) must be at least --max-attempts (${maxAttempts}): power loss is weaker evidence than a hang`);
   const core = oneOf(opts, "core", ["wasm", "js"] as const, "wasm");
-  if (isPackage(image)) image = imageOfPackage(image, imagePath);
+  if (isPackage(image)) {
+    // A device with a key takes a factory package only if its manifest and chain verify too.
+    if (typeof opts.pub === "string") {
+      const report = verifyPackageBytes(image, readKey(opts.pub));
+      if (!report.ok) throw new CliError(report.error ?? "BAD_SIGNATURE", `${imagePath}: the package does not verify with ${opts.pub}`);
+    }
+    image = imageOfPackage(image, imagePath);
+  }
   const info = checkImageFile(image, imagePath);
   if (image.length > slotSize)
     throw new CliError("IMAGE_TOO_LARGE", `${imagePath} is ${image.length} bytes but a slot holds ${slotSize}; pass a larger --slot-size`);
