@@ -386,8 +386,3 @@ function failFinal(status: i32): i32 {
 export function rxCancel(): void {
   rxState = RX_IDLE;
 }
-
-/** The package offset a resumed download continues from (after the manifest). */
-export function rxResumeOffset(): u32 {
-  return rxPos;
-}
