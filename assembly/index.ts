@@ -1,8 +1,11 @@
-// The core's exported surface. Each api_* module owns one concern.
-export * from "./api_io";
-export * from "./api_hash";
-export * from "./api_ed25519";
-export * from "./api_heatshrink";
-export * from "./api_delta";
-export * from "./api_boot";
-export * from "./api_update";
+// The whole core in one module (core.wasm, core.js): both roles, the
+// crypto and codec APIs. Devices that load code by role use the boot and
+// update entries instead (assembly/boot/index.ts, assembly/update/index.ts).
+export * from "./api/io";
+export * from "./api/hash";
+export * from "./api/ed25519";
+export * from "./api/heatshrink";
+export * from "./api/delta";
+export * from "./api/boot";
+export * from "./api/install";
+export * from "./api/update";

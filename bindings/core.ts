@@ -31,7 +31,9 @@ export const HOST_FAULT = -1;
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "assembly"))) return dir;
+    // The package's own root: where its build/ sits beside package.json (an
+    // installed package ships build/ but not assembly/).
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "build", "core.wasm"))) return dir;
     const up = dirname(dir);
     if (up === dir) throw new Error("slotboot: cannot find the package root from " + import.meta.url);
     dir = up;
@@ -101,11 +103,20 @@ export function loadWasmCoreSync(flash: Flash = NO_FLASH): Core {
   };
 }
 
+/** Evaluates build/es5/NAME.cjs as a fresh CommonJS module and returns its exports. */
+export function loadEs5Module(name: "core" | "boot" | "update"): Record<string, unknown> {
+  const text = readFileSync(buildFile(join("es5", name + ".cjs")), "utf8");
+  const module = { exports: {} as Record<string, unknown> };
+  new Function("exports", "module", text)(module.exports, module);
+  return module.exports;
+}
+
 export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise<Core> {
   if (kind === "wasm") return loadWasmCoreSync(flash);
-  if (kind === "es5" && !es5Factory) {
-    const { createRequire } = await import("node:module");
-    es5Factory = createRequire(import.meta.url)(buildFile(join("es5", "core.cjs"))).createCore;
+  if (kind === "es5") {
+    // The ES5 build holds one core per module load (as on a device), so each
+    // instance here evaluates the module afresh.
+    es5Factory = loadEs5Module("core").createCore as (host: unknown) => CoreExports;
   }
   if (kind === "js" && !jsFactory) {
     const mod = await import(pathToFileURL(buildFile("core.js")).href);

@@ -1,72 +1,158 @@
-// Builds the core twice from the same AssemblyScript source:
-//   build/core.wasm   asc, stub runtime, one 64 KiB page
-//   build/core.js     tsc with AssemblyScript's portable types, then bundled
-//                     into one factory `createCore(host)` so every instance has
-//                     its own state and no globals are touched.
-// The only file that differs between the two is the host shim (host.ts vs
-// host.portable.ts), because the host boundary is what differs.
+// Builds the core from one AssemblyScript source:
+//   build/core.wasm        asc, stub runtime, one 64 KiB page (the whole core)
+//   build/core.js          plain JS (ES2017 module): factory createCore(host)
+//   build/boot.js          the boot role only: factory createBootCore(host)
+//   build/update.js        the update role: factory createUpdateCore(host)
+//   build/es5/*.cjs        the same three for ES5 engines (Espruino): CommonJS,
+//                          every function declared before the code that runs
+//                          it (Espruino does not hoist), `exports.<factory>` last.
+// The JS builds are tsc output of assembly/ with AssemblyScript's portable
+// types, bundled into one factory per role, so every instance has its own
+// state and no globals are touched. Only the host shim differs from the WASM
+// build (common/host.ts vs common/host.portable.ts): the host boundary is
+// what differs.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, statSync } from "node:fs";
-import { join, dirname } from "node:path";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from "node:fs";
+import { join, dirname, relative, posix } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { minify } from "terser";
+import { inlineConversions, inlineConstants, declareFunctionsFirst, declareVarsFirst } from "./core-transforms.mjs";
+import { findUseBeforeDeclaration } from "./declaration-order.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const assembly = join(root, "assembly");
 const bin = (n) => join(root, "node_modules", ".bin", n);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 
-mkdirSync(join(root, "build"), { recursive: true });
+/** Each JS module the build emits: its entry in assembly/ and its factory's name. */
+const ROLES = [
+  { file: "core", entry: "index", factory: "createCore" },
+  { file: "boot", entry: "boot/index", factory: "createBootCore" },
+  { file: "update", entry: "update/index", factory: "createUpdateCore" },
+];
+
+mkdirSync(join(root, "build", "es5"), { recursive: true });
 run(bin("asc"), ["assembly/index.ts", "--target", "release"]);
 
 const src = join(root, "build", "portable-src");
 const out = join(root, "build", "portable-out");
 for (const d of [src, out]) rmSync(d, { recursive: true, force: true });
 mkdirSync(src, { recursive: true });
-// Only the files reachable from index.ts take part, exactly as asc sees them.
+
+// Only the files reachable from the entries take part, exactly as asc sees them.
+const importPattern = /from\s+["'](\.{1,2}\/[\w\-./]+)["']/g;
 const reachable = new Set();
 const walk = (name) => {
   if (reachable.has(name)) return;
   reachable.add(name);
-  const text = readFileSync(join(root, "assembly", name + ".ts"), "utf8");
-  for (const m of text.matchAll(/from\s+["']\.\/([\w\-]+)["']/g)) walk(m[1]);
+  const text = readFileSync(join(assembly, name + ".ts"), "utf8");
+  for (const m of text.matchAll(importPattern)) walk(posix.normalize(posix.join(posix.dirname(name), m[1])));
 };
-walk("index");
+for (const role of ROLES) walk(role.entry);
 for (const name of reachable) {
-  if (name === "host") continue;
-  cpSync(join(root, "assembly", name + ".ts"), join(src, name + ".ts"));
+  const from = name === "common/host" ? "common/host.portable" : name;
+  mkdirSync(dirname(join(src, name)), { recursive: true });
+  cpSync(join(assembly, from + ".ts"), join(src, name + ".ts"));
 }
-cpSync(join(root, "assembly", "host.portable.ts"), join(src, "host.ts"));
+const sources = [...reachable].map((n) => join(src, n + ".ts"));
 writeFileSync(join(src, "tsconfig.json"), JSON.stringify({
   compilerOptions: {
     target: "ES2017", module: "ES2020", moduleResolution: "bundler", strict: false,
-    noImplicitAny: false, outDir: out, declaration: false, types: [], lib: ["ES2017"],
+    noImplicitAny: false, outDir: out, rootDir: src, declaration: false, types: [], lib: ["ES2017"],
     skipLibCheck: true, noEmitOnError: true, removeComments: true,
   },
-  files: [join(root, "node_modules/assemblyscript/std/portable/index.d.ts"),
-    ...readdirSync(src).filter((f) => f.endsWith(".ts")).map((f) => join(src, f))],
+  files: [join(root, "node_modules/assemblyscript/std/portable/index.d.ts"), ...sources],
 }, null, 2));
 run(bin("tsc"), ["-p", join(src, "tsconfig.json")]);
-writeFileSync(join(root, "build", "core.js"), bundle(out));
-// Espruino's interpreter needs ES5: transpile the bundle (classes, let/const,
-// arrows) into build/es5/core.js, a CommonJS module.
-run(bin("tsc"), [join(root, "build", "core.js"), "--allowJs", "--target", "ES5", "--module", "commonjs", "--lib", "es5,es2015.core", "--outDir", join(root, "build", "es5"), "--skipLibCheck"]);
-// .cjs: the package is "type": "module", and this file is CommonJS.
-renameSync(join(root, "build", "es5", "core.js"), join(root, "build", "es5", "core.cjs"));
 
-const size = statSync(join(root, "build", "core.wasm")).size;
-console.log(`core.wasm ${size} bytes; core.js ${statSync(join(root, "build", "core.js")).size} bytes`);
+const sizes = [`core.wasm ${statSync(join(root, "build", "core.wasm")).size}`];
+for (const role of ROLES) {
+  const body = bundle(out, role.entry);
+  const modern = transformJs(`export function ${role.factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES2017, [inlineConversions, inlineConstants]);
+  writeFileSync(join(root, "build", role.file + ".js"), header(role) + modern);
+  const es5Text = header(role) + (await es5Module(body, role.factory));
+  const problems = findUseBeforeDeclaration(es5Text);
+  if (problems.length) writeFileSync(join(root, "build", "es5", role.file + ".rejected.cjs"), es5Text);
+  if (problems.length) throw new Error(`build/es5/${role.file}.cjs uses names before their declaration:\n${problems.join("\n")}`);
+  writeFileSync(join(root, "build", "es5", role.file + ".cjs"), es5Text);
+  sizes.push(`${role.file}.js ${modern.length}`, `es5/${role.file}.cjs ${es5Text.length}`);
+}
+console.log(sizes.join("; ") + " bytes");
+
+/**
+ * The ES5 build is a CommonJS module whose code sits at module level rather
+ * than inside a factory: on Espruino a function declared inside a factory
+ * costs about three variables more than one declared at module level (about
+ * 10 against 7), and a device runs one core anyway. So the module holds one
+ * core: the factory attaches the host and returns the same API object each
+ * time. Functions come first in every scope (Espruino does not hoist) and
+ * `exports.<factory>` comes last.
+ */
+async function es5Module(body, factory) {
+  const wrapped = transformJs(`function ${factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES5, [inlineConversions, inlineConstants]);
+  const source = ts.createSourceFile("wrapped.js", wrapped, ts.ScriptTarget.ES5, true);
+  const fn = source.statements.find(ts.isFunctionDeclaration);
+  const statements = fn.body.statements;
+  const api = statements[statements.length - 1];
+  if (!ts.isReturnStatement(api)) throw new Error("core build: the factory must end with its API object");
+  const inner = statements.slice(0, -1).map((s) => wrapped.slice(s.getFullStart(), s.getEnd())).join("");
+  const module = `var __host = null;
+var __api = null;
+${inner}
+function ${factory}(host) {
+    __host = host;
+    if (__api === null) __api = ${api.expression.getText(source)};
+    return __api;
+}
+`;
+  // Shorter names are fewer variables on Espruino (a name longer than a
+  // block holds takes another block), and inlined one-line functions cost no
+  // function object at all. Terser does both; its output is ES5.
+  const small = (await minify(module + `exports.${factory} = ${factory};\n`, {
+    ecma: 5, module: false, toplevel: true,
+    compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 3 },
+    mangle: { toplevel: true, reserved: [factory] },
+    format: { beautify: true, indent_level: 0, comments: false },
+  })).code;
+  if (/^\s*[A-Za-z_$][\w$]*\s*:\s*(for|while|do)\b/m.test(small)) throw new Error("core build: the minified ES5 build has a labelled loop (Espruino has none)");
+  return transformJs(small, ts.ScriptTarget.ES5, [declareVarsFirst, declareFunctionsFirst]);
+}
+
+function header(role) {
+  return `// Generated by scripts/build-core.mjs from assembly/${role.entry}.ts. Do not edit.
+// slotboot core, ${role.file === "core" ? "both roles" : role.file + " role"}: one factory, one instance per call.
+`;
+}
+
+/** Parse JS (with parent links), apply transformers, print it back at the given target. */
+function transformJs(text, target, transformers) {
+  // One pass per transformer, each on freshly parsed text: transformers read
+  // parent links, which nodes made by an earlier transformer do not have.
+  let printed = text;
+  for (const transformer of transformers) {
+    const parsed = ts.createSourceFile("core.js", printed, ts.ScriptTarget.ES2017, true);
+    const result = ts.transform(parsed, [transformer]);
+    printed = ts.createPrinter({ removeComments: false }).printFile(result.transformed[0]);
+    result.dispose();
+  }
+  return ts.transpileModule(printed, { compilerOptions: { target, module: ts.ModuleKind.ESNext } }).outputText;
+}
 
 // ---------------------------------------------------------------------------
 // A deliberately tiny bundler for tsc's output of the core. The core follows
 // rules that make this safe: only relative named imports, no import aliases,
 // and top-level names unique across files (checked here).
-function bundle(dir) {
+function bundle(dir, entry) {
   const mods = new Map();
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
-    const name = f.slice(0, -3);
-    const text = readFileSync(join(dir, f), "utf8");
-    const deps = [...text.matchAll(/from\s+["']\.\/([\w\-]+)(?:\.js)?["']/g)].map((m) => m[1]);
+  const load = (name) => {
+    if (mods.has(name)) return;
+    const text = readFileSync(join(dir, name + ".js"), "utf8");
+    const deps = [...text.matchAll(importPattern)].map((m) => posix.normalize(posix.join(posix.dirname(name), m[1].replace(/\.js$/, ""))));
     mods.set(name, { text, deps });
-  }
+    deps.forEach(load);
+  };
+  load(entry);
   const order = [];
   const seen = new Set();
   const visit = (n, stack) => {
@@ -78,14 +164,15 @@ function bundle(dir) {
     seen.add(n);
     order.push(n);
   };
-  visit("index", []);
+  visit(entry, []);
   const exportedBy = new Map(); // module -> exported names
   const topLevel = new Map();
   let body = "";
+  const resolve = (from, spec) => posix.normalize(posix.join(posix.dirname(from), spec.replace(/\.js$/, "")));
   for (const n of order) {
     let t = mods.get(n).text;
     const names = [];
-    t = t.replace(/^export\s*\*\s*from\s*["']\.\/([\w\-]+)(?:\.js)?["'];?\s*$/gm, (_, d) => { names.push(...exportedBy.get(d)); return ""; });
+    t = t.replace(/^export\s*\*\s*from\s*["']([^"']+)["'];?\s*$/gm, (_, d) => { names.push(...exportedBy.get(resolve(n, d))); return ""; });
     t = t.replace(/^export\s*\{([^}]*)\}\s*from\s*["'][^"']+["'];?\s*$/gm, (_, list) => { names.push(...list.split(",").map((s) => s.trim()).filter(Boolean)); return ""; });
     t = t.replace(/^import\s*\{[^}]*\}\s*from\s*["'][^"']+["'];?\s*$/gm, "");
     t = t.replace(/^import\s+[^;]*;\s*$/gm, "");
@@ -96,25 +183,12 @@ function bundle(dir) {
       if (prev && prev !== n) throw new Error(`top-level name '${m[1]}' is declared in both ${prev} and ${n}; core names must be unique`);
       topLevel.set(m[1], n);
     }
-    exportedBy.set(n, names);
+    exportedBy.set(n, [...new Set(names)]);
     body += `// --- ${n}\n${t.trim()}\n`;
   }
-  const api = exportedBy.get("index");
-  return `// Generated by scripts/build-core.mjs from assembly/*.ts. Do not edit.
-// The portable build of the slotboot core: one factory, one instance per call.
-export function createCore(__host) {
-var i8 = function (v) { return (v << 24) >> 24; };
-var i16 = function (v) { return (v << 16) >> 16; };
-var i32 = function (v) { return v | 0; };
-var u8 = function (v) { return v & 0xff; };
-var u16 = function (v) { return v & 0xffff; };
-var u32 = function (v) { return v >>> 0; };
-var bool = function (v) { return !!v; };
-var f64 = function (v) { return +v; };
-var unchecked = function (v) { return v; };
-var ASC_TARGET = 0;
+  const api = exportedBy.get(entry);
+  return `var ASC_TARGET = 0;
 ${body}
 return { ${api.join(", ")} };
-}
 `;
 }

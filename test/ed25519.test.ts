@@ -150,10 +150,10 @@ describe("baked constants", () => {
   };
 
   it("d, 2d and sqrt(-1) match the curve", () => {
-    const sqrtM1 = arrayIn("edpoint.ts", "edConstLimbs").slice(30);
+    const sqrtM1 = arrayIn("crypto/edpoint.ts", "edConstLimbs").slice(30);
     const s = sqrtM1.reduceRight((acc, x) => (acc << 17n) | BigInt(x), 0n);
     expect(mod(s * s, P)).toBe(P - 1n);
-    expect(arrayIn("edpoint.ts", "edConstLimbs")).toEqual([...limbs(D), ...limbs(mod(2n * D, P)), ...limbs(s)]);
+    expect(arrayIn("crypto/edpoint.ts", "edConstLimbs")).toEqual([...limbs(D), ...limbs(mod(2n * D, P)), ...limbs(s)]);
   });
 
   it("the base table holds (y+x, y-x, 2dxy) of B, 3B, ..., 15B", () => {
@@ -162,7 +162,7 @@ describe("baked constants", () => {
       const { x, y } = Point.BASE.multiply(i).toAffine();
       expected.push(...limbs(mod(y + x, P)), ...limbs(mod(y - x, P)), ...limbs(mod(2n * D * x * y, P)));
     }
-    expect(arrayIn("edbase.ts", "edBaseTable")).toEqual(expected);
+    expect(arrayIn("crypto/edbase.ts", "edBaseTable")).toEqual(expected);
   });
 });
 

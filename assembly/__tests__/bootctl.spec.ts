@@ -1,11 +1,11 @@
 // Core-level specs for the boot-control log and the decision on an empty
 // device, run in WASM against as-pect.config.js's RAM-backed NOR flash
 // (4 KiB sectors, 1 MiB).
-import { crc32 } from "../crc32";
-import { configureLayout, NO_SLOT } from "../layout";
-import { ctlConfigure, ctlLoad, ctlCommit, ctlSeq, ctlPrimary, ctlSlotState, ctlSetPrimary, ctlSetSlotState, ctlEraseCount, ST_CONFIRMED, ST_PENDING, EV_FACTORY } from "../bootctl";
-import { decideBoot, bootReason, R_NO_BOOTABLE_IMAGE, RESET_POWER_ON } from "../boot";
-import { mul32, clz32 } from "../int32";
+import { crc32 } from "../common/crc32";
+import { configureLayout, NO_SLOT } from "../common/layout";
+import { ctlConfigure, ctlLoad, ctlCommit, ctlSeq, ctlPrimary, ctlSlotState, ctlSetPrimary, ctlSetSlotState, ctlEraseCount, ST_CONFIRMED, ST_PENDING, EV_FACTORY } from "../boot/bootctl";
+import { decideBoot, bootReason, R_NO_BOOTABLE_IMAGE, RESET_POWER_ON } from "../boot/boot";
+import { mul32, clz32 } from "../common/int32";
 
 function setup(base: u32): void {
   // Boot control at `base` (2 sectors), slots well away from it.

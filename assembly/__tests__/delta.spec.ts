@@ -1,8 +1,8 @@
-import { DeltaApplier, deltaRamTotal } from "../delta_applier";
+import { DeltaApplier, deltaRamTotal } from "../codecs/delta_applier";
 import {
   DELTA_CODEC_HEATSHRINK, DELTA_CODEC_RC, DELTA_E_CHECKSUM, DELTA_E_CODEC, DELTA_E_HEADER, DELTA_E_RESUME,
   DELTA_E_STATE, DELTA_E_TRAILING, DELTA_E_TRUNCATED,
-} from "../delta_format";
+} from "../codecs/delta_format";
 
 // Patches made by tools/delta: diff(300 zero bytes, TEXT, { codec }). The new
 // image shares nothing with the old one, so the patch is one insert and the

@@ -1,6 +1,6 @@
-import { Ed25519Verifier, ED_BAD_S, ED_SMALL_ORDER_KEY } from "../ed25519";
-import { Sha512 } from "../sha512";
-import { Fe, feFromBytes, feToBytes, feMul } from "../fe25519";
+import { Ed25519Verifier, ED_BAD_S, ED_SMALL_ORDER_KEY } from "../crypto/ed25519";
+import { Sha512 } from "../crypto/sha512";
+import { Fe, feFromBytes, feToBytes, feMul } from "../crypto/fe25519";
 
 function fromHex(s: string): Uint8Array {
   const out = new Uint8Array(s.length >> 1);

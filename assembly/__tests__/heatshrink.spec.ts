@@ -1,6 +1,6 @@
 import {
   HeatshrinkDecoder, HS_OK, HS_MORE, HS_E_PARAMS, HS_E_REFERENCE, HS_E_TRUNCATED, HS_MAX_WINDOW_BITS,
-} from "../heatshrink";
+} from "../codecs/heatshrink";
 
 // "this is a test" compressed with window 8, lookahead 4: the example stream of
 // the heatshrink-ts README (decoded there by a separate implementation).

@@ -1,4 +1,4 @@
-import { Sha256 } from "../sha256";
+import { Sha256 } from "../crypto/sha256";
 
 // The examples of FIPS 180-2, appendix B (SHA-256), hashed by the class
 // directly, in one update and byte by byte.

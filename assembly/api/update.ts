@@ -1,13 +1,17 @@
 // Receiving update packages, and provisioning what the device trusts.
-import { ioBuf, IO_SIZE } from "./buffers";
-import { rxBegin, rxWrite, rxComplete, rxCancel, rxPos, rxState, rxSlot, rxResumed, rxImagePos, rxSaves } from "./receiver";
-import { configureTrust } from "./trust";
-import { resumeEraseCount } from "./resume";
-import { E_BAD_ARGUMENT } from "./status";
+import { ioBuf, IO_SIZE } from "../common/buffers";
+import { rxBegin, rxWrite, rxComplete, rxCancel, rxPos, rxState, rxSlot, rxResumed, rxImagePos, rxSaves } from "../update/receiver";
+import { configureTrust } from "../update/trust";
+import { checkProvenance } from "../update/provenance";
+import { useProvenanceCheck, requireProvenance } from "../boot/verify";
+import { resumeEraseCount } from "../update/resume";
+import { E_BAD_ARGUMENT } from "../common/status";
 
 /** ioBuf[0..64) = key, vendor, class; flags bit0 key, bit1 vendor, bit2 class. */
 export function trustConfigure(flags: u32, hwRev: u32, bootloaderVersion: u32): void {
   configureTrust(ioBuf, 0, flags, hwRev, bootloaderVersion);
+  requireProvenance((flags & 1) != 0);
+  useProvenanceCheck(checkProvenance);
 }
 
 export function receiveBegin(): void {

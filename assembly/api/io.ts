@@ -1,5 +1,5 @@
-import { bufferAddress, heapUsed } from "./host";
-import { IO_SIZE, ioBuf } from "./buffers";
+import { bufferAddress, heapUsed } from "../common/host";
+import { IO_SIZE, ioBuf } from "../common/buffers";
 
 /** WASM hosts: byte address of the exchange buffer in linear memory. */
 export function ioBufferAddress(): u32 {

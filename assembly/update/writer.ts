@@ -5,17 +5,17 @@
 import {
   ctlLoad, ctlCommit, ctlSeq, ctlPrimary, ctlSlotState, ctlSetSlotState,
   ST_EMPTY, ST_PENDING, ST_TRIAL, EV_INSTALL_BEGIN, EV_INSTALLED,
-} from "./bootctl";
+} from "../boot/bootctl";
 import { slotWriteBegin, slotWrite, slotWriteFlush, slotWritePosition } from "./slotwrite";
-import { checkHeader, IMAGE_HEADER_SIZE } from "./image";
-import { checkSlotImage } from "./verify";
-import { adoptFactoryImage } from "./boot";
+import { checkHeader, IMAGE_HEADER_SIZE } from "../boot/image";
+import { checkSlotImage } from "../boot/verify";
+import { adoptFactoryImage } from "../boot/boot";
 import { resumeForget } from "./resume";
-import { SLOT_A, NO_SLOT, otherSlot, slotSize } from "./layout";
+import { SLOT_A, NO_SLOT, otherSlot, slotSize } from "../common/layout";
 import {
   OK, E_FLASH, E_IMAGE_TOO_LARGE, E_NOT_OPEN, E_OVERFLOW, E_TRUNCATED, E_TRIAL_IN_PROGRESS,
   E_BAD_ARGUMENT, E_CTL_WRITE,
-} from "./status";
+} from "../common/status";
 
 let wrOpen: bool = false;
 let wrSlot: i32 = NO_SLOT;

@@ -1,8 +1,8 @@
 // What the device trusts and what it is: the provisioned public key, vendor
 // and class IDs, hardware revision and bootloader version. Set once at start
 // (from the bootloader's own read-only data), read by every check.
-import { Sha256 } from "./sha256";
-import { equalBytes } from "./bytes";
+import { Sha256 } from "../crypto/sha256";
+import { equalBytes } from "../common/bytes";
 
 export let trustHasKey: bool = false;
 export let trustHasVendor: bool = false;

@@ -12,7 +12,7 @@
 //
 // All RAM is allocated by the constructor; nothing is allocated afterwards.
 
-import { bufferAddress, hostRead } from "./host";
+import { bufferAddress, hostRead } from "../common/host";
 import {
   DELTA_BLOCK_LOG,
   DELTA_BLOCK_SIZE,

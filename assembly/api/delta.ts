@@ -2,8 +2,8 @@
 // in through ioBuf (deltaSink(len) takes ioBuf[0..len)); deltaPoll(max)
 // writes new-image bytes to ioBuf[0..n) and returns n or a negative status.
 // The update receiver drives `deltaApplier` directly instead.
-import { ioBuf } from "./buffers";
-import { deltaApplier, deltaInstanceBytes, deltaRamTotal } from "./delta_applier";
+import { ioBuf } from "../common/buffers";
+import { deltaApplier, deltaInstanceBytes, deltaRamTotal } from "../codecs/delta_applier";
 
 export function deltaBegin(oldAddr: u32, oldSize: u32, newSize: u32, codec: i32): i32 {
   return deltaApplier.begin(oldAddr, oldSize, newSize, codec);

@@ -2,9 +2,9 @@
 // in chunks of up to IO_SIZE bytes. One hasher serves this API; core code
 // that hashes on its own (boot verification, the update receiver) keeps its
 // own Sha256, so host calls never disturb it.
-import { IO_SIZE, ioBuf } from "./buffers";
-import { Sha256 } from "./sha256";
-import { E_BAD_ARGUMENT, OK } from "./status";
+import { IO_SIZE, ioBuf } from "../common/buffers";
+import { Sha256 } from "../crypto/sha256";
+import { E_BAD_ARGUMENT, OK } from "../common/status";
 
 const apiHasher: Sha256 = new Sha256();
 

@@ -1,12 +1,12 @@
 // MCUboot image format: parsing the header and TLV areas of an image in a slot
 // and checking its SHA-256 TLV against the bytes on flash. See docs/design.md
 // "Image format". Signature TLVs are recorded here and checked by the caller.
-import { Sha256 } from "./sha256";
-import { getU16, getU32, equalBytes } from "./bytes";
-import { flashRead } from "./flash";
-import { hostFlashSha256 } from "./host";
-import { slotAddr, slotSize } from "./layout";
-import { OK, E_FLASH, E_BAD_HEADER, E_BAD_TLV, E_NO_DIGEST, E_DIGEST_MISMATCH, E_EMPTY_SLOT } from "./status";
+import { Sha256 } from "../crypto/sha256";
+import { getU16, getU32, equalBytes } from "../common/bytes";
+import { flashRead } from "../common/flash";
+import { hostFlashSha256 } from "../common/host";
+import { slotAddr, slotSize } from "../common/layout";
+import { OK, E_FLASH, E_BAD_HEADER, E_BAD_TLV, E_NO_DIGEST, E_DIGEST_MISMATCH, E_EMPTY_SLOT } from "../common/status";
 
 export const IMAGE_MAGIC: u32 = 0x96f3b83d;
 export const IMAGE_HEADER_SIZE: i32 = 32;

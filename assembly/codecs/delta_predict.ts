@@ -4,7 +4,7 @@
 // the target moved, and offers the bytes of the next reference into that
 // page: pointer words (4-aligned), Thumb-2 BL/B.W, Xtensa CALLn and L32R.
 
-import { mul32 } from "./int32";
+import { mul32 } from "../common/int32";
 
 export const PRED_SLOTS: i32 = 256;
 const PRED_WORD_PAGE_SHIFT: u32 = 12;

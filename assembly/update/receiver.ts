@@ -6,27 +6,27 @@
 //
 // States (docs/formats.md "Receiver states"):
 //   RX_IDLE -> RX_MANIFEST -> RX_DATA <-> RX_NEXT -> RX_DONE;  any -> RX_FAILED
-import { Sha256 } from "./sha256";
-import { equalBytes } from "./bytes";
+import { Sha256 } from "../crypto/sha256";
+import { equalBytes } from "../common/bytes";
 import {
   mfBytes, mfDigest, MANIFEST_SIZE, checkManifest, mfImageSize, mfEncoding, mfCodec, mfBlockSize, mfDataSize,
   mfBlockCount, mfBaseSize, mfSecurityCounter, mfImageDigestAt, mfChainHeadAt, mfBaseDigestAt, mfVersionMatches,
   ENC_RAW, ENC_DELTA,
 } from "./manifest";
-import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "./bootctl";
+import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "../boot/bootctl";
 import { installTarget, prepareTarget, commitTarget } from "./writer";
 import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable } from "./slotwrite";
 import { resumeFind, resumeForget, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect, rsCodecPatch, rsCodecOut } from "./resume";
-import { verifyImageDigest, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "./image";
-import { checkSlotImage, checkedSecurityCounter } from "./verify";
-import { deltaApplier } from "./delta_applier";
-import { DELTA_BLOCK_SIZE } from "./delta_format";
-import { slotAddr, sectorSize, NO_SLOT } from "./layout";
+import { verifyImageDigest, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "../boot/image";
+import { checkSlotImage, checkedSecurityCounter } from "../boot/verify";
+import { deltaApplier } from "../codecs/delta_applier";
+import { DELTA_BLOCK_SIZE } from "../codecs/delta_format";
+import { slotAddr, sectorSize, NO_SLOT } from "../common/layout";
 import { trustHasKey } from "./trust";
 import {
   OK, E_FLASH, E_TRUNCATED, E_TRIAL_IN_PROGRESS, E_BASE_MISMATCH, E_CHAIN_MISMATCH, E_TRAILING,
   E_IMAGE_MISMATCH, E_RX_STATE, E_DIGEST_MISMATCH,
-} from "./status";
+} from "../common/status";
 
 export const RX_IDLE: i32 = 0;
 export const RX_MANIFEST: i32 = 1;

@@ -16,6 +16,8 @@ export let sectorSize: u32 = 4096;
 export let writeSize: u32 = 1;
 export let maxAttempts: u32 = 3;
 export let maxPowerAttempts: u32 = 10;
+/** Counts configureLayout() calls, so logs of other roles can configure themselves lazily. */
+export let layoutGeneration: u32 = 0;
 let slotAddrA: u32 = 0;
 let slotAddrB: u32 = 0;
 
@@ -72,5 +74,6 @@ export function configureLayout(
   writeSize = write;
   maxAttempts = attempts;
   maxPowerAttempts = powerAttempts;
+  layoutGeneration++;
   return OK;
 }

@@ -1,10 +1,10 @@
 // The resume log: where an interrupted download picks up again. One 128-byte
 // record (docs/formats.md "Resume record") per image sector completed; the
 // newest record for the same manifest and target slot wins.
-import { RecordLog } from "./recordlog";
-import { getU32, putU32, fillBytes, equalBytes } from "./bytes";
-import { resumeAddr, resumeSectorCount, sectorSize } from "./layout";
-import { OK, E_FLASH } from "./status";
+import { RecordLog } from "../common/recordlog";
+import { getU32, putU32, fillBytes, equalBytes } from "../common/bytes";
+import { resumeAddr, resumeSectorCount, sectorSize, layoutGeneration } from "../common/layout";
+import { OK, E_FLASH } from "../common/status";
 
 export const RESUME_RECORD_SIZE: i32 = 128;
 const resumeLog: RecordLog = new RecordLog();
@@ -20,8 +20,14 @@ export const rsExpect: Uint8Array = new Uint8Array(32);
 
 const RS_MAGIC_SBRS: u32 = 0x53524253; // bytes "SBRS"
 
-export function resumeConfigure(): void {
+// The boot role configures the layout and knows nothing of this log, so the
+// log follows the layout itself: once per configureLayout().
+let resumeGeneration: u32 = 0;
+
+function resumeConfigure(): void {
+  if (resumeGeneration == layoutGeneration) return;
   resumeLog.configure(resumeAddr, resumeSectorCount, sectorSize, RESUME_RECORD_SIZE, RS_MAGIC_SBRS);
+  resumeGeneration = layoutGeneration;
 }
 
 export function resumeEnabled(): bool {
@@ -29,12 +35,14 @@ export function resumeEnabled(): bool {
 }
 
 export function resumeEraseCount(): u32 {
+  resumeConfigure();
   return resumeLog.erases;
 }
 
 /** 1 when a record for this manifest and slot exists (fields loaded), 0 when not, or E_FLASH. */
 export function resumeFind(manifestDigest: Uint8Array, slot: i32): i32 {
   if (!resumeEnabled()) return 0;
+  resumeConfigure();
   if (resumeLog.load() != OK) return E_FLASH;
   if (!resumeLog.found) return 0;
   const r: Uint8Array = resumeLog.newest;
@@ -56,6 +64,7 @@ export function resumeFind(manifestDigest: Uint8Array, slot: i32): i32 {
  */
 export function resumeForget(): i32 {
   if (!resumeEnabled()) return OK;
+  resumeConfigure();
   if (resumeLog.load() != OK) return E_FLASH;
   if (!resumeLog.found) return OK;
   let isVoid: bool = true;
@@ -80,5 +89,6 @@ export function resumeSave(
   for (let i: i32 = 0; i < 32; i++) rsBuf[56 + i] = expect[i];
   putU32(rsBuf, 88, codecPatch);
   putU32(rsBuf, 92, codecOut);
+  resumeConfigure();
   return resumeLog.append(rsBuf);
 }

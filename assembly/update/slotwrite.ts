@@ -1,9 +1,9 @@
 // Sequential programming of one slot: erase each sector just before the first
 // byte lands in it, program in whole write units, keep the unaligned tail in
 // RAM until it fills (or until flush pads it with 0xFF).
-import { flashProgram, flashErase } from "./flash";
-import { slotAddr, slotSize, sectorSize, writeSize } from "./layout";
-import { OK, E_FLASH, E_OVERFLOW } from "./status";
+import { flashProgram, flashErase } from "../common/flash";
+import { slotAddr, slotSize, sectorSize, writeSize } from "../common/layout";
+import { OK, E_FLASH, E_OVERFLOW } from "../common/status";
 
 let swBase: u32 = 0;
 let swPos: u32 = 0; // bytes accepted (programmed + held in the tail)

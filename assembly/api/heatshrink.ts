@@ -1,8 +1,8 @@
 // Exported heatshrink decoder surface, for the bindings and tests. Data moves
 // through ioBuf: hsSink(len) takes ioBuf[0..len), hsPoll(max) fills
 // ioBuf[0..n) and returns n. Statuses are those of ./heatshrink.
-import { ioBuf } from "./buffers";
-import { HS_MAX_WINDOW_BITS, hsDecoder } from "./heatshrink";
+import { ioBuf } from "../common/buffers";
+import { HS_MAX_WINDOW_BITS, hsDecoder } from "../codecs/heatshrink";
 
 /** Starts a stream; references before its start read as zeros (C library behaviour). */
 export function hsReset(windowBits: i32, lookaheadBits: i32): i32 {

@@ -2,10 +2,10 @@
 // two sectors. A record is never rewritten in place, and the sector holding
 // the newest valid record is never erased: a new record is complete (and read
 // back) before anything older can be lost. See docs/design.md "Boot control".
-import { getU32, putU32, fillBytes } from "./bytes";
-import { RecordLog } from "./recordlog";
-import { ctlAddr, ctlSectorCount, sectorSize, NO_SLOT } from "./layout";
-import { OK, E_FLASH } from "./status";
+import { getU32, putU32, fillBytes } from "../common/bytes";
+import { RecordLog } from "../common/recordlog";
+import { ctlAddr, ctlSectorCount, sectorSize, NO_SLOT } from "../common/layout";
+import { OK, E_FLASH } from "../common/status";
 
 export const RECORD_SIZE: i32 = 32;
 export const RECORD_MAGIC: u32 = 0x31544253; // "SBT1"

@@ -1,18 +1,17 @@
-// Boot, device-side state and full-image install, as exported functions.
+// Boot, device-side state and slot inspection, as exported functions: the
+// boot role's whole surface (the update role adds api/install.ts, api/update.ts).
 // Inputs and outputs that are not plain numbers travel through ioBuf.
-import { ioBuf, IO_SIZE } from "./buffers";
-import { configureLayout, slotAddr, NO_SLOT } from "./layout";
-import { ctlLoad, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlEvent, ctlFloor, ctlEraseCount, ctlSlotState, ctlConfigure } from "./bootctl";
-import { resumeConfigure } from "./resume";
-import { decideBoot, confirmRunning, rejectCandidate, adoptFactoryImage, bootReason, candidateSlot } from "./boot";
-import { writerOpen, writerWrite, writerComplete, writerCancel } from "./writer";
-import { checkSlotImage } from "./verify";
-import { flashRead, flashReadCount, resetFlashReadCount } from "./flash";
+import { ioBuf, IO_SIZE } from "../common/buffers";
+import { configureLayout, slotAddr, NO_SLOT } from "../common/layout";
+import { ctlLoad, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlEvent, ctlFloor, ctlEraseCount, ctlSlotState, ctlConfigure } from "../boot/bootctl";
+import { decideBoot, confirmRunning, rejectCandidate, adoptFactoryImage, bootReason, candidateSlot } from "../boot/boot";
+import { checkSlotImage, setCheckMode, currentCheckMode, requireProvenance } from "../boot/verify";
+import { flashRead, flashReadCount, resetFlashReadCount } from "../common/flash";
 import {
   imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild, imgTotalSize, imgDigest, IMAGE_HEADER_SIZE,
-  setHostHashing, imgHostHashes,
-} from "./image";
-import { OK, E_BAD_ARGUMENT, E_FLASH } from "./status";
+  setHostHashing, imgHostHashes, parseImage,
+} from "../boot/image";
+import { OK, E_BAD_ARGUMENT, E_FLASH } from "../common/status";
 
 export function layoutConfigure(
   ctl: u32, ctlSectors: u32, resume: u32, resumeSectors: u32, slotA: u32, slotB: u32, slotBytes: u32,
@@ -21,7 +20,6 @@ export function layoutConfigure(
   const s: i32 = configureLayout(ctl, ctlSectors, resume, resumeSectors, slotA, slotB, slotBytes, sector, write, attempts, powerAttempts);
   if (s != OK) return s;
   ctlConfigure();
-  resumeConfigure();
   return OK;
 }
 
@@ -84,19 +82,23 @@ export function slotHeader(slot: i32): i32 {
   return flashRead(slotAddr(slot), ioBuf, 0, IMAGE_HEADER_SIZE);
 }
 
-export function installOpen(size: u32): i32 {
-  return writerOpen(size);
+/** Parse a slot's header and TLVs without hashing: the version for the image* getters. */
+export function slotParse(slot: i32): i32 {
+  if (slot != 0 && slot != 1) return E_BAD_ARGUMENT;
+  return parseImage(slot);
 }
-/** Write ioBuf[0..len) to the slot being installed. */
-export function installWrite(len: i32): i32 {
-  if (len < 0 || len > IO_SIZE) return E_BAD_ARGUMENT;
-  return writerWrite(ioBuf, 0, len);
+
+/** 0: digest (and signature, where loaded) at every boot; 1: verified once (docs/design.md). */
+export function bootCheckMode(mode: i32): void {
+  setCheckMode(mode);
 }
-export function installComplete(): i32 {
-  return writerComplete();
+export function bootCheckModeCurrent(): i32 {
+  return currentCheckMode();
 }
-export function installCancel(): i32 {
-  return writerCancel();
+
+/** A key is provisioned: images this role cannot check for a signature are never adopted. */
+export function bootKeyed(on: bool): void {
+  requireProvenance(on);
 }
 
 export function statsFlashReads(): u32 { return flashReadCount; }

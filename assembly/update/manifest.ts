@@ -2,18 +2,18 @@
 // bytes of a package and checked, signature first, before any payload byte
 // may reach flash. Each check has its own status; docs/threat-model.md maps
 // them to the threats they answer.
-import { getU16, getU32, equalBytes } from "./bytes";
-import { Ed25519Verifier } from "./ed25519";
-import { Sha256 } from "./sha256";
+import { getU16, getU32, equalBytes } from "../common/bytes";
+import { Ed25519Verifier } from "../crypto/ed25519";
+import { Sha256 } from "../crypto/sha256";
 import {
   trustHasKey, trustKey, trustKeyId, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
 } from "./trust";
-import { ctlFloor } from "./bootctl";
-import { slotSize } from "./layout";
+import { ctlFloor } from "../boot/bootctl";
+import { slotSize } from "../common/layout";
 import {
   OK, E_PKG_FORMAT, E_UNKNOWN_KEY, E_PKG_SIGNATURE, E_WRONG_VENDOR, E_WRONG_CLASS, E_HW_REVISION,
   E_BOOTLOADER_TOO_OLD, E_DOWNGRADE, E_IMAGE_TOO_LARGE, E_PAYLOAD_SIZE, E_ENCODING,
-} from "./status";
+} from "../common/status";
 
 export const MANIFEST_SIZE: i32 = 256;
 export const MANIFEST_SIGNED: i32 = 192;

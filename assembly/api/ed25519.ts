@@ -4,10 +4,10 @@
 //   ed25519VerifyFinish()      -> 1 valid, 0 invalid (also after a failed begin)
 //   sha512Reset() / sha512Update(len) / sha512Final() (digest to ioBuf[0..64)):
 //   the same SHA-512, exposed so hosts and tests can check it directly.
-import { IO_SIZE, ioBuf } from "./buffers";
-import { OK, E_BAD_ARGUMENT } from "./status";
-import { Ed25519Verifier } from "./ed25519";
-import { Sha512 } from "./sha512";
+import { IO_SIZE, ioBuf } from "../common/buffers";
+import { OK, E_BAD_ARGUMENT } from "../common/status";
+import { Ed25519Verifier } from "../crypto/ed25519";
+import { Sha512 } from "../crypto/sha512";
 
 const edApiVerifier: Ed25519Verifier = new Ed25519Verifier();
 const sha512Api: Sha512 = new Sha512();

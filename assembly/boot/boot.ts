@@ -6,9 +6,9 @@ import {
   ST_EMPTY, ST_PENDING, ST_TRIAL, ST_CONFIRMED, ST_REJECTED,
   EV_FACTORY, EV_TRIAL_BOOT, EV_ROLLED_BACK, EV_FALLBACK, EV_CONFIRMED, EV_REJECTED,
 } from "./bootctl";
-import { checkSlotImage, checkedSecurityCounter } from "./verify";
-import { SLOT_A, SLOT_B, NO_SLOT, otherSlot, maxAttempts, maxPowerAttempts } from "./layout";
-import { OK, OK_NOTHING_TO_DO, E_FLASH, E_NOT_IN_TRIAL, E_NO_STATE, E_EMPTY_SLOT } from "./status";
+import { checkSlotImage, checkRecordedImage, checkedSecurityCounter } from "./verify";
+import { SLOT_A, SLOT_B, NO_SLOT, otherSlot, maxAttempts, maxPowerAttempts } from "../common/layout";
+import { OK, OK_NOTHING_TO_DO, E_FLASH, E_NOT_IN_TRIAL, E_NO_STATE, E_EMPTY_SLOT } from "../common/status";
 
 // Reset reasons, as reported by the host for the power-up being decided.
 export const RESET_POWER_ON: i32 = 0;
@@ -55,20 +55,24 @@ function rollBack(cand: i32, why: i32): i32 {
   ctlSetSlotState(cand, ST_REJECTED);
   ctlSetCounters(0, 0);
   if (ctlCommit(EV_ROLLED_BACK) != OK) return failFlash();
-  return bootPrimary(why);
+  return bootPrimary(why, true);
 }
 
 function failFlash(): i32 {
   return boots(NO_SLOT, R_FLASH_FAULT);
 }
 
-/** D8-D10: boot the confirmed image, or an older confirmed one, or nothing. */
-function bootPrimary(why: i32): i32 {
+/**
+ * D8-D10: boot the confirmed image, or an older confirmed one, or nothing.
+ * `thorough`: hash the primary even in the verified-once mode (after a crash
+ * reset or a rollback, when its flash copy is the first suspect).
+ */
+function bootPrimary(why: i32, thorough: bool): i32 {
   const p: i32 = ctlPrimary;
-  if (p != NO_SLOT && checkSlotImage(p) == OK) return boots(p, why); // D8
+  if (p != NO_SLOT && checkRecordedImage(p, thorough) == OK) return boots(p, why); // D8
   // The primary is gone (bit rot, or never existed).
   const o: i32 = p == NO_SLOT ? NO_SLOT : otherSlot(p);
-  if (o != NO_SLOT && ctlSlotState(o) == ST_CONFIRMED && checkSlotImage(o) == OK) {
+  if (o != NO_SLOT && ctlSlotState(o) == ST_CONFIRMED && checkRecordedImage(o, true) == OK) {
     // D9: an older confirmed image is intact; it becomes the primary.
     ctlSetPrimary(o);
     if (ctlCommit(EV_FALLBACK) != OK) return failFlash();
@@ -112,15 +116,16 @@ export function decideBoot(resetReason: i32): i32 {
   bootSlot = NO_SLOT;
   if (ctlLoad() != OK) return failFlash();
   if (ctlSeq == 0) return bootFactory();
+  const crashed: bool = resetReason == RESET_WATCHDOG || resetReason == RESET_SOFTWARE;
   const cand: i32 = candidateSlot();
-  if (cand == NO_SLOT) return bootPrimary(R_CONFIRMED); // D8
+  if (cand == NO_SLOT) return bootPrimary(R_CONFIRMED, crashed); // D8
   const st: u8 = ctlSlotState(cand);
   if (st == ST_PENDING) {
-    if (checkSlotImage(cand) != OK) {
+    if (checkRecordedImage(cand, true) != OK) {
       // D3: a pending image that does not verify is never booted.
       ctlSetSlotState(cand, ST_REJECTED);
       if (ctlCommit(EV_ROLLED_BACK) != OK) return failFlash();
-      return bootPrimary(R_PENDING_INVALID);
+      return bootPrimary(R_PENDING_INVALID, true);
     }
     // D4: first boot of a new image.
     ctlSetSlotState(cand, ST_TRIAL);
@@ -130,7 +135,7 @@ export function decideBoot(resetReason: i32): i32 {
   }
   // st == ST_TRIAL: the previous run was the trial image.
   let reason: i32 = R_TRIAL_CONTINUE;
-  if (resetReason == RESET_WATCHDOG || resetReason == RESET_SOFTWARE) {
+  if (crashed) {
     // D5: the trial hung or crashed; that run was a failed attempt.
     if (u32(ctlFails + 1) >= maxAttempts) return rollBack(cand, R_ROLLBACK_ATTEMPTS);
     ctlSetCounters(u32(ctlFails + 1), ctlPowers);
@@ -140,7 +145,7 @@ export function decideBoot(resetReason: i32): i32 {
     if (u32(ctlPowers + 1) >= maxPowerAttempts) return rollBack(cand, R_ROLLBACK_POWER);
     ctlSetCounters(ctlFails, u32(ctlPowers + 1));
   }
-  if (checkSlotImage(cand) != OK) return rollBack(cand, R_TRIAL_INVALID); // D7
+  if (checkRecordedImage(cand, true) != OK) return rollBack(cand, R_TRIAL_INVALID); // D7
   if (ctlCommit(EV_TRIAL_BOOT) != OK) return failFlash();
   return boots(cand, reason);
 }
@@ -153,7 +158,7 @@ export function confirmRunning(): i32 {
   if (cand == NO_SLOT) return ctlPrimary != NO_SLOT ? OK_NOTHING_TO_DO : E_NO_STATE;
   if (ctlSlotState(cand) != ST_TRIAL) return E_NOT_IN_TRIAL;
   // Never make permanent an image whose flash copy no longer verifies.
-  const vs: i32 = checkSlotImage(cand);
+  const vs: i32 = checkRecordedImage(cand, true);
   if (vs != OK) return vs;
   ctlSetSlotState(cand, ST_CONFIRMED);
   ctlSetPrimary(cand);

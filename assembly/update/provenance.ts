@@ -1,0 +1,48 @@
+// Where an image came from: signed by the provisioned key, built for this
+// vendor and class, not older than the anti-rollback floor. Registered with
+// the boot role's gate (boot/verify.ts) by the update role at start.
+import { imgDigest, tlvSigAt, tlvKeyHashAt, tlvVendorAt, tlvClassAt, tlvSecCntSeen, tlvSecCnt } from "../boot/image";
+import { Ed25519Verifier } from "../crypto/ed25519";
+import { flashRead } from "../common/flash";
+import { slotAddr } from "../common/layout";
+import { equalBytes } from "../common/bytes";
+import { ctlFloor } from "../boot/bootctl";
+import { trustHasKey, trustHasVendor, trustHasClass, trustKey, trustKeyHash, vendorMatches, classMatches } from "./trust";
+import {
+  OK, E_FLASH, E_NO_SIGNATURE, E_BAD_SIGNATURE, E_WRONG_KEY, E_WRONG_VENDOR, E_WRONG_CLASS, E_DOWNGRADE,
+} from "../common/status";
+
+export const imageVerifier: Ed25519Verifier = new Ed25519Verifier();
+const provenanceBuffer: Uint8Array = new Uint8Array(64);
+
+/** Checks beyond the digest, against what the device trusts (no-op without a key). */
+export function checkProvenance(slot: i32): i32 {
+  if (!trustHasKey) return OK;
+  const base: u32 = slotAddr(slot);
+  if (tlvSigAt < 0) return E_NO_SIGNATURE;
+  if (tlvKeyHashAt >= 0) {
+    if (flashRead(u32(base + u32(tlvKeyHashAt)), provenanceBuffer, 0, 32) != OK) return E_FLASH;
+    if (!equalBytes(provenanceBuffer, 0, trustKeyHash, 0, 32)) return E_WRONG_KEY;
+  }
+  // imgtool convention: the Ed25519 signature covers the 32-byte image digest.
+  if (flashRead(u32(base + u32(tlvSigAt)), provenanceBuffer, 0, 64) != OK) return E_FLASH;
+  if (imageVerifier.begin(trustKey, 0, provenanceBuffer, 0) != 0) return E_BAD_SIGNATURE;
+  imageVerifier.update(imgDigest, 0, 32);
+  if (!imageVerifier.finish()) return E_BAD_SIGNATURE;
+  // Vendor, class and security counter are trusted only from the protected area.
+  if (tlvVendorAt >= 0) {
+    if (flashRead(u32(base + u32(tlvVendorAt)), provenanceBuffer, 0, 16) != OK) return E_FLASH;
+    if (!vendorMatches(provenanceBuffer, 0)) return E_WRONG_VENDOR;
+  } else if (trustHasVendor) {
+    return E_WRONG_VENDOR;
+  }
+  if (tlvClassAt >= 0) {
+    if (flashRead(u32(base + u32(tlvClassAt)), provenanceBuffer, 0, 16) != OK) return E_FLASH;
+    if (!classMatches(provenanceBuffer, 0)) return E_WRONG_CLASS;
+  } else if (trustHasClass) {
+    return E_WRONG_CLASS;
+  }
+  const counter: u32 = tlvSecCntSeen ? tlvSecCnt : 0;
+  if (counter < ctlFloor) return E_DOWNGRADE;
+  return OK;
+}

@@ -1,0 +1,73 @@
+// slotboot update task for Espruino: receives an update package into the
+// other slot, then the device resets into the trial. Save as a Storage module
+// ("slotboot-update-task") beside the update core ("slotboot-update" =
+// build/es5/update.cjs). Load it only while an update runs.
+//
+// `source(offset, max)` returns the next bytes of the package from `offset`
+// (a string or Uint8Array, at most `max` bytes; empty at the end), from
+// wherever the package comes: HTTP with a Range header, a gateway link, a file.
+
+function trust(core, options) {
+  if (!options.publicKey) return;
+  var io = core.ioBuffer();
+  for (var i = 0; i < 64; i++) io[i] = 0;
+  var flags = 1;
+  io.set(options.publicKey, 0);
+  if (options.vendor) { io.set(options.vendor, 32); flags |= 2; }
+  if (options.deviceClass) { io.set(options.deviceClass, 48); flags |= 4; }
+  core.trustConfigure(flags, options.hardwareRevision || 0, options.bootloaderVersion || 0);
+}
+
+/**
+ * Receive one package. Resumes where an interrupted download stopped (the
+ * core says where: receivePosition()). Returns { status, position, slot }:
+ * status 0 = installed, pending its trial boot.
+ */
+function receive(flash, layout, options, source) {
+  var core = require("slotboot-update").createUpdateCore(flash);
+  require("slotboot-loader").configure(core, layout);
+  trust(core, options);
+  var io = core.ioBuffer();
+  var size = core.ioBufferSize();
+  core.receiveBegin();
+  for (;;) {
+    var position = core.receivePosition();
+    var chunk = source(position, size);
+    if (!chunk || chunk.length === 0) break;
+    if (typeof chunk === "string") for (var i = 0; i < chunk.length; i++) io[i] = chunk.charCodeAt(i);
+    else io.set(chunk, 0);
+    // The core may take fewer bytes than offered: the loop asks again from its position.
+    var taken = core.receiveWrite(chunk.length);
+    if (taken < 0) { core.receiveCancel(); return { status: taken, position: position, slot: -1 }; }
+  }
+  var status = core.receiveComplete();
+  return { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
+}
+
+/**
+ * On the trial image, after its health check: confirm only once the new
+ * image has reached the update server (`checkIn()` returns true), so an image
+ * that cannot be updated again is never made permanent.
+ */
+function confirmAfterCheckIn(flash, layout, checkIn) {
+  var core = require("slotboot-boot").createBootCore(flash);
+  require("slotboot-loader").configure(core, layout);
+  if (!checkIn()) return core.appReject();
+  return core.appConfirm();
+}
+
+/**
+ * Factory provisioning: the image already programmed into a slot becomes the
+ * confirmed one, after the full check (digest and signature) that only the
+ * update core can make. Returns the slot or a negative status.
+ */
+function provision(flash, layout, options) {
+  var core = require("slotboot-update").createUpdateCore(flash);
+  require("slotboot-loader").configure(core, layout);
+  trust(core, options);
+  return core.factoryAdopt();
+}
+
+exports.provision = provision;
+exports.receive = receive;
+exports.confirmAfterCheckIn = confirmAfterCheckIn;

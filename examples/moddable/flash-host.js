@@ -1,0 +1,33 @@
+// slotboot's host calls over Moddable's Flash: offsets inside one partition,
+// a fault is -1 (the driver never throws into the core), and the image
+// digest streams through Crypt.Digest in blocks (no copy of the image in RAM).
+import Flash from "flash";
+import { Digest } from "crypt";
+
+export function createFlashHost(partition) {
+  const part = new Flash(partition);
+  const block = new Uint8Array(512);
+  return {
+    blockSize: part.blockSize,
+    read(addr, buf, off, len) {
+      try { buf.set(new Uint8Array(part.read(addr, len)), off); return 0; } catch { return -1; }
+    },
+    program(addr, buf, off, len) {
+      try { part.write(addr, len, buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + len)); return 0; } catch { return -1; }
+    },
+    erase(addr) {
+      try { part.erase(addr / part.blockSize); return 0; } catch { return -1; }
+    },
+    sha256(addr, len, out, off) {
+      try {
+        const digest = new Digest("SHA256");
+        for (let at = 0; at < len; at += block.length) {
+          const n = Math.min(block.length, len - at);
+          digest.write(part.read(addr + at, n));
+        }
+        out.set(new Uint8Array(digest.close()), off);
+        return 0;
+      } catch { return -1; }
+    },
+  };
+}

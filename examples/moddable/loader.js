@@ -1,0 +1,48 @@
+// Power-up on Moddable: the boot role decides, then the chosen slot's mod
+// runs. The update role is imported only while an update runs.
+import { createBootCore } from "slotboot/boot";
+
+export const RESET = { powerOn: 0, watchdog: 1, software: 2, brownout: 3 };
+
+export function configure(core, layout, host) {
+  const status = core.layoutConfigure(layout.control, layout.controlSectors, layout.resume, layout.resumeSectors,
+    layout.slotA, layout.slotB, layout.slotSize, host.blockSize ?? layout.sectorSize, layout.writeSize,
+    layout.maxAttempts, layout.maxPowerAttempts);
+  if (status !== 0) throw new Error(`slotboot: layout refused (${status})`);
+  core.hashByHost(true);
+  core.bootCheckMode(layout.verifyOnce ? 1 : 0);
+  if (layout.keyed) core.bootKeyed(true);
+}
+
+export function decide(host, layout, resetReason) {
+  const core = createBootCore(host);
+  configure(core, layout, host);
+  const slot = core.bootDecide(resetReason);
+  const version = slot >= 0 && core.slotParse(slot) === 0 ? `${core.imageMajor()}.${core.imageMinor()}.${core.imageRevision()}` : null;
+  return { slot, reason: core.bootLastReason(), version };
+}
+
+export async function receive(host, layout, trust, source) {
+  const { createUpdateCore } = await import("slotboot/update");
+  const core = createUpdateCore(host);
+  configure(core, layout, host);
+  const io = core.ioBuffer();
+  io.fill(0, 0, 64);
+  io.set(trust.publicKey, 0);
+  core.trustConfigure(1, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? 0);
+  core.receiveBegin();
+  for (;;) {
+    const chunk = await source(core.receivePosition(), core.ioBufferSize());
+    if (!chunk || chunk.length === 0) break;
+    io.set(chunk, 0);
+    const taken = core.receiveWrite(chunk.length);
+    if (taken < 0) { core.receiveCancel(); return taken; }
+  }
+  return core.receiveComplete();
+}
+
+export function confirmAfterCheckIn(host, layout, checkedIn) {
+  const core = createBootCore(host);
+  configure(core, layout, host);
+  return checkedIn ? core.appConfirm() : core.appReject();
+}

@@ -1,0 +1,194 @@
+// TypeScript transformers the core build applies to its JS output.
+import ts from "typescript";
+
+// AssemblyScript's portable conversions, as the expressions they stand for.
+// Written inline rather than called: an interpreter (Espruino) pays for every
+// call, and these run in every inner loop of the core.
+const CONVERSIONS = {
+  i8: (f, x) => f.createBinaryExpression(f.createBinaryExpression(x, ts.SyntaxKind.LessThanLessThanToken, f.createNumericLiteral(24)), ts.SyntaxKind.GreaterThanGreaterThanToken, f.createNumericLiteral(24)),
+  i16: (f, x) => f.createBinaryExpression(f.createBinaryExpression(x, ts.SyntaxKind.LessThanLessThanToken, f.createNumericLiteral(16)), ts.SyntaxKind.GreaterThanGreaterThanToken, f.createNumericLiteral(16)),
+  i32: (f, x) => f.createBinaryExpression(x, ts.SyntaxKind.BarToken, f.createNumericLiteral(0)),
+  u8: (f, x) => f.createBinaryExpression(x, ts.SyntaxKind.AmpersandToken, f.createNumericLiteral(255)),
+  u16: (f, x) => f.createBinaryExpression(x, ts.SyntaxKind.AmpersandToken, f.createNumericLiteral(65535)),
+  u32: (f, x) => f.createBinaryExpression(x, ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken, f.createNumericLiteral(0)),
+  bool: (f, x) => f.createPrefixUnaryExpression(ts.SyntaxKind.ExclamationToken, f.createPrefixUnaryExpression(ts.SyntaxKind.ExclamationToken, x)),
+  f64: (f, x) => f.createPrefixUnaryExpression(ts.SyntaxKind.PlusToken, x),
+  unchecked: (_f, x) => x,
+};
+
+/** `u32(x)` becomes `(x >>> 0)`, and so on; any other use of those names is an error. */
+export function inlineConversions(context) {
+  const f = context.factory;
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && Object.hasOwn(CONVERSIONS, node.expression.text)) {
+      if (node.arguments.length !== 1) throw new Error(`core build: ${node.expression.text}() takes one argument`);
+      const inner = ts.visitNode(node.arguments[0], visit);
+      return f.createParenthesizedExpression(CONVERSIONS[node.expression.text](f, f.createParenthesizedExpression(inner)));
+    }
+    if (ts.isIdentifier(node) && Object.hasOwn(CONVERSIONS, node.text) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      throw new Error(`core build: '${node.text}' used other than as a conversion call`);
+    }
+    return ts.visitEachChild(node, visit, context);
+  };
+  return (sourceFile) => ts.visitNode(sourceFile, visit);
+}
+
+/**
+ * Moves every function declaration to the top of its block. JavaScript hoists
+ * them anyway, so the meaning is unchanged; Espruino does not hoist, so
+ * without this a call or `exports.f = f` above `function f` fails there.
+ */
+export function declareFunctionsFirst(context) {
+  const visit = (node) => {
+    node = ts.visitEachChild(node, visit, context);
+    if (ts.isBlock(node) || ts.isSourceFile(node)) {
+      const functions = node.statements.filter(ts.isFunctionDeclaration);
+      if (functions.length === 0) return node;
+      const rest = node.statements.filter((s) => !ts.isFunctionDeclaration(s));
+      // "use strict" and friends stay first.
+      const prologue = [];
+      while (rest.length && ts.isExpressionStatement(rest[0]) && ts.isStringLiteral(rest[0].expression)) prologue.push(rest.shift());
+      const statements = [...prologue, ...functions, ...rest];
+      return ts.isBlock(node) ? context.factory.updateBlock(node, statements) : context.factory.updateSourceFile(node, statements);
+    }
+    return node;
+  };
+  return (sourceFile) => ts.visitNode(sourceFile, visit);
+}
+
+/** The value of a constant expression of numbers, or undefined. */
+function constantValue(node, known) {
+  if (ts.isNumericLiteral(node)) return Number(node.text);
+  if (ts.isParenthesizedExpression(node)) return constantValue(node.expression, known);
+  if (ts.isIdentifier(node)) return known.get(node.text);
+  if (ts.isPrefixUnaryExpression(node)) {
+    const v = constantValue(node.operand, known);
+    if (v === undefined) return undefined;
+    if (node.operator === ts.SyntaxKind.MinusToken) return -v;
+    if (node.operator === ts.SyntaxKind.TildeToken) return ~v;
+    if (node.operator === ts.SyntaxKind.PlusToken) return v;
+    return undefined;
+  }
+  if (ts.isBinaryExpression(node)) {
+    const a = constantValue(node.left, known);
+    const b = constantValue(node.right, known);
+    if (a === undefined || b === undefined) return undefined;
+    switch (node.operatorToken.kind) {
+      case ts.SyntaxKind.PlusToken: return a + b;
+      case ts.SyntaxKind.MinusToken: return a - b;
+      case ts.SyntaxKind.AsteriskToken: return a * b;
+      case ts.SyntaxKind.LessThanLessThanToken: return a << b;
+      case ts.SyntaxKind.GreaterThanGreaterThanToken: return a >> b;
+      case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken: return a >>> b;
+      case ts.SyntaxKind.AmpersandToken: return a & b;
+      case ts.SyntaxKind.BarToken: return a | b;
+      case ts.SyntaxKind.CaretToken: return a ^ b;
+      default: return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Replaces the factory's numeric `const`s (status codes, states, sizes) by
+ * their values. On Espruino every named value is a variable kept in RAM for
+ * the life of the core; a literal in code stays in flash with the code.
+ * Names the factory returns, and names some function re-declares locally,
+ * are left alone.
+ */
+export function inlineConstants(context) {
+  const f = context.factory;
+  return (sourceFile) => {
+    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) return sourceFile;
+    const returned = new Set();
+    const last = factory.body.statements[factory.body.statements.length - 1];
+    if (last && ts.isReturnStatement(last) && last.expression && ts.isObjectLiteralExpression(last.expression)) {
+      for (const p of last.expression.properties) if (p.name && ts.isIdentifier(p.name)) returned.add(p.name.text);
+    }
+    const redeclared = new Set();
+    const collectLocals = (node) => {
+      if ((ts.isVariableDeclaration(node) || ts.isParameter(node)) && ts.isIdentifier(node.name) && node.parent && !(ts.isVariableDeclarationList(node.parent) && node.parent.parent && node.parent.parent.parent === factory.body)) redeclared.add(node.name.text);
+      ts.forEachChild(node, collectLocals);
+    };
+    ts.forEachChild(factory.body, collectLocals);
+    const known = new Map();
+    for (const s of factory.body.statements) {
+      if (!ts.isVariableStatement(s) || !(s.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of s.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name) || !d.initializer || returned.has(d.name.text) || redeclared.has(d.name.text)) continue;
+        const v = constantValue(d.initializer, known);
+        if (v !== undefined && Number.isFinite(v)) known.set(d.name.text, v);
+      }
+    }
+    const literal = (v) => (v < 0 || Object.is(v, -0) ? f.createParenthesizedExpression(f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-v))) : f.createNumericLiteral(v));
+    const visit = (node) => {
+      if (ts.isVariableStatement(node) && node.parent === factory.body) {
+        const keep = node.declarationList.declarations.filter((d) => !(ts.isIdentifier(d.name) && known.has(d.name.text)));
+        if (keep.length === 0) return undefined;
+        if (keep.length !== node.declarationList.declarations.length) {
+          node = f.updateVariableStatement(node, node.modifiers, f.updateVariableDeclarationList(node.declarationList, keep));
+        }
+      }
+      if (ts.isIdentifier(node) && known.has(node.text)) {
+        const p = node.parent;
+        const nameOnly = (ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node) || (ts.isVariableDeclaration(p) && p.name === node);
+        if (!nameOnly) return literal(known.get(node.text));
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitNode(sourceFile, visit);
+  };
+}
+
+/**
+ * Declares every `var` of a function at the top of its body and turns the
+ * original declarations into plain assignments. JavaScript hoists `var`s, so
+ * the meaning is unchanged; Espruino does not: an assignment above its `var`
+ * (which minifiers produce when they fold a declaration into an expression)
+ * would write a global there.
+ */
+export function declareVarsFirst(context) {
+  const f = context.factory;
+  const isFunctionWithBody = (n) => (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) && n.body;
+  const rewriteFunction = (fn) => {
+    const params = new Set(fn.parameters.map((p) => p.name.text));
+    const names = [];
+    const toAssignments = (list) => {
+      const parts = [];
+      for (const d of list.declarations) {
+        if (!names.includes(d.name.text) && !params.has(d.name.text)) names.push(d.name.text);
+        if (d.initializer) parts.push(f.createAssignment(f.createIdentifier(d.name.text), d.initializer));
+      }
+      return parts;
+    };
+    const visit = (node) => {
+      if (node !== fn && isFunctionWithBody(node)) return rewriteFunction(node);
+      if (ts.isVariableStatement(node)) {
+        const parts = toAssignments(ts.visitEachChild(node, visit, context).declarationList);
+        if (parts.length === 0) return f.createEmptyStatement();
+        return f.createExpressionStatement(parts.reduce((a, b) => f.createComma(a, b)));
+      }
+      if ((ts.isForStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+        node = ts.visitEachChild(node, visit, context);
+        const list = node.initializer;
+        if (ts.isForInStatement(node)) {
+          toAssignments(list);
+          return f.updateForInStatement(node, f.createIdentifier(list.declarations[0].name.text), node.expression, node.statement);
+        }
+        const parts = toAssignments(list);
+        return f.updateForStatement(node, parts.length ? parts.reduce((a, b) => f.createComma(a, b)) : undefined, node.condition, node.incrementor, node.statement);
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    const body = ts.visitEachChild(fn.body, visit, context);
+    if (names.length === 0) return updateBody(fn, body);
+    const declaration = f.createVariableStatement(undefined, f.createVariableDeclarationList(names.map((n) => f.createVariableDeclaration(n))));
+    return updateBody(fn, f.updateBlock(body, [declaration, ...body.statements.filter((s) => !ts.isEmptyStatement(s))]));
+  };
+  const updateBody = (fn, body) => ts.isFunctionDeclaration(fn)
+    ? f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, body)
+    : f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, body);
+  const visitTop = (node) => (isFunctionWithBody(node) ? rewriteFunction(node) : ts.visitEachChild(node, visitTop, context));
+  return (sourceFile) => ts.visitNode(sourceFile, visitTop);
+}
