@@ -111,10 +111,12 @@ function ${factory}(host) {
   // function object at all. Terser does both; its output is ES5.
   const small = (await minify(module + `exports.${factory} = ${factory};\n`, {
     ecma: 5, module: false, toplevel: true,
-    compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 3 },
+    compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 1, reduce_funcs: false, join_vars: false, sequences: false },
     mangle: { toplevel: true, reserved: [factory] },
     format: { beautify: true, indent_level: 0, comments: false },
   })).code;
+  // Espruino's parser takes `function` in a for-loop's head for a declaration.
+  if (/for \([^;]*function\b/.test(small)) throw new Error("core build: a function expression in a for-loop head (Espruino cannot parse it)");
   if (/^\s*[A-Za-z_$][\w$]*\s*:\s*(for|while|do)\b/m.test(small)) throw new Error("core build: the minified ES5 build has a labelled loop (Espruino has none)");
   return transformJs(small, ts.ScriptTarget.ES5, [declareVarsFirst, declareFunctionsFirst]);
 }

@@ -60,6 +60,11 @@ describe("portable subset of the core source", () => {
       expect(findUseBeforeDeclaration(text), file).toEqual([]);
     }
   });
+  it("the Espruino examples and engine test scripts follow the same rule", () => {
+    for (const file of ["examples/espruino/loader.js", "examples/espruino/update-task.js", "examples/espruino/board-flash.js", "test/engines/story.js", "test/engines/ram-flash.js"]) {
+      expect(findUseBeforeDeclaration(readFileSync(new URL(`../${file}`, import.meta.url), "utf8")), file).toEqual([]);
+    }
+  });
   it("the declaration-order check catches what Espruino refuses (planted bugs)", () => {
     expect(findUseBeforeDeclaration("exports.f = f;\nfunction f() { return 1; }\n")).toHaveLength(1);
     expect(findUseBeforeDeclaration("function make() {\n  var r = inner();\n  function inner() { return 1; }\n  return r;\n}\n")).toHaveLength(1);

@@ -45,7 +45,7 @@ function decide(flash, layout, resetReason) {
 function powerUp(flash, layout, resetReason) {
   var decision = decide(flash, layout, resetReason);
   // The boot core is done: let its memory go before the application starts.
-  if (typeof Modules !== "undefined" && Modules.removeCached) Modules.removeCached("slotboot-boot");
+  if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-boot"); } catch (e) { /* not cached */ }
   if (decision.slot < 0) return decision;
   decision.app = eval(flash.text(decision.bodyAt, decision.bodySize));
   return decision;

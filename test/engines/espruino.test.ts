@@ -15,7 +15,7 @@ if (!binary) console.warn("espruino: ../shared/tools/espruino/espruino not found
 const STORY_MAIN = `
 var S = require("Storage");
 var engine = {
-  unload: function () { Modules.removeCached("slotboot-boot"); Modules.removeCached("slotboot-update"); },
+  unload: function () { try { Modules.removeCached("slotboot-boot"); } catch (e) {} try { Modules.removeCached("slotboot-update"); } catch (e) {} },
   memory: function () { return process.memory().usage; },
   now: getTime,
   sha256: function (b) { return require("crypto").SHA256(b); },

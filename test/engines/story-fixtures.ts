@@ -46,7 +46,7 @@ export function storyFiles(bodySize = 12000) {
   const v3 = createImage(v3body, { version: parseVersion("3.0.0"), headerSize: 64, securityCounter: 1, key: { secretKey: KEY } });
   const packageV2 = packPackage({ image: v2, secretKey: KEY, blockSize: 1024 }).bytes;
   const packageV3 = packPackage({ image: v3, secretKey: KEY, base: v2, blockSize: 1024 }).bytes;
-  const input = { layout: LAYOUT, publicKey: Buffer.from(publicKeyOf(KEY)).toString("latin1") };
+  const input = { layout: LAYOUT, publicKey: Buffer.from(publicKeyOf(KEY)).toString("hex") };
   return { v1, packageV2, packageV3, input };
 }
 

@@ -8,17 +8,10 @@
 // `engine`: { unload() (drop loaded role modules), memory() -> units in use, now() -> seconds, sha256(bytes) -> digest
 // or null, read(name) -> package bytes as a string, out(object) }.
 function run(engine, input) {
-  var layout = input.layout;
-  var flash = require("slotboot-ram-flash").create(layout, engine.sha256);
-  var loader = require("slotboot-loader");
-  var task = require("slotboot-update-task");
-  var options = { publicKey: bytes(input.publicKey) };
-  var peak = 0;
-  flash.sample = function () { var u = engine.memory(); if (u > peak) peak = u; };
-
-  function bytes(text) {
-    var b = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) b[i] = text.charCodeAt(i);
+  // Binary values travel as hex: JSON text is UTF-8 to some engines.
+  function bytes(hexText) {
+    var b = new Uint8Array(hexText.length / 2);
+    for (var i = 0; i < b.length; i++) b[i] = parseInt(hexText.substr(2 * i, 2), 16);
     return b;
   }
   function step(name, role, body) {
@@ -48,6 +41,14 @@ function run(engine, input) {
     var d = loader.decide(flash, layout, reason);
     return { slot: d.slot, reason: d.reason, version: d.version };
   }
+
+  var layout = input.layout;
+  var flash = require("slotboot-ram-flash").create(layout, engine.sha256);
+  var loader = require("slotboot-loader");
+  var task = require("slotboot-update-task");
+  var options = { publicKey: bytes(input.publicKey) };
+  var peak = 0;
+  flash.sample = function () { var u = engine.memory(); if (u > peak) peak = u; };
 
   flash.load(layout.slotA, engine.read("image-v1"));
   step("provision", "update", function () { return task.provision(flash, layout, options); });
