@@ -1,0 +1,813 @@
+// Moddable XS inside the test suite: runs plain-JS scripts in the engine that Moddable
+// microcontroller boards run, and reports the memory XS itself counts for the run.
+//
+// Where XS comes from: @agoric/xsnap (devDependency, exact pin) ships the XS sources
+// (moddable/xs) and its install script builds them with the machine's C compiler;
+// package.json#allowScripts approves that one script for npm 11.
+//
+// Why not xsnap's own worker: xsnap-worker answers each command with a meterUsage of
+// { compute, currentHeapCount, allocate }: `allocate` is the bytes XS obtained from the
+// system (chunk blocks plus slot arenas, never given back) and `currentHeapCount` the slots in
+// use at that instant; nothing about peaks, nothing in the middle of a command, and the worker
+// creates its machine with a 32 MB chunk block and 256 Ki slots, so XS never needs to collect
+// and a "peak" would only be the sum of everything ever allocated.
+//
+// What we do instead (the most faithful figures reachable): a small C host (XS_HOST_C at the
+// end of this file) linked against XS itself. XS keeps, in every build, these counters in its
+// machine:
+//   currentChunksSize / peakChunksSize   bytes of chunks in use (strings, byte code, array
+//                                         and typed-array storage, ...), and their peak
+//   currentHeapCount / peakHeapCount     slots in use, and their peak
+//   maximumChunksSize / maximumHeapCount what XS reserved from the system
+// The host creates the machine with the creation parameters of Moddable's
+// examples/manifest_base.json (chunks 1536 + 1024 bytes, heap 512 + 64 slots), so XS collects
+// garbage the way it does on a board: the peaks are then within a fraction of a percent of the
+// smallest fixed-size heap the run fits in (checked when this was written, build/core.js +
+// createCore + one SHA-256, absolute figures: peaks 254,040 chunk bytes / 11,890 slots; the
+// smallest fixed-size heap that runs it, found by bisection: 253,648 bytes / 11,869 slots).
+// Two more figures XS does not keep: the deepest XS stack use (the host paints the free stack
+// and looks for the deepest slot touched; checked: it equals the smallest stackCount that
+// works) and the bytes of byte code held in chunks (XS copies each closure's code into a chunk
+// when it runs source parsed at run time; code preloaded into flash on a board takes none).
+//
+// Build: the host is compiled with the exact C options of xsnap's xsnap-worker.mk and linked
+// with the object files xsnap's install left in node_modules (about a second); if those are
+// missing (npm ci --ignore-scripts), the XS sources are compiled here (`make -j2`: half a
+// minute of CPU, minutes of wall time on a busy 2-core machine). The binary is cached in
+// node_modules/.cache/slotboot-xs/<hash>/. No C compiler or no @agoric/xsnap: xsAvailable()
+// is false and xsStatus().reason says why.
+//
+// Differences from a board that remain (say so when quoting figures):
+//  - slots are 32 bytes here (64-bit host), 16 on 32-bit MCUs; chunk sizes differ a little too
+//    (8-byte chunk headers and alignment here). The slot COUNT is the portable figure.
+//  - the built-ins live in this machine's heap (on a board they are in flash): every figure is
+//    also given above the baseline, the empty machine after a full collection.
+//  - scripts are parsed at run time, so their byte code sits in chunks (see `code`).
+//  - this is XS 13.3.0 as xsnap 0.15.0 pins it (an mxDebug build, without line numbers in the
+//    byte code unless debugInfo is asked for).
+//
+// Inside XS a script has these globals (no console, no TextEncoder, no harden):
+//   print(...args)  one output line (args joined by a space)
+//   gc()            full collection, chunks compacted
+//   xsMemory()      { chunks, chunksPeak, chunksReserved, slots, slotsPeak, slotsReserved,
+//                     stack, stackPeak, code, slotBytes } now (absolute figures)
+//   xsResetPeak()   peaks (and the stack high-water mark) start over from now
+//   xsMark(label)   records xsMemory() under `label` in the run's `marks`, allocating nothing
+// Data goes in as source text (e.g. a hex string literal) and comes out through print().
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const XSNAP = join(ROOT, "node_modules", "@agoric", "xsnap");
+const MODDABLE = join(XSNAP, "moddable");
+const XSNAP_SOURCES = join(XSNAP, "xsnap-native", "xsnap", "sources");
+const WORKER_MK = join(XSNAP, "xsnap-native", "xsnap", "makefiles", "lin", "xsnap-worker.mk");
+const PREBUILT_OBJECTS = join(XSNAP, "xsnap-native", "xsnap", "build", "tmp", "lin", "release", "xsnap-worker");
+const CACHE = join(ROOT, "node_modules", ".cache", "slotboot-xs");
+
+/** Counters sampled inside XS. Absolute: they include the built-ins of the empty machine. */
+export interface XsSample {
+  kind: "baseline" | "mark" | "final";
+  label: string;
+  /** chunk bytes in use now / at the peak / reserved from the system */
+  chunks: number;
+  chunksPeak: number;
+  chunksReserved: number;
+  /** slots in use now / at the peak / reserved from the system */
+  slots: number;
+  slotsPeak: number;
+  slotsReserved: number;
+  /** XS stack slots in use now / deepest since the last reset */
+  stack: number;
+  stackPeak: number;
+  /** chunk bytes holding byte code (reachable or not yet collected) */
+  code: number;
+  /** sizeof(txSlot) in this build: 32 here, 16 on a 32-bit MCU */
+  slotBytes: number;
+}
+
+/** A run's memory, above the baseline (the empty machine after a full collection). */
+export interface XsMemory {
+  /** peak chunk bytes above the baseline */
+  chunksPeak: number;
+  /** peak slot count above the baseline */
+  slotsPeak: number;
+  /** sizeof(txSlot) in this build */
+  slotBytes: number;
+  /** chunksPeak + slotsPeak * slotBytes. An upper bound: the two peaks need not coincide. */
+  heapPeakBytes: number;
+  /** the same with 16-byte slots, as on a 32-bit MCU (chunks unchanged: an approximation) */
+  heapPeakBytesMcu: number;
+  /** deepest XS stack use, in slots, absolute: the smallest creation stackCount that works */
+  stackPeak: number;
+  baseline: XsSample;
+  final: XsSample;
+}
+
+export interface XsRun {
+  /** lines printed with print() */
+  output: string[];
+  memory: XsMemory;
+  /** xsMark(label) samples, in order */
+  marks: XsSample[];
+  /** the exception (or XS abort) that stopped the run, when allowError is set */
+  error?: string;
+  exitCode: number | null;
+  stderr: string;
+  ms: number;
+}
+
+/** XS creation parameters (see Moddable's manifest documentation, "creation"). */
+export interface XsCreation {
+  initialChunkSize: number;
+  /** 0 makes the chunk space fixed-size: exceeding it aborts with "memory full" */
+  incrementalChunkSize: number;
+  initialHeapCount: number;
+  /** 0 makes the slot heap fixed-size */
+  incrementalHeapCount: number;
+  /** XS stack, in slots (manifest_base.json has 256) */
+  stackCount: number;
+}
+
+/** Moddable examples/manifest_base.json, except the stack: 4096 so a deep run is measured
+ *  rather than stopped (stackPeak says what a board would need). */
+export const XS_DEFAULT_CREATION: XsCreation = {
+  initialChunkSize: 1536,
+  incrementalChunkSize: 1024,
+  initialHeapCount: 512,
+  incrementalHeapCount: 64,
+  stackCount: 4096,
+};
+
+export interface RunInXsOptions {
+  creation?: Partial<XsCreation>;
+  /** put line numbers in the byte code (as a debug build on a board does); default false */
+  debugInfo?: boolean;
+  /** resolve with `error` set instead of rejecting when a script throws or XS aborts */
+  allowError?: boolean;
+  /** default 120 s */
+  timeoutMs?: number;
+}
+
+export interface XsStatus {
+  available: boolean;
+  reason: string;
+  binary?: string;
+  /** "prebuilt-objects": linked with xsnap's install output; "sources": compiled here */
+  build?: "prebuilt-objects" | "sources" | "cached";
+  xsVersion?: string;
+}
+
+let status: XsStatus | undefined;
+
+/** True when the XS host is built (building it on first call). */
+export function xsAvailable(): boolean {
+  return xsStatus().available;
+}
+
+export function xsStatus(): XsStatus {
+  if (!status) {
+    try {
+      status = buildHost();
+    } catch (e) {
+      status = { available: false, reason: (e as Error).message };
+    }
+  }
+  return status;
+}
+
+/** An ES module whose exports are declarations, as a strict script with the same globals. */
+export function esmToScript(code: string): string {
+  const out = code.replace(/^export\s+(?=(?:async\s+)?function\b|class\b|const\b|let\b|var\b)/gm, "");
+  const left = /^\s*(?:import|export)\b.*$/m.exec(out);
+  if (left) throw new Error(`esmToScript: cannot turn into a script: ${left[0].trim()}`);
+  return '"use strict";\n' + out;
+}
+
+/** Runs `sources` as successive scripts (sharing one global scope, like <script> tags) in a
+ *  fresh XS machine. Rejects when a script throws or XS aborts, unless allowError is set. */
+export async function runInXs(sources: Array<string | { name: string; code: string }>, opts: RunInXsOptions = {}): Promise<XsRun> {
+  const st = xsStatus();
+  if (!st.available || !st.binary) throw new Error(`XS is not available: ${st.reason}`);
+  const creation = { ...XS_DEFAULT_CREATION, ...opts.creation };
+  const dir = mkdtempSync(join(tmpdir(), "slotboot-xs-"));
+  const names = new Map<string, string>();
+  const files = sources.map((s, i) => {
+    const { name, code } = typeof s === "string" ? { name: `script ${i + 1}`, code: s } : s;
+    const file = join(dir, `${i}.js`);
+    writeFileSync(file, code);
+    names.set(file, name);
+    return file;
+  });
+  const args = [
+    ...(opts.debugInfo ? ["-g"] : []),
+    "-c", String(creation.initialChunkSize), String(creation.incrementalChunkSize),
+    String(creation.initialHeapCount), String(creation.incrementalHeapCount), String(creation.stackCount),
+    ...files,
+  ];
+  const started = Date.now();
+  try {
+    const { stdout, stderr, report, exitCode, timedOut } = await new Promise<{
+      stdout: string; stderr: string; report: string; exitCode: number | null; timedOut: boolean;
+    }>((resolve, reject) => {
+      const child = spawn(st.binary!, args, { stdio: ["ignore", "pipe", "pipe", "pipe"] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      const rep: Buffer[] = [];
+      child.stdout!.on("data", (b: Buffer) => out.push(b));
+      child.stderr!.on("data", (b: Buffer) => err.push(b));
+      (child.stdio[3] as NodeJS.ReadableStream).on("data", (b: Buffer) => rep.push(b));
+      let timedOut = false;
+      const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, opts.timeoutMs ?? 120_000);
+      child.on("error", (e) => { clearTimeout(timer); reject(e); });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: Buffer.concat(err).toString("utf8"),
+          report: Buffer.concat(rep).toString("utf8"),
+          exitCode: code,
+          timedOut,
+        });
+      });
+    });
+    const ms = Date.now() - started;
+    const records = report.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+    const baseline = records.find((r) => r.kind === "baseline") as XsSample | undefined;
+    const final = records.find((r) => r.kind === "final") as XsSample | undefined;
+    const failure = records.find((r) => r.kind === "error");
+    let error: string | undefined;
+    if (timedOut) error = `XS run timed out after ${opts.timeoutMs ?? 120_000} ms`;
+    else if (failure) error = `${names.get(failure.label) ?? failure.label}: ${failure.message}`;
+    else if (!baseline || !final || exitCode !== 0) error = `XS host exited with ${exitCode}: ${stderr.trim()}`;
+    if (error && !opts.allowError) throw new Error(error + (stderr.trim() ? `\n${stderr.trim()}` : ""));
+    const zero: XsSample = {
+      kind: "final", label: "", chunks: 0, chunksPeak: 0, chunksReserved: 0, slots: 0, slotsPeak: 0,
+      slotsReserved: 0, stack: 0, stackPeak: 0, code: 0, slotBytes: 0,
+    };
+    const b = baseline ?? zero;
+    const f = final ?? b;
+    const chunksPeak = f.chunksPeak - b.chunks;
+    const slotsPeak = f.slotsPeak - b.slots;
+    const output = stdout.split("\n");
+    if (output[output.length - 1] === "") output.pop();
+    return {
+      output,
+      memory: {
+        chunksPeak,
+        slotsPeak,
+        slotBytes: f.slotBytes,
+        heapPeakBytes: chunksPeak + slotsPeak * f.slotBytes,
+        heapPeakBytesMcu: chunksPeak + slotsPeak * 16,
+        stackPeak: f.stackPeak,
+        baseline: b,
+        final: f,
+      },
+      marks: records.filter((r) => r.kind === "mark"),
+      error,
+      exitCode,
+      stderr,
+      ms,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One line per figure, for test logs. */
+export function formatXsMemory(run: XsRun): string {
+  const m = run.memory;
+  const b = m.baseline;
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const lines = [
+    `XS memory above the empty machine (baseline ${b.chunks} chunk bytes, ${b.slots} slots):`,
+    `  peak chunks ${m.chunksPeak} bytes (${kb(m.chunksPeak)}), peak slots ${m.slotsPeak} ` +
+      `(x${m.slotBytes} = ${kb(m.slotsPeak * m.slotBytes)}; x16 on an MCU = ${kb(m.slotsPeak * 16)})`,
+    `  heap peak <= ${m.heapPeakBytes} bytes (${kb(m.heapPeakBytes)}); with 16-byte slots ${kb(m.heapPeakBytesMcu)}`,
+    `  XS stack peak ${m.stackPeak} slots (absolute); reserved at the end: ` +
+      `${m.final.chunksReserved} chunk bytes, ${m.final.slotsReserved} slots`,
+  ];
+  for (const k of run.marks) {
+    lines.push(
+      `  mark ${JSON.stringify(k.label)}: chunks +${k.chunks - b.chunks} (code ${k.code}), ` +
+        `slots +${k.slots - b.slots}, peaks +${k.chunksPeak - b.chunks} / +${k.slotsPeak - b.slots}, stack peak ${k.stackPeak}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+// --- building the host -------------------------------------------------------------------
+
+function xsnapVersion(): string {
+  return JSON.parse(readFileSync(join(XSNAP, "package.json"), "utf8")).version;
+}
+
+/** The C options of xsnap-worker.mk (xsnap 0.15.0), so our object file matches xsnap's. */
+function cOptions(): string[] {
+  return [
+    "-D__has_builtin(x)=1", // xsnap's build.js passes this in CC
+    "-fno-common",
+    "-DINCLUDE_XSPLATFORM",
+    '-DXSPLATFORM="xsnapPlatform.h"',
+    `-DXSNAP_VERSION="${xsnapVersion()}"`,
+    "-DXSNAP_TEST_RECORD=0",
+    "-DmxLockdown=1",
+    "-DmxMetering=1",
+    "-DmxDebug=1",
+    "-UmxInstrument",
+    "-DmxNoConsole=1",
+    "-DmxBoundsCheck=1",
+    "-DmxParse=1",
+    "-DmxRun=1",
+    "-DmxSloppy=1",
+    "-DmxSnapshot=1",
+    "-DmxRegExpUnicodePropertyEscapes=1",
+    "-DmxStringNormalize=1",
+    "-DmxMinusZero=1",
+    `-I${join(MODDABLE, "xs", "includes")}`,
+    `-I${join(MODDABLE, "xs", "platforms")}`,
+    `-I${join(MODDABLE, "xs", "sources")}`,
+    `-I${XSNAP_SOURCES}`,
+    "-Wno-misleading-indentation",
+    "-Wno-implicit-fallthrough",
+    "-O2",
+  ];
+}
+
+/** The XS engine's object files as xsnap-worker.mk lists them, without xsnap's own main and
+ *  the TextDecoder/TextEncoder/Base64 modules. */
+function engineObjects(): string[] {
+  const mk = readFileSync(WORKER_MK, "utf8");
+  const names = [...mk.matchAll(/\$\(TMP_DIR\)\/([\w-]+)\.o/g)].map((m) => m[1]);
+  const skip = new Set(["xsnap-worker", "textdecoder", "textencoder", "modBase64"]);
+  return [...new Set(names)].filter((n) => !skip.has(n));
+}
+
+function run(cmd: string, args: string[], cwd: string): void {
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8" });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(" ")}... failed:\n${(r.stderr || r.stdout).slice(-2000)}`);
+}
+
+function buildHost(): XsStatus {
+  if (!existsSync(join(MODDABLE, "xs", "sources", "xsAll.h")) || !existsSync(WORKER_MK)) {
+    throw new Error("@agoric/xsnap (with its XS sources) is not installed: run npm ci");
+  }
+  const cc = spawnSync("cc", ["--version"], { encoding: "utf8" });
+  if (cc.error || cc.status !== 0) throw new Error("no C compiler (cc) to build the XS host: apt-get install build-essential");
+  const objects = engineObjects();
+  const prebuilt = objects.map((n) => join(PREBUILT_OBJECTS, `${n}.o`));
+  const usePrebuilt = prebuilt.every((p) => existsSync(p));
+  const stamp = usePrebuilt ? prebuilt.map((p) => `${p}:${statSync(p).size}:${statSync(p).mtimeMs}`).join("\n") : "sources";
+  const version = xsnapVersion();
+  const key = createHash("sha256").update([XS_HOST_C, cOptions().join(" "), version, stamp, cc.stdout].join("\n")).digest("hex").slice(0, 16);
+  const binary = join(CACHE, key, "xs-host");
+  const versionOf = (bin: string) => `XS ${spawnSync(bin, ["-v"], { encoding: "utf8" }).stdout.trim()} (@agoric/xsnap ${version})`;
+  if (existsSync(binary)) return { available: true, reason: "cached build", binary, build: "cached", xsVersion: versionOf(binary) };
+
+  mkdirSync(CACHE, { recursive: true });
+  const work = mkdtempSync(join(CACHE, "build-"));
+  try {
+    writeFileSync(join(work, "xs-host.c"), XS_HOST_C);
+    let linkObjects = prebuilt;
+    if (!usePrebuilt) {
+      // No install output to link with: compile the engine here, two jobs at a time.
+      const srcDirs = [join(MODDABLE, "xs", "sources"), XSNAP_SOURCES];
+      const sourceOf = (n: string) => {
+        const dir = srcDirs.find((d) => existsSync(join(d, `${n}.c`)));
+        if (!dir) throw new Error(`XS source ${n}.c not found in @agoric/xsnap`);
+        return join(dir, `${n}.c`);
+      };
+      const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+      const flags = cOptions().map(quote).join(" ");
+      const rules = objects.map((n) => `${n}.o: ${sourceOf(n)}\n\tcc -c $< ${flags} -o $@\n`).join("\n");
+      writeFileSync(join(work, "Makefile"), `all: ${objects.map((n) => `${n}.o`).join(" ")}\n\n${rules}`);
+      run("make", ["-s", "-j2"], work);
+      linkObjects = objects.map((n) => join(work, `${n}.o`));
+    }
+    run("cc", ["-c", "xs-host.c", ...cOptions(), "-o", "xs-host.o"], work);
+    run("cc", ["-rdynamic", "xs-host.o", ...linkObjects, "-ldl", "-lm", "-lpthread", "-o", "xs-host"], work);
+    // Smoke-run before publishing the binary into the cache.
+    const probe = join(work, "probe.js");
+    writeFileSync(probe, "print(6 * 7);");
+    const r = spawnSync(join(work, "xs-host"), [probe], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe", "pipe"] });
+    if (r.status !== 0 || r.stdout.trim() !== "42") throw new Error(`the XS host built but does not run: ${r.status} ${r.stderr}`);
+    mkdirSync(join(CACHE, key), { recursive: true });
+    renameSync(join(work, "xs-host"), binary);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  for (const old of readdirSync(CACHE)) {
+    if (old !== key && !old.startsWith("build-")) rmSync(join(CACHE, old), { recursive: true, force: true });
+  }
+  return {
+    available: true,
+    reason: usePrebuilt ? "linked with xsnap's prebuilt XS objects" : "compiled from XS sources",
+    binary,
+    build: usePrebuilt ? "prebuilt-objects" : "sources",
+    xsVersion: versionOf(binary),
+  };
+}
+
+// The host, in C. Kept here so the harness is one file; compiled by buildHost().
+const XS_HOST_C = String.raw`/* slotboot test host for Moddable XS: runs plain scripts, reports XS's own heap counters.
+ * Built by test/engines/xs.ts against the XS sources shipped in @agoric/xsnap. */
+#include "xsAll.h"
+#include "xsScript.h"
+#include "xsnap.h"
+
+#define PAINT 0xA5
+
+static FILE* gReport = NULL;
+static txSlot* gPaintLimit = NULL; /* stack slots below this one were painted */
+
+typedef struct {
+	long chunks, chunksPeak, chunksReserved;
+	long slots, slotsPeak, slotsReserved;
+	long stack, stackPeak;
+	long code;
+} Sample;
+
+static void paintStack(txMachine* the)
+{
+	/* Slots below the->stack are free: paint them to find the deepest one used later. */
+	c_memset(the->stackBottom, PAINT, (the->stack - the->stackBottom) * sizeof(txSlot));
+	gPaintLimit = the->stack;
+}
+
+static int painted(txSlot* slot)
+{
+	unsigned char* p = (unsigned char*)slot;
+	unsigned char* q = p + sizeof(txSlot);
+	while (p < q) if (*p++ != PAINT) return 0;
+	return 1;
+}
+
+/* XS pushes downward from stackTop; its dtoa and RegExp code borrow the free space upward
+ * from stackBottom as scratch memory. So scan down from the paint limit: the deepest slot
+ * written by pushes is the last touched one before a long painted run. */
+static long stackPeak(txMachine* the)
+{
+	txSlot* slot = gPaintLimit;
+	txSlot* lowest = gPaintLimit;
+	int run = 0;
+	while (slot > the->stackBottom) {
+		slot--;
+		if (painted(slot)) {
+			if (++run >= 16) break;
+		}
+		else {
+			run = 0;
+			lowest = slot;
+		}
+	}
+	return (long)(the->stackTop - lowest);
+}
+
+/* Bytes of chunks that hold function byte code: XS copies a function's code into a chunk each
+ * time it makes a closure from source it parsed at run time. Code preloaded in flash on a
+ * device (XS_CODE_X_KIND) takes none. Counts unreachable functions too until a collection. */
+static long codeBytes(txMachine* the)
+{
+	long total = 0;
+	txSlot* heap = the->firstHeap;
+	while (heap) {
+		txSlot* slot = heap + 1;
+		txSlot* limit = heap->value.reference;
+		for (; slot < limit; slot++) {
+			if (slot->kind == XS_CODE_KIND)
+				total += ((txChunk*)(((txByte*)slot->value.code.address) - sizeof(txChunk)))->size;
+		}
+		heap = heap->next;
+	}
+	return total;
+}
+
+static void sample(txMachine* the, Sample* s)
+{
+	s->chunks = the->currentChunksSize;
+	s->chunksPeak = the->peakChunksSize;
+	s->chunksReserved = the->maximumChunksSize;
+	s->slots = the->currentHeapCount;
+	s->slotsPeak = the->peakHeapCount;
+	s->slotsReserved = the->maximumHeapCount;
+	s->stack = (long)(the->stackTop - the->stack);
+	s->stackPeak = stackPeak(the);
+	if (s->stackPeak < s->stack) s->stackPeak = s->stack;
+	s->code = codeBytes(the);
+}
+
+static void resetPeaks(txMachine* the)
+{
+	the->peakChunksSize = the->currentChunksSize;
+	the->peakHeapCount = the->currentHeapCount;
+	paintStack(the);
+}
+
+static void writeJSONString(FILE* f, const char* s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') { fputc('\\', f); fputc(c, f); }
+		else if (c < 0x20) fprintf(f, "\\u%04x", c);
+		else fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void writeSample(const char* kind, const char* label, Sample* s)
+{
+	fprintf(gReport, "{\"kind\":\"%s\",\"label\":", kind);
+	writeJSONString(gReport, label ? label : "");
+	fprintf(gReport, ",\"chunks\":%ld,\"chunksPeak\":%ld,\"chunksReserved\":%ld,"
+		"\"slots\":%ld,\"slotsPeak\":%ld,\"slotsReserved\":%ld,\"stack\":%ld,\"stackPeak\":%ld,"
+		"\"code\":%ld,\"slotBytes\":%d}\n",
+		s->chunks, s->chunksPeak, s->chunksReserved, s->slots, s->slotsPeak, s->slotsReserved,
+		s->stack, s->stackPeak, s->code, (int)sizeof(txSlot));
+	fflush(gReport);
+}
+
+static void writeError(const char* label, const char* message)
+{
+	fprintf(gReport, "{\"kind\":\"error\",\"label\":");
+	writeJSONString(gReport, label);
+	fprintf(gReport, ",\"message\":");
+	writeJSONString(gReport, message);
+	fprintf(gReport, "}\n");
+	fflush(gReport);
+}
+
+/* print(...args): one line on stdout, arguments joined by a space */
+static void xs_print(xsMachine* the)
+{
+	xsIntegerValue c = xsToInteger(xsArgc), i;
+	for (i = 0; i < c; i++) {
+		if (i) fputc(' ', stdout);
+		fputs(xsToString(xsArg(i)), stdout);
+	}
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+/* gc(): full collection, chunks compacted */
+static void xs_gc(xsMachine* the)
+{
+	xsCollectGarbage();
+}
+
+/* xsMemory(): the machine's counters now (sampled before the result object is made) */
+static void xs_memory(xsMachine* the)
+{
+	Sample s;
+	sample(the, &s);
+	xsResult = xsNewObject();
+	xsSet(xsResult, xsID("chunks"), xsNumber(s.chunks));
+	xsSet(xsResult, xsID("chunksPeak"), xsNumber(s.chunksPeak));
+	xsSet(xsResult, xsID("chunksReserved"), xsNumber(s.chunksReserved));
+	xsSet(xsResult, xsID("slots"), xsNumber(s.slots));
+	xsSet(xsResult, xsID("slotsPeak"), xsNumber(s.slotsPeak));
+	xsSet(xsResult, xsID("slotsReserved"), xsNumber(s.slotsReserved));
+	xsSet(xsResult, xsID("stack"), xsNumber(s.stack));
+	xsSet(xsResult, xsID("stackPeak"), xsNumber(s.stackPeak));
+	xsSet(xsResult, xsID("code"), xsNumber(s.code));
+	xsSet(xsResult, xsID("slotBytes"), xsInteger((xsIntegerValue)sizeof(txSlot)));
+}
+
+/* xsResetPeak(): peaks start over from the current figures */
+static void xs_reset_peak(xsMachine* the)
+{
+	resetPeaks(the);
+}
+
+/* xsMark(label): records the counters now in the run's report, allocating nothing in XS */
+static void xs_mark(xsMachine* the)
+{
+	Sample s;
+	sample(the, &s);
+	writeSample("mark", xsToInteger(xsArgc) > 0 ? xsToString(xsArg(0)) : "", &s);
+}
+
+static char* readFile(const char* path, size_t* size)
+{
+	FILE* f = fopen(path, "rb");
+	char* buffer;
+	long length;
+	if (!f) return NULL;
+	fseek(f, 0, SEEK_END);
+	length = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buffer = malloc(length + 1);
+	if (buffer) {
+		*size = fread(buffer, 1, length, f);
+		buffer[*size] = 0;
+	}
+	fclose(f);
+	return buffer;
+}
+
+/* Like XS's default fxParseScript, without forcing debug information into the byte code
+ * (a release device build has none). */
+static txScript* parseScript(txMachine* the, char* source, size_t size, txUnsigned flags)
+{
+	txParser _parser;
+	txParser* parser = &_parser;
+	txParserJump jump;
+	txScript* script = NULL;
+	txStringCStream stream;
+	stream.buffer = source;
+	stream.offset = 0;
+	stream.size = (txSize)size;
+	fxInitializeParser(parser, the, the->parserBufferSize, the->parserTableModulo);
+	parser->firstJump = &jump;
+	if (c_setjmp(jump.jmp_buf) == 0) {
+		fxParserTree(parser, &stream, fxStringCGetter, flags, NULL);
+		fxParserHoist(parser);
+		fxParserBind(parser);
+		script = fxParserCode(parser);
+	}
+	fxTerminateParser(parser);
+	return script;
+}
+
+static void runScript(txMachine* the, txScript* script)
+{
+	txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+	fxRunScript(the, script, mxRealmGlobal(realm), C_NULL, mxRealmClosures(realm)->value.reference, C_NULL, mxProgram.value.reference);
+	mxPullSlot(mxResult);
+}
+
+static const char* abortName(int status)
+{
+	switch (status) {
+	case xsNotEnoughMemoryExit: return "memory full";
+	case xsStackOverflowExit: return "stack overflow";
+	case xsNoMoreKeysExit: return "not enough keys";
+	case xsTooMuchComputationExit: return "too much computation";
+	case xsUnhandledExceptionExit: return "unhandled exception";
+	case xsUnhandledRejectionExit: return "unhandled rejection";
+	default: return "fatal";
+	}
+}
+
+/* 1 when the script ran to its end (and its promise jobs too); 0 after an exception or an abort. */
+static int runGuarded(txMachine* machine, const char* name, char* source, size_t size, txUnsigned flags)
+{
+	int ok = 1;
+	xsJump guard;
+	guard.nextJump = machine->firstJump;
+	guard.stack = machine->stack;
+	guard.scope = machine->scope;
+	guard.frame = machine->frame;
+	guard.environment = NULL;
+	guard.code = machine->code;
+	guard.flag = 0;
+	machine->firstJump = &guard;
+	if (setjmp(guard.buffer) == 0) {
+		xsBeginHost(machine);
+		{
+			xsTry {
+				txScript* script = parseScript(the, source, size, flags);
+				if (!script)
+					xsUnknownError("cannot parse");
+				runScript(the, script);
+			}
+			xsCatch {
+				writeError(name, xsToString(xsException));
+				ok = 0;
+			}
+		}
+		xsEndHost(machine);
+		if (ok)
+			fxRunLoop(machine);
+	}
+	else {
+		char message[64];
+		snprintf(message, sizeof(message), "XS aborted: %s (status %d)", abortName(machine->abortStatus), machine->abortStatus);
+		writeError(name, message);
+		ok = 0;
+	}
+	machine->stack = guard.stack;
+	machine->scope = guard.scope;
+	machine->frame = guard.frame;
+	machine->code = guard.code;
+	machine->firstJump = guard.nextJump;
+	if (machine->abortStatus)
+		ok = 0;
+	return ok;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: xs-host [-v] [-g] [-c initialChunk incrementalChunk initialHeap incrementalHeap stack] script.js...\n");
+	return 2;
+}
+
+int main(int argc, char* argv[])
+{
+	xsCreation creation = {
+		1536,          /* initialChunkSize: Moddable examples/manifest_base.json */
+		1024,          /* incrementalChunkSize */
+		512,           /* initialHeapCount */
+		64,            /* incrementalHeapCount */
+		4096,          /* stackCount */
+		32000,         /* initialKeyCount */
+		8000,          /* incrementalKeyCount */
+		1993,          /* nameModulo */
+		127,           /* symbolModulo */
+		8192 * 1024,   /* parserBufferSize */
+		1993,          /* parserTableModulo */
+		0,             /* staticSize */
+	};
+	txUnsigned flags = mxProgramFlag;
+	int argi = 1, error = 0;
+	xsMachine* machine;
+	Sample s;
+
+	gReport = fdopen(3, "w");
+	if (!gReport) gReport = stderr;
+	while ((argi < argc) && (argv[argi][0] == '-')) {
+		if (!strcmp(argv[argi], "-v")) {
+			char version[64];
+			fxVersion(version, sizeof(version));
+			printf("%s\n", version);
+			return 0;
+		}
+		else if (!strcmp(argv[argi], "-g")) {
+			flags |= mxDebugFlag;
+			argi++;
+		}
+		else if (!strcmp(argv[argi], "-c") && (argi + 5 < argc)) {
+			creation.initialChunkSize = atoi(argv[argi + 1]);
+			creation.incrementalChunkSize = atoi(argv[argi + 2]);
+			creation.initialHeapCount = atoi(argv[argi + 3]);
+			creation.incrementalHeapCount = atoi(argv[argi + 4]);
+			creation.stackCount = atoi(argv[argi + 5]);
+			argi += 6;
+		}
+		else
+			return usage();
+	}
+	if (argi >= argc)
+		return usage();
+
+	fxInitializeSharedCluster();
+	machine = xsCreateMachine(&creation, "xs-host", NULL);
+	xsBeginHost(machine);
+	{
+		xsVars(1);
+		xsVar(0) = xsNewHostFunction(xs_print, 0);
+		xsDefine(xsGlobal, xsID("print"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_gc, 0);
+		xsDefine(xsGlobal, xsID("gc"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_memory, 0);
+		xsDefine(xsGlobal, xsID("xsMemory"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_reset_peak, 0);
+		xsDefine(xsGlobal, xsID("xsResetPeak"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_mark, 1);
+		xsDefine(xsGlobal, xsID("xsMark"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsUndefined;
+	}
+	xsEndHost(machine);
+
+	/* Baseline: the empty machine (built-ins, host functions) after a full collection. */
+	xsBeginHost(machine);
+	xsCollectGarbage();
+	resetPeaks(the);
+	sample(the, &s);
+	writeSample("baseline", "", &s);
+	xsEndHost(machine);
+
+	for (; argi < argc; argi++) {
+		size_t size = 0;
+		char* source = readFile(argv[argi], &size);
+		if (!source) {
+			writeError(argv[argi], "cannot read file");
+			error = 1;
+			break;
+		}
+		/* XS leaves through the oldest jump when it aborts (stack overflow, memory full):
+		 * that one must be ours, outside xsBeginHost, as xsnap's metering block is. */
+		if (!runGuarded(machine, argv[argi], source, size, flags))
+			error = 1;
+		free(source);
+		if (error) break;
+	}
+
+	sample(machine, &s); /* reads counters only: safe after an abort too */
+	writeSample("final", "", &s);
+	if (machine->abortStatus) {
+		/* an aborted machine is left as is: the process ends */
+		fflush(stdout);
+		return 10 + machine->abortStatus;
+	}
+	xsDeleteMachine(machine);
+	fxTerminateSharedCluster();
+	fflush(stdout);
+	return error;
+}
+`;
