@@ -2,7 +2,8 @@
 // before it touches a device.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { CliError, need, intOpt, type Opts } from "./args.js";
-import { readInput, writeOutput } from "./io.js";
+import { readInput, sizeLimit, MAX_FIRMWARE_BYTES } from "./io.js";
+import { checkOutput, writeOutput } from "./safe-write.js";
 import { readKey } from "./keys-cmd.js";
 import { createImage, formatVersion, parseImage, parseVersion, ImageFormatError, TLV, type ImageOptions, type Version } from "../tools/image.js";
 import { keyId, publicKeyOf } from "../tools/keys.js";
@@ -64,11 +65,14 @@ export async function imageCreate(opts: Opts, out: Out): Promise<void> {
   const input = need(opts, "in", "the raw firmware binary");
   const output = need(opts, "out", "where to write the image");
   const version = versionOpt(opts) ?? parseVersion(need(opts, "version", "the image version, e.g. 1.2.3"));
+  const force = opts.force === true;
+  const inputs = [input, typeof opts.key === "string" ? opts.key : undefined];
+  checkOutput(output, { what: "image", force, inputs });
   const signing = signingOpts(opts);
-  const body = readInput(input, "firmware");
+  const body = readInput(input, "firmware", sizeLimit(input, "firmware", MAX_FIRMWARE_BYTES, "no slot holds more"));
   const o: ImageOptions = { version, headerSize: intOpt(opts, "header-size", undefined, 32, 0xffff), ...signing };
   const img = createImage(body, o);
-  writeOutput(output, img);
+  writeOutput(output, img, { what: "image", force, inputs });
   const id = signing.key ? Buffer.from(keyId(publicKeyOf(signing.key.secretKey))).toString("hex") : null;
   out.human(`wrote ${output}: MCUboot image v${formatVersion(version)}, ${body.length} byte body, ${img.length} bytes in all${id ? `, signed by key ${id}` : ""}`);
   out.json({

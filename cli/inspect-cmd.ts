@@ -3,7 +3,7 @@
 // digest) hold. No key needed; `verify` is the one that judges trust.
 import { CliError } from "./args.js";
 import { readInput } from "./io.js";
-import { isImage, isPackage } from "./verify-cmd.js";
+import { isImage, isPackage, packageOrImageLimit } from "./verify-cmd.js";
 import type { Out } from "./out.js";
 import { parseImage, formatVersion, ImageFormatError, TLV, type ParsedImage } from "../tools/image.js";
 import { formatUuid } from "../tools/uuid.js";
@@ -185,7 +185,7 @@ function showImage(out: Out, i: ReturnType<typeof describeImage>, indent = ""): 
 }
 
 export async function inspectCmd(file: string, out: Out): Promise<void> {
-  const bytes = readInput(file, "file");
+  const bytes = readInput(file, "file", packageOrImageLimit(file));
   if (isPackage(bytes)) {
     if (bytes.length < MANIFEST_SIZE) throw new CliError("TRUNCATED", `${file} has ${bytes.length} bytes; a package manifest alone has ${MANIFEST_SIZE}`);
     const p = describePackage(bytes);

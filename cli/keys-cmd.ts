@@ -1,8 +1,7 @@
 // `slotboot keygen --out PREFIX`, and key reading for the other verbs with
 // errors turned into CLI codes.
-import { existsSync, writeFileSync, renameSync } from "node:fs";
 import { CliError, need, type Opts } from "./args.js";
-import { writeOutput } from "./io.js";
+import { checkOutput, writeOutput } from "./safe-write.js";
 import type { Out } from "./out.js";
 import { generateKeyPair, keyId, privateKeyPem, publicKeyPem, readPrivateKey, readPublicKey, KeyError } from "../tools/keys.js";
 
@@ -20,16 +19,15 @@ export async function keygen(opts: Opts, out: Out): Promise<void> {
   const prefix = need(opts, "out", "the path prefix of the key pair (writes PREFIX.key and PREFIX.pub)");
   const keyPath = `${prefix}.key`;
   const pubPath = `${prefix}.pub`;
+  const force = opts.force === true;
   // Overwriting a signing key is unrecoverable: devices in the field trust the old one.
-  if (opts.force !== true)
-    for (const p of [keyPath, pubPath])
-      if (existsSync(p)) throw new CliError("FILE_EXISTS", `${p} already exists; pick another --out prefix or pass --force to replace it`);
+  // Both names are checked before either is written, so a refusal leaves no half pair.
+  checkOutput(keyPath, { what: "private key", force });
+  checkOutput(pubPath, { what: "public key", force });
   const pair = generateKeyPair();
   // Created 0600 before a byte of the secret is written; renamed into place whole.
-  const tmp = `${keyPath}.tmp-${process.pid}`;
-  writeFileSync(tmp, privateKeyPem(pair.secretKey), { mode: 0o600 });
-  renameSync(tmp, keyPath);
-  writeOutput(pubPath, publicKeyPem(pair.publicKey));
+  writeOutput(keyPath, privateKeyPem(pair.secretKey), { what: "private key", force, exactMode: 0o600 });
+  writeOutput(pubPath, publicKeyPem(pair.publicKey), { what: "public key", force });
   const id = Buffer.from(keyId(pair.publicKey)).toString("hex");
   out.human(`wrote ${keyPath} (private, keep it secret) and ${pubPath} (public); key ID ${id}`);
   out.json({ private: keyPath, public: pubPath, keyId: id, publicKey: Buffer.from(pair.publicKey).toString("hex") });

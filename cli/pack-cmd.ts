@@ -3,7 +3,8 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { CliError, UsageError, need, intOpt, oneOf, type Opts } from "./args.js";
-import { readInput, writeOutput } from "./io.js";
+import { readInput, sizeLimit, MAX_FIRMWARE_BYTES } from "./io.js";
+import { checkOutput, distinctOutputs, writeOutput } from "./safe-write.js";
 import { checkImageFile, signingOpts, versionOpt } from "./image-cmd.js";
 import { isImage } from "./verify-cmd.js";
 import type { Out } from "./out.js";
@@ -42,6 +43,13 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
   need(opts, "key", "the private key that signs the image and the manifest (PREFIX.key)");
   const input = need(opts, "in", "the raw firmware binary or a signed MCUboot image");
   const output = need(opts, "out", "where to write the package");
+  const imageOut = typeof opts["image-out"] === "string" ? opts["image-out"] : undefined;
+  const force = opts.force === true;
+  const inputs = [input, opts.key as string, typeof opts.base === "string" ? opts.base : undefined];
+  // Refuse before any work: no output replaced by surprise, none that is also an input.
+  distinctOutputs(output, imageOut);
+  checkOutput(output, { what: "package", force, inputs });
+  if (imageOut) checkOutput(imageOut, { what: "image", force, inputs });
   const signing = signingOpts(opts);
   const secretKey = signing.key!.secretKey;
   const pub = publicKeyOf(secretKey);
@@ -63,7 +71,7 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
   }
   const compress = oneOf(opts, "compress", ["rc", "heatshrink"] as const);
 
-  const inBytes = readInput(input, "firmware");
+  const inBytes = readInput(input, "firmware", sizeLimit(input, "firmware", MAX_FIRMWARE_BYTES, "no slot holds more"));
   let image: Uint8Array;
   if (isImage(inBytes)) {
     const { image: img, parsed } = loadImage(inBytes, input, pub);
@@ -84,7 +92,7 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
   }
 
   let base: Uint8Array | undefined;
-  if (typeof opts.base === "string") base = loadImage(readInput(opts.base, "base image"), opts.base).image;
+  if (typeof opts.base === "string") base = loadImage(readInput(opts.base, "base image", sizeLimit(opts.base, "base image", MAX_FIRMWARE_BYTES, "no slot holds more")), opts.base).image;
   const encoding: EncodingName = base ? "delta" : compress ? "compressed" : "raw";
   let res;
   try {
@@ -105,8 +113,8 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
     if (e instanceof PackageFormatError) throw new CliError(e.code, e.message);
     throw e;
   }
-  writeOutput(output, res.bytes);
-  if (typeof opts["image-out"] === "string") writeOutput(opts["image-out"], image);
+  writeOutput(output, res.bytes, { what: "package", force, inputs });
+  if (imageOut) writeOutput(imageOut, image, { what: "image", force, inputs });
   const m = res.manifest;
   const enc = encodingName(m.encoding);
   const codec = codecName(m.codec);

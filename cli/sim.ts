@@ -1,6 +1,7 @@
 // `slotboot sim ...`: drive a simulated device kept in one file.
 import { CliError, UsageError, intOpt, need, oneOf, type Opts } from "./args.js";
-import { loadDevice, readInput, saveDevice } from "./io.js";
+import { readInput, type InputLimit } from "./io.js";
+import { createDevice, lockTimeoutMs, openDevice, type OpenDevice } from "./device-store.js";
 import { APP_BEHAVIOURS, SimDevice, type AppBehaviour } from "../bootloader-sim/device.js";
 import { PowerCut } from "../bootloader-sim/flash.js";
 import { SlotbootError } from "../bindings/errors.js";
@@ -11,7 +12,7 @@ import { verifyPackageBytes } from "./verify-cmd.js";
 import { progressBar, type Out } from "./out.js";
 import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError } from "../tools/package.js";
 import { applyPatch } from "../tools/delta/index.js";
-import { readPublicKey } from "../tools/keys.js";
+import { readPublicKey, KeyError } from "../tools/keys.js";
 import { parseUuid } from "../tools/uuid.js";
 
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -84,9 +85,40 @@ function cutError(cut: PowerCut): CliError {
   return new CliError("POWER_CUT", `power cut during ${cut.kind} operation #${cut.op}; the device file keeps the torn flash state (next boot sees a power-on reset)`, 3);
 }
 
+/** Exit status of `sim boot` when no slot can boot (the device stays in recovery). */
+export const NO_BOOT_EXIT = 4;
+
+/** Open the device (`write`: for a command that changes it), run `fn`, always release the lock. */
+async function withDevice<T>(path: string, opts: Opts, write: boolean, fn: (d: OpenDevice) => Promise<T>): Promise<T> {
+  const d = await openDevice(path, { write, lockTimeoutMs: lockTimeoutMs(opts) });
+  try {
+    return await fn(d);
+  } finally {
+    d.close();
+  }
+}
+
+/**
+ * How much of an update file to read for a device with this slot size: an
+ * image must fit the slot; a package's encoded stream may be somewhat larger
+ * than its image (compression of random data, deltas), never twice the slot.
+ */
+function updateLimit(file: string, slotSize: number): (head: Uint8Array) => InputLimit {
+  return (head) => {
+    if (isPackage(head)) {
+      const data = 2 * slotSize + 65536;
+      const max = 256 + data + 32 * Math.ceil(data / 256);
+      return { max, error: (size) => new CliError("PACKAGE_TOO_LARGE", `${file} is ${size ?? `more than ${max}`} bytes, more than any package for slots of ${slotSize} bytes; pass the right file`) };
+    }
+    return {
+      max: slotSize,
+      error: (size) => new CliError("IMAGE_TOO_LARGE", `${file} is ${size ?? "more than " + slotSize} bytes but a slot of this device holds ${slotSize}; build a smaller image`),
+    };
+  };
+}
+
 export async function simCreate(path: string, opts: Opts, out: Out): Promise<void> {
   const imagePath = need(opts, "image", "the factory image (.img) to put in slot A");
-  let image = readInput(imagePath, "image");
   const sectorSize = intOpt(opts, "sector-size", DEFAULTS.sectorSize, 256, 1 << 20) as number;
   const slotSize = intOpt(opts, "slot-size", 1024 * 1024, sectorSize, 1 << 28) as number;
   const writeSize = intOpt(opts, "write-size", DEFAULTS.writeSize, 1, 16) as number;
@@ -98,67 +130,83 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
   if (maxPowerAttempts < maxAttempts)
     throw new UsageError(`--max-power-attempts (${maxPowerAttempts}) must be at least --max-attempts (${maxAttempts}): power loss is weaker evidence than a hang`);
   const core = oneOf(opts, "core", ["wasm", "js"] as const, "wasm");
-  if (isPackage(image)) {
-    // A device with a key takes a factory package only if its manifest and chain verify too.
-    if (typeof opts.pub === "string") {
-      const report = verifyPackageBytes(image, readKey(opts.pub));
-      if (!report.ok) throw new CliError(report.error ?? "BAD_SIGNATURE", `${imagePath}: the package does not verify with ${opts.pub}`);
-    }
-    image = imageOfPackage(image, imagePath);
-  }
-  const info = checkImageFile(image, imagePath);
-  if (image.length > slotSize)
-    throw new CliError("IMAGE_TOO_LARGE", `${imagePath} is ${image.length} bytes but a slot holds ${slotSize}; pass a larger --slot-size`);
-  const dev = SimDevice.create({ sectorSize, slotSize, writeSize, maxAttempts, maxPowerAttempts, core });
-  if (typeof opts.pub === "string") dev.config.publicKey = hexOf(readKey(opts.pub));
-  if (typeof opts.vendor === "string") dev.config.vendorId = hexOf(uuid(opts.vendor, "vendor"));
-  if (typeof opts.class === "string") dev.config.classId = hexOf(uuid(opts.class, "class"));
-  dev.config.hardwareRevision = intOpt(opts, "hw-rev", 0, 0, 0xffff) as number;
-  try {
-    await dev.provision(image);
-  } catch (e) {
-    if (e instanceof SlotbootError) throw new CliError(e.code, `${imagePath}: ${e.message}`);
-    throw e;
-  }
-  saveDevice(path, dev);
-  out.human(`created ${path}: slot A holds ${info.version} (confirmed), slots of ${slotSize} bytes, sectors of ${sectorSize}, write unit ${writeSize}, max attempts ${maxAttempts}`);
-  out.json({ device: path, active: "A", version: info.version, slotSize, sectorSize, writeSize, maxAttempts, maxPowerAttempts, signed: !!dev.config.publicKey });
+  const vendorId = typeof opts.vendor === "string" ? hexOf(uuid(opts.vendor, "vendor")) : undefined;
+  const classId = typeof opts.class === "string" ? hexOf(uuid(opts.class, "class")) : undefined;
+  const hardwareRevision = intOpt(opts, "hw-rev", 0, 0, 0xffff) as number;
+  const pub = typeof opts.pub === "string" ? opts.pub : undefined;
+  const output = { force: opts.force === true, inputs: [imagePath, pub], lockTimeoutMs: lockTimeoutMs(opts) };
+  let info: { version: string } | undefined;
+  await createDevice(
+    path,
+    async () => {
+      let image = readInput(imagePath, "image", updateLimit(imagePath, slotSize));
+      const key = pub ? readKey(pub) : undefined;
+      if (isPackage(image)) {
+        // A device with a key takes a factory package only if its manifest and chain verify too.
+        if (key) {
+          const report = verifyPackageBytes(image, key);
+          if (!report.ok) throw new CliError(report.error ?? "BAD_SIGNATURE", `${imagePath}: the package does not verify with ${pub}`);
+        }
+        image = imageOfPackage(image, imagePath);
+      }
+      info = checkImageFile(image, imagePath);
+      if (image.length > slotSize)
+        throw new CliError("IMAGE_TOO_LARGE", `${imagePath} is ${image.length} bytes but a slot holds ${slotSize}; pass a larger --slot-size`);
+      const dev = SimDevice.create({ sectorSize, slotSize, writeSize, maxAttempts, maxPowerAttempts, core });
+      if (key) dev.config.publicKey = hexOf(key);
+      if (vendorId) dev.config.vendorId = vendorId;
+      if (classId) dev.config.classId = classId;
+      dev.config.hardwareRevision = hardwareRevision;
+      try {
+        await dev.provision(image);
+      } catch (e) {
+        if (e instanceof SlotbootError) throw new CliError(e.code, `${imagePath}: ${e.message}`);
+        throw e;
+      }
+      return dev;
+    },
+    output,
+  );
+  const version = (info as { version: string }).version;
+  out.human(`created ${path}: slot A holds ${version} (confirmed), slots of ${slotSize} bytes, sectors of ${sectorSize}, write unit ${writeSize}, max attempts ${maxAttempts}`);
+  out.json({ device: path, active: "A", version, slotSize, sectorSize, writeSize, maxAttempts, maxPowerAttempts, signed: pub !== undefined });
 }
 
 export async function simInstall(path: string, file: string, opts: Opts, out: Out): Promise<void> {
-  const dev = loadDevice(path);
-  const bytes = readInput(file, "update file");
   const chunk = intOpt(opts, "chunk", 4096, 1, 1 << 24) as number;
-  if (isPackage(bytes)) return installPackage(path, dev, file, bytes, chunk, opts, out);
-  const info = checkImageFile(bytes, file);
-  if (bytes.length > dev.config.layout.slotSize)
-    throw new CliError("IMAGE_TOO_LARGE", `${file} is ${bytes.length} bytes but a slot of this device holds ${dev.config.layout.slotSize}; build a smaller image`);
-  let slot: string | undefined;
-  let rejected: SlotbootError | null = null;
-  const r = await withCut(dev, opts, async () => {
-    try {
-      slot = await dev.installImage(bytes, chunk, progressBar(out, "installing"));
-    } catch (e) {
-      if (e instanceof SlotbootError) rejected = e;
-      else throw e;
+  await withDevice(path, opts, true, async (d) => {
+    const dev = d.dev;
+    const bytes = readInput(file, "update file", updateLimit(file, dev.config.layout.slotSize));
+    if (isPackage(bytes)) return installPackage(d, file, bytes, chunk, opts, out);
+    const info = checkImageFile(bytes, file);
+    let slot: string | undefined;
+    let rejected: SlotbootError | null = null;
+    const r = await withCut(dev, opts, async () => {
+      try {
+        slot = await dev.installImage(bytes, chunk, progressBar(out, "installing"));
+      } catch (e) {
+        if (e instanceof SlotbootError) rejected = e;
+        else throw e;
+      }
+    });
+    if (rejected && !r.cut) {
+      // A refused image leaves the device file as it was.
+      const e = rejected as SlotbootError;
+      out.json({ result: "rejected", error: e.code, resumeOffset: 0 });
+      throw new CliError(e.code, `${file}: ${e.message}`);
     }
+    d.save();
+    if (r.cut) {
+      out.json({ result: "interrupted", error: "POWER_CUT", resumeOffset: 0, op: r.cut.op });
+      throw cutError(r.cut);
+    }
+    out.human(`installed ${info.version} into slot ${slot}; it is pending and boots on trial at the next reset`);
+    out.json({ result: "installed", error: null, resumeOffset: 0, slot, version: info.version });
   });
-  if (rejected && !r.cut) {
-    // A refused image leaves the device file as it was.
-    const e = rejected as SlotbootError;
-    out.json({ result: "rejected", error: e.code, resumeOffset: 0 });
-    throw new CliError(e.code, `${file}: ${e.message}`);
-  }
-  saveDevice(path, dev);
-  if (r.cut) {
-    out.json({ result: "interrupted", error: "POWER_CUT", resumeOffset: 0, op: r.cut.op });
-    throw cutError(r.cut);
-  }
-  out.human(`installed ${info.version} into slot ${slot}; it is pending and boots on trial at the next reset`);
-  out.json({ result: "installed", error: null, resumeOffset: 0, slot, version: info.version });
 }
 
-async function installPackage(path: string, dev: SimDevice, file: string, bytes: Uint8Array, chunk: number, opts: Opts, out: Out): Promise<void> {
+async function installPackage(d: OpenDevice, file: string, bytes: Uint8Array, chunk: number, opts: Opts, out: Out): Promise<void> {
+  const dev = d.dev;
   let result: Awaited<ReturnType<SimDevice["installPackage"]>> | undefined;
   let rejected: SlotbootError | null = null;
   const before = dev.flash.counters.programs + dev.flash.counters.erases;
@@ -172,7 +220,7 @@ async function installPackage(path: string, dev: SimDevice, file: string, bytes:
   });
   const wrote = dev.flash.counters.programs + dev.flash.counters.erases !== before;
   // Work already written is kept (a later run resumes); an untouched device stays byte-identical.
-  if (wrote || r.cut) saveDevice(path, dev);
+  if (wrote || r.cut) d.save();
   if (r.cut) {
     const resumeOffset = await resumeOffsetOf(dev, bytes);
     out.json({ result: "interrupted", error: "POWER_CUT", resumeOffset, op: r.cut.op });
@@ -196,8 +244,8 @@ function readKey(path: string): Uint8Array {
   try {
     return readPublicKey(path);
   } catch (e) {
-    const code = (e as { code?: string }).code ?? "BAD_KEY";
-    throw new CliError(code, (e as Error).message);
+    if (e instanceof KeyError) throw new CliError(e.code, e.message);
+    throw e;
   }
 }
 
@@ -210,98 +258,129 @@ function uuid(text: string, what: string): Uint8Array {
 }
 
 export async function simBoot(path: string, opts: Opts, out: Out): Promise<void> {
-  const dev = loadDevice(path);
   const app = oneOf(opts, "app", APP_BEHAVIOURS, "ok") as AppBehaviour;
   const reset = oneOf(opts, "reset", RESETS, undefined);
-  const resetReason = reset ?? dev.runtime.nextReset;
-  let boot: Awaited<ReturnType<SimDevice["powerUp"]>> | undefined;
-  let run: Awaited<ReturnType<SimDevice["runApp"]>> | undefined;
-  const r = await withCut(dev, opts, async () => {
-    boot = await dev.powerUp(resetReason);
-    run = await dev.runApp(app);
+  await withDevice(path, opts, true, async (d) => {
+    const dev = d.dev;
+    const resetReason = reset ?? dev.runtime.nextReset;
+    let boot: Awaited<ReturnType<SimDevice["powerUp"]>> | undefined;
+    let run: Awaited<ReturnType<SimDevice["runApp"]>> | undefined;
+    const r = await withCut(dev, opts, async () => {
+      boot = await dev.powerUp(resetReason);
+      run = await dev.runApp(app);
+    });
+    d.save();
+    if (r.cut) {
+      out.json({ booted: boot?.booted ?? null, version: boot?.version ?? null, reason: boot?.reason ?? "power-cut", resetReason, interrupted: true });
+      throw cutError(r.cut);
+    }
+    const b = boot as NonNullable<typeof boot>;
+    const a = run as NonNullable<typeof run>;
+    out.json({ booted: b.booted, version: b.version, reason: b.reason, resetReason, app: app, confirmed: a.confirmed, nextReset: a.nextReset, flashReads: b.flashReads });
+    if (!b.booted)
+      throw new CliError("NO_BOOTABLE_IMAGE", `reset (${resetReason}) -> no bootable image [${b.reason}]; the device stays in recovery and can take an update (sim install)`, NO_BOOT_EXIT);
+    out.human(`reset (${resetReason}) -> booted slot ${b.booted} v${b.version} [${b.reason}]; app: ${a.note}`);
   });
-  saveDevice(path, dev);
-  if (r.cut) {
-    out.json({ booted: boot?.booted ?? null, version: boot?.version ?? null, reason: boot?.reason ?? "power-cut", resetReason, interrupted: true });
-    throw cutError(r.cut);
-  }
-  const b = boot as NonNullable<typeof boot>;
-  const a = run as NonNullable<typeof run>;
-  if (b.booted) out.human(`reset (${resetReason}) -> booted slot ${b.booted} v${b.version} [${b.reason}]; app: ${a.note}`);
-  else out.human(`reset (${resetReason}) -> no bootable image [${b.reason}]; the device stays in recovery and can take an update`);
-  out.json({ booted: b.booted, version: b.version, reason: b.reason, resetReason, app: app, confirmed: a.confirmed, nextReset: a.nextReset, flashReads: b.flashReads });
 }
 
 export async function simConfirm(path: string, opts: Opts, out: Out): Promise<void> {
-  const dev = loadDevice(path);
-  let result: string | undefined;
-  let err: SlotbootError | null = null;
-  const r = await withCut(dev, opts, async () => {
-    try {
-      result = await dev.confirm();
-    } catch (e) {
-      if (e instanceof SlotbootError) err = e;
-      else throw e;
+  await withDevice(path, opts, true, async (d) => {
+    const dev = d.dev;
+    let result: string | undefined;
+    let err: SlotbootError | null = null;
+    const r = await withCut(dev, opts, async () => {
+      try {
+        result = await dev.confirm();
+      } catch (e) {
+        if (e instanceof SlotbootError) err = e;
+        else throw e;
+      }
+    });
+    if (r.cut) {
+      d.save();
+      out.json({ result: "interrupted", error: "POWER_CUT", ok: false, op: r.cut.op });
+      throw cutError(r.cut);
     }
+    if (err) {
+      const e = err as SlotbootError;
+      out.json({ result: "rejected", error: e.code, ok: false });
+      throw new CliError(e.code, e.message);
+    }
+    d.save();
+    out.human(result === "confirmed" ? "confirmed the running trial image" : "nothing on trial: the running image is already confirmed");
+    out.json({ result, error: null, ok: true });
   });
-  if (r.cut) {
-    saveDevice(path, dev);
-    out.json({ result: "interrupted", error: "POWER_CUT" });
-    throw cutError(r.cut);
-  }
-  if (err) {
-    const e = err as SlotbootError;
-    out.json({ result: "rejected", error: e.code });
-    throw new CliError(e.code, e.message);
-  }
-  saveDevice(path, dev);
-  out.human(result === "confirmed" ? "confirmed the running trial image" : "nothing on trial: the running image is already confirmed");
-  out.json({ result, error: null });
 }
 
 export async function simReject(path: string, opts: Opts, out: Out): Promise<void> {
-  const dev = loadDevice(path);
-  const r = await withCut(dev, opts, () => dev.reject());
-  saveDevice(path, dev);
-  if (r.cut) throw cutError(r.cut);
-  out.human("rejected the trial image; the next boot rolls back");
-  out.json({ result: "rejected", error: null });
+  await withDevice(path, opts, true, async (d) => {
+    const dev = d.dev;
+    let err: SlotbootError | null = null;
+    const r = await withCut(dev, opts, async () => {
+      try {
+        await dev.reject();
+      } catch (e) {
+        if (e instanceof SlotbootError) err = e;
+        else throw e;
+      }
+    });
+    if (r.cut) {
+      d.save();
+      out.json({ result: "interrupted", error: "POWER_CUT", ok: false, op: r.cut.op });
+      throw cutError(r.cut);
+    }
+    if (err) {
+      // Nothing was changed: the device file stays as it was.
+      const e = err as SlotbootError;
+      out.json({ result: e.code === "NOT_IN_TRIAL" ? "not-in-trial" : "refused", error: e.code, ok: false });
+      throw new CliError(e.code, e.message);
+    }
+    d.save();
+    out.human("rejected the trial image; the next boot rolls back");
+    out.json({ result: "rejected", error: null, ok: true });
+  });
 }
 
-export async function simStatus(path: string, _opts: Opts, out: Out): Promise<void> {
-  const dev = loadDevice(path);
-  const st = await dev.state();
-  const l = dev.config.layout;
-  for (const s of ["A", "B"] as const) {
-    const v = st.slots[s];
-    out.human(`slot ${s}: ${v.state}${v.version ? ` v${v.version}` : ""}${s === st.active ? "  <- active" : ""}`);
-  }
-  if (st.trial) out.human(`trial of slot ${st.trial.slot}: ${st.trial.failedAttempts}/${l.maxAttempts} failed attempts, ${st.trial.powerResets}/${l.maxPowerAttempts} power resets`);
-  out.human(`next reset reason: ${dev.runtime.nextReset}; flash: ${dev.flash.geometry.size} bytes, max sector wear ${dev.flash.maxWear()}`);
-  out.json({
-    active: st.active,
-    confirmed: st.confirmed,
-    slots: st.slots,
-    trial: st.trial,
-    lastEvent: st.lastEvent,
-    sequence: st.sequence,
-    securityFloor: st.securityFloor,
-    nextReset: dev.runtime.nextReset,
-    layout: { slotSize: l.slotSize, sectorSize: l.sectorSize, writeSize: l.writeSize, maxAttempts: l.maxAttempts, maxPowerAttempts: l.maxPowerAttempts },
-    wear: { maxSectorErases: dev.flash.maxWear() },
+export async function simStatus(path: string, opts: Opts, out: Out): Promise<void> {
+  await withDevice(path, opts, false, async (d) => {
+    const dev = d.dev;
+    const st = await dev.state();
+    const l = dev.config.layout;
+    for (const s of ["A", "B"] as const) {
+      const v = st.slots[s];
+      out.human(`slot ${s}: ${v.state}${v.version ? ` v${v.version}` : ""}${s === st.active ? "  <- active" : ""}`);
+    }
+    if (st.trial) out.human(`trial of slot ${st.trial.slot}: ${st.trial.failedAttempts}/${l.maxAttempts} failed attempts, ${st.trial.powerResets}/${l.maxPowerAttempts} power resets`);
+    out.human(`next reset reason: ${dev.runtime.nextReset}; flash: ${dev.flash.geometry.size} bytes, max sector wear ${dev.flash.maxWear()}`);
+    out.json({
+      active: st.active,
+      confirmed: st.confirmed,
+      slots: st.slots,
+      trial: st.trial,
+      lastEvent: st.lastEvent,
+      sequence: st.sequence,
+      securityFloor: st.securityFloor,
+      nextReset: dev.runtime.nextReset,
+      layout: { slotSize: l.slotSize, sectorSize: l.sectorSize, writeSize: l.writeSize, maxAttempts: l.maxAttempts, maxPowerAttempts: l.maxPowerAttempts },
+      wear: { maxSectorErases: dev.flash.maxWear() },
+    });
   });
 }
 
 export async function simCorrupt(path: string, opts: Opts, out: Out): Promise<void> {
-  const dev = loadDevice(path);
-  const slot = slotIndex(need(opts, "slot", "A or B"));
-  const l = dev.config.layout;
-  const offset = intOpt(opts, "offset", undefined, 0, l.slotSize - 1);
-  if (offset === undefined) throw new UsageError("--offset is required: the byte offset from the start of the slot");
+  const slotText = need(opts, "slot", "A or B");
+  if (slotText !== "A" && slotText !== "B") throw new CliError("BAD_ARGUMENT", `--slot must be A or B, not ${JSON.stringify(slotText)}`, 2);
+  const slot = slotIndex(slotText);
+  if (opts.offset === undefined) throw new UsageError("--offset is required: the byte offset from the start of the slot");
   const bit = intOpt(opts, "bit", 0, 0, 7) as number;
-  const addr = (slot === 0 ? l.slotA : l.slotB) + offset;
-  dev.flash.flipBit(addr, bit);
-  saveDevice(path, dev);
-  out.human(`flipped bit ${bit} of byte ${offset} in slot ${slot === 0 ? "A" : "B"}`);
-  out.json({ slot: slot === 0 ? "A" : "B", offset, bit });
+  await withDevice(path, opts, true, async (d) => {
+    const dev = d.dev;
+    const l = dev.config.layout;
+    const offset = intOpt(opts, "offset", undefined, 0, l.slotSize - 1) as number;
+    const addr = (slot === 0 ? l.slotA : l.slotB) + offset;
+    dev.flash.flipBit(addr, bit);
+    d.save();
+    out.human(`flipped bit ${bit} of byte ${offset} in slot ${slotText}`);
+    out.json({ slot: slotText, offset, bit });
+  });
 }

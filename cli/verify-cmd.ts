@@ -4,7 +4,7 @@
 // checks that ran passed.
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { CliError, need, type Opts } from "./args.js";
-import { readInput } from "./io.js";
+import { readInput, sizeLimit, MAX_FIRMWARE_BYTES, MAX_INPUT_BYTES, type InputLimit } from "./io.js";
 import { readKey } from "./keys-cmd.js";
 import type { Out } from "./out.js";
 import { parseImage, keyHash, formatVersion, compareVersions, ImageFormatError, IMAGE_MAGIC, TLV, type ParsedImage } from "../tools/image.js";
@@ -67,6 +67,14 @@ export function isPackage(bytes: Uint8Array): boolean {
 
 export function isImage(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === IMAGE_MAGIC;
+}
+
+/** Read bound for a file that must be a package or an image: anything else is refused at its first bytes (/dev/zero too). */
+export function packageOrImageLimit(file: string): (head: Uint8Array) => InputLimit {
+  return (head) =>
+    head.length < 4 || isPackage(head) || isImage(head)
+      ? sizeLimit(file, "file", MAX_INPUT_BYTES)
+      : { max: 0, error: () => new CliError("NOT_A_PACKAGE", `${file} is neither a slotboot package nor an MCUboot image`) };
 }
 
 /** The image checks of a device with `pub` provisioned; `prefix` names them inside a package report. */
@@ -213,11 +221,11 @@ function deltaHeaderCheck(stream: Uint8Array, m: Manifest): string {
 }
 
 export async function verifyCmd(file: string, opts: Opts, out: Out): Promise<void> {
-  const bytes = readInput(file, "file");
+  const bytes = readInput(file, "file", packageOrImageLimit(file));
   const pub = readKey("public", need(opts, "pub", "the public key to verify with (PREFIX.pub)"));
   let report: VerifyReport;
   if (isPackage(bytes)) {
-    const base = typeof opts.base === "string" ? readInput(opts.base, "base image") : undefined;
+    const base = typeof opts.base === "string" ? readInput(opts.base, "base image", sizeLimit(opts.base, "base image", MAX_FIRMWARE_BYTES, "no slot holds more")) : undefined;
     report = verifyPackageBytes(bytes, pub, { base });
   } else if (isImage(bytes)) {
     if (opts.base !== undefined) throw new CliError("BAD_ARGUMENT", "--base applies to delta packages, not to images", 2);

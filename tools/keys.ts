@@ -1,7 +1,7 @@
 // Ed25519 signing keys on disk: PKCS#8 PEM private keys and SubjectPublicKeyInfo
 // PEM public keys (RFC 8410, the files `openssl genpkey -algorithm ed25519` and
 // MCUboot's imgtool write), plus 64-digit hex and raw 32-byte files.
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
@@ -152,11 +152,33 @@ const HEX64 = /^[0-9a-fA-F]{64}$/;
 function checkPublicKey(pub: Uint8Array): Uint8Array {
   // Strict RFC 8032 decoding, as the device does: a key it cannot decode is useless.
   if (!ed25519.utils.isValidPublicKey(pub, false)) throw new KeyError("BAD_KEY", "the 32 bytes are not a valid Ed25519 public key (not a curve point)");
+  // A point of small order (the all-zero key is one) has no secret behind it:
+  // signatures under it can be forged without any private key.
+  if (ed25519.Point.fromBytes(pub, false).isSmallOrder())
+    throw new KeyError("WEAK_KEY", "the public key is a point of small order (e.g. all zeros), which anyone can sign for; use a key made by `slotboot keygen`");
   return pub;
+}
+
+/**
+ * Refuse seeds nobody should sign with: all zeros, one byte repeated, or so
+ * few distinct bytes that it was typed or patterned, not drawn at random
+ * (32 random bytes have ~30 distinct values; fewer than 8 happens with odds
+ * below 1 in 10^20).
+ */
+function checkSecretKey(seed: Uint8Array, name: string): Uint8Array {
+  if (seed.length !== 32) throw new KeyError("BAD_KEY", `${name}: an Ed25519 private key has 32 bytes, not ${seed.length}`);
+  const distinct = new Set(seed).size;
+  if (distinct < 8)
+    throw new KeyError("WEAK_KEY", `${name} is not a random key (${distinct === 1 ? `every byte is 0x${seed[0].toString(16).padStart(2, "0")}` : `only ${distinct} distinct byte values`}); make a real one with \`slotboot keygen --out PREFIX\``);
+  return seed;
 }
 
 /** A private key file's bytes → 32-byte seed. */
 export function parsePrivateKey(bytes: Uint8Array, name = "private key"): Uint8Array {
+  return checkSecretKey(parsePrivateKeyBytes(bytes, name), name);
+}
+
+function parsePrivateKeyBytes(bytes: Uint8Array, name: string): Uint8Array {
   const text = Buffer.from(bytes).toString("latin1");
   if (text.includes("-----BEGIN")) {
     const block = pemBlock(text);
@@ -188,16 +210,64 @@ export function parsePublicKey(bytes: Uint8Array, name = "public key"): Uint8Arr
   throw new KeyError("BAD_KEY", `${name} is not an Ed25519 public key: expected SubjectPublicKeyInfo PEM, 64 hex digits or 32 raw bytes`);
 }
 
+/** A key file is small: anything larger (or endless, like /dev/zero) is not one. */
+const MAX_KEY_FILE = 64 * 1024;
+
 function readKeyFile(path: string, what: string): Uint8Array {
   if (!existsSync(path)) throw new KeyError("FILE_NOT_FOUND", `${what} ${path} does not exist; create a key pair with \`slotboot keygen --out PREFIX\``);
-  if (statSync(path).isDirectory()) throw new KeyError("FILE_NOT_FOUND", `${what} ${path} is a directory; pass a key file`);
-  return new Uint8Array(readFileSync(path));
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") throw new KeyError("FILE_NOT_FOUND", `${what} ${path} is a directory; pass a key file`);
+    throw new KeyError(code === "EACCES" || code === "EPERM" ? "PERMISSION_DENIED" : "BAD_KEY", `cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) throw new KeyError("FILE_NOT_FOUND", `${what} ${path} is a directory; pass a key file`);
+    const buf = Buffer.alloc(MAX_KEY_FILE + 1);
+    let n = 0;
+    for (let got; n < buf.length && (got = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += got;
+    if (n > MAX_KEY_FILE) throw new KeyError("BAD_KEY", `${what} ${path} is larger than ${MAX_KEY_FILE} bytes; it is not a key file`);
+    return Uint8Array.from(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The key a public key file next to `path` holds (PREFIX.pub for PREFIX.key or PREFIX), if any. */
+function siblingPublicKeys(path: string): Uint8Array[] {
+  const stem = path.replace(/\.(key|pem|priv|sec|bin|raw|hex)$/i, "");
+  const found: Uint8Array[] = [];
+  for (const p of new Set([`${stem}.pub`, `${path}.pub`])) {
+    if (p === path || !existsSync(p)) continue;
+    try {
+      found.push(parsePublicKey(readKeyFile(p, "public key"), p));
+    } catch {
+      /* not a usable public key: nothing to compare */
+    }
+  }
+  return found;
 }
 
 export function readPrivateKey(path: string): Uint8Array {
-  return parsePrivateKey(readKeyFile(path, "private key"), path);
+  const bytes = readKeyFile(path, "private key");
+  const seed = parsePrivateKeyBytes(bytes, path);
+  // 32 raw bytes (or 64 hex digits) look the same for a public and a private
+  // key; a public key passed by mistake would sign with a key nobody holds
+  // the public half of. Its name or its matching .pub gives it away.
+  const isPem = Buffer.from(bytes).toString("latin1").includes("-----BEGIN");
+  if (!isPem) {
+    if (/\.pub$/i.test(path)) throw new KeyError("BAD_KEY", `${path} is a public key file (.pub); signing needs the private key (PREFIX.key)`);
+    if (siblingPublicKeys(path).some((pub) => pub.every((b, i) => b === seed[i])))
+      throw new KeyError("BAD_KEY", `${path} holds the same 32 bytes as its public key file; signing needs the private key (PREFIX.key)`);
+  }
+  return checkSecretKey(seed, path);
 }
 
 export function readPublicKey(path: string): Uint8Array {
-  return parsePublicKey(readKeyFile(path, "public key"), path);
+  const bytes = readKeyFile(path, "public key");
+  const isPem = Buffer.from(bytes).toString("latin1").includes("-----BEGIN");
+  if (!isPem && /\.key$/i.test(path)) throw new KeyError("BAD_KEY", `${path} is a private key file (.key); pass the public key (PREFIX.pub) — keep the private key off verifying machines`);
+  return parsePublicKey(bytes, path);
 }
