@@ -9,3 +9,4 @@ export * from "./api/delta";
 export * from "./api/boot";
 export * from "./api/install";
 export * from "./api/update";
+export * from "./api/check";

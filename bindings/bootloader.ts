@@ -120,7 +120,7 @@ export interface DeviceState {
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** Errors found after the image's header and digest checked out (the version is then known). */
-const POLICY_ERRORS = new Set(["NO_SIGNATURE", "BAD_SIGNATURE", "WRONG_KEY", "WRONG_VENDOR", "WRONG_CLASS", "DOWNGRADE"]);
+const POLICY_ERRORS = new Set(["NO_SIGNATURE", "BAD_SIGNATURE", "WRONG_KEY", "WRONG_VENDOR", "WRONG_CLASS", "HW_REVISION", "BOOTLOADER_TOO_OLD", "DOWNGRADE"]);
 
 /** What a device trusts and what it is (provisioned with its bootloader). */
 export interface Trust {

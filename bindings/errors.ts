@@ -58,6 +58,11 @@ const TABLE: Record<number, StatusInfo> = {
   [-81]: { code: "TRAILING_BYTES", message: "bytes follow the end of the package; send exactly the package" },
   [-82]: { code: "IMAGE_MISMATCH", message: "the rebuilt image does not match the manifest (size, version or security counter)" },
   [-83]: { code: "RECEIVER_STATE", message: "the receiver was used out of order: call begin() first" },
+  [-91]: { code: "DUPLICATE_TLV", message: "the image carries a security TLV (digest, signature, key hash, counter, vendor, class, hardware revision or bootloader) twice; readers could take different ones, so it is refused: rebuild the image" },
+  [-92]: { code: "MISPLACED_TLV", message: "a security TLV sits in the wrong TLV area (counter, vendor, class, hardware revision and bootloader belong in the protected area; digest, signature and key hash outside it); rebuild the image" },
+  [-93]: { code: "UNSUPPORTED_FLAGS", message: "the image header sets flags this device does not implement (compression, RAM load, ROM-fixed, PIC or unknown); build the image without them" },
+  [-94]: { code: "ENCRYPTED_IMAGE_UNSUPPORTED", message: "the image is encrypted (imgtool --encrypt) and this device does not decrypt images; build it without encryption (the update package's transport is signed, not secret)" },
+  [-95]: { code: "NON_BOOTABLE_IMAGE", message: "the image is marked non-bootable (imgtool --non-bootable); a slot only takes images it can boot" },
 };
 
 export function statusInfo(status: number): StatusInfo {

@@ -10,6 +10,7 @@ export * from "./bootloader.js";
 export * from "./errors.js";
 export * from "./flash.js";
 export * from "./names.js";
+export { checkImage, checkImageOn, type ImageCheck, type ImageCheckOptions, type ImageCheckStage, type ImageFacts } from "./image-check.js";
 export { sha256With, Sha256Stream } from "./hash.js";
 export { ed25519VerifyWith } from "./ed25519.js";
 export { heatshrinkDecodeWith } from "./heatshrink.js";

@@ -1,33 +1,47 @@
 // `slotboot image create`, and the host-side image check that every verb runs
 // before it touches a device.
 import { sha256 } from "@noble/hashes/sha2.js";
-import { CliError, need, intOpt, type Opts } from "./args.js";
+import { CliError, UsageError, need, intOpt, type Opts } from "./args.js";
 import { readInput, sizeLimit, MAX_FIRMWARE_BYTES } from "./io.js";
 import { checkOutput, writeOutput } from "./safe-write.js";
 import { readKey } from "./keys-cmd.js";
-import { createImage, formatVersion, parseImage, parseVersion, ImageFormatError, TLV, type ImageOptions, type Version } from "../tools/image.js";
+import { createImage, formatVersion, parseImage, parseVersion, ImageFormatError, type ImageOptions, type Version } from "../tools/image.js";
+import { formatBootloaderVersion, parseBootloaderVersion, PackageFormatError } from "../tools/package.js";
 import { keyId, publicKeyOf } from "../tools/keys.js";
 import { parseUuid, UuidError } from "../tools/uuid.js";
+import { checkImage } from "../bindings/image-check.js";
 import type { Out } from "./out.js";
 
-const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-/** Parse an image file and check its digest; throws CliError with the image's problem. */
+/**
+ * The checks every device makes of an image (header, TLV rules, flags,
+ * digest), made by the core's own code; throws CliError with the device's code.
+ */
 export function checkImageFile(bytes: Uint8Array, path: string): { version: string; size: number } {
-  try {
-    const img = parseImage(bytes);
-    const sha = img.tlvs.find((t) => t.type === TLV.SHA256 && !t.protected);
-    if (!sha) throw new CliError("NO_DIGEST", `${path} has no SHA-256 TLV; rebuild it with \`slotboot image create\``);
-    if (!eq(sha.value, img.computedDigest))
-      throw new CliError("DIGEST_MISMATCH", `${path} is corrupt: its SHA-256 TLV does not match its contents; rebuild or download it again`);
-    return { version: formatVersion(img.version), size: bytes.length };
-  } catch (e) {
-    if (e instanceof ImageFormatError) {
-      const code = e.code === "NOT_AN_IMAGE" || e.code === "TRUNCATED" ? "BAD_HEADER" : e.code;
-      throw new CliError(code, `${path}: ${e.message}`);
+  const r = checkImage(bytes);
+  if (!r.ok) throw new CliError(r.code!, `${path}: ${r.message}`);
+  return { version: formatVersion(r.facts!.version), size: bytes.length };
+}
+
+/**
+ * --hw-rev-min/--hw-rev-max/--min-bootloader: what the image needs of the
+ * device. `given` is false when none of the three was passed (then nothing is
+ * written and nothing must match).
+ */
+export function requirementOpts(opts: Opts): { hwRevGiven: boolean; hwRevMin: number; hwRevMax: number; minBootloader: number | undefined } {
+  const hwRevGiven = opts["hw-rev-min"] !== undefined || opts["hw-rev-max"] !== undefined;
+  const hwRevMin = intOpt(opts, "hw-rev-min", 0, 0, 0xffff)!;
+  const hwRevMax = intOpt(opts, "hw-rev-max", 0xffff, 0, 0xffff)!;
+  if (hwRevMin > hwRevMax) throw new UsageError(`--hw-rev-min ${hwRevMin} is above --hw-rev-max ${hwRevMax}`);
+  let minBootloader: number | undefined;
+  if (opts["min-bootloader"] !== undefined) {
+    try {
+      minBootloader = parseBootloaderVersion(need(opts, "min-bootloader", "x.y.z"));
+    } catch (e) {
+      if (e instanceof PackageFormatError) throw new CliError(e.code, `--min-bootloader: ${e.message}`, 2);
+      throw e;
     }
-    throw e;
   }
+  return { hwRevGiven, hwRevMin, hwRevMax, minBootloader };
 }
 
 /** --version as a Version; malformed text is a usage error with the BAD_VERSION code. */
@@ -70,7 +84,14 @@ export async function imageCreate(opts: Opts, out: Out): Promise<void> {
   checkOutput(output, { what: "image", force, inputs });
   const signing = signingOpts(opts);
   const body = readInput(input, "firmware", sizeLimit(input, "firmware", MAX_FIRMWARE_BYTES, "no slot holds more"));
-  const o: ImageOptions = { version, headerSize: intOpt(opts, "header-size", undefined, 32, 0xffff), ...signing };
+  const req = requirementOpts(opts);
+  const o: ImageOptions = {
+    version,
+    headerSize: intOpt(opts, "header-size", undefined, 32, 0xffff),
+    ...signing,
+    ...(req.hwRevGiven ? { hwRevMin: req.hwRevMin, hwRevMax: req.hwRevMax } : {}),
+    minBootloader: req.minBootloader,
+  };
   const img = createImage(body, o);
   writeOutput(output, img, { what: "image", force, inputs });
   const id = signing.key ? Buffer.from(keyId(publicKeyOf(signing.key.secretKey))).toString("hex") : null;
@@ -85,5 +106,7 @@ export async function imageCreate(opts: Opts, out: Out): Promise<void> {
     signed: id !== null,
     keyId: id,
     securityCounter: signing.securityCounter ?? null,
+    hwRevision: req.hwRevGiven ? { min: req.hwRevMin, max: req.hwRevMax } : null,
+    minBootloader: req.minBootloader ? formatBootloaderVersion(req.minBootloader) : null,
   });
 }

@@ -1,6 +1,9 @@
 // `slotboot inspect FILE`: what a package or an image says about itself —
 // every field, sizes, digests and whether the self-checks (hash chain, image
-// digest) hold. No key needed; `verify` is the one that judges trust.
+// digest) hold. No key needed; `verify` is the one that judges trust. Every
+// TLV the file holds is listed; the values a device acts on (counter, vendor,
+// class, requirements) and the image's verdict (`check`) come from the core's
+// own code, the checks every device makes whatever its key.
 import { CliError } from "./args.js";
 import { readInput } from "./io.js";
 import { isImage, isPackage, packageOrImageLimit } from "./verify-cmd.js";
@@ -12,6 +15,7 @@ import {
   CHAIN_DIGEST_SIZE, ENCODING, MANIFEST_SIZE, PACKAGE_FORMAT_VERSION,
 } from "../tools/package.js";
 import { applyPatch } from "../tools/delta/index.js";
+import { checkImage } from "../bindings/image-check.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -24,6 +28,10 @@ export const TLV_NAMES: Record<number, string> = {
   [TLV.SEC_CNT]: "SEC_CNT",
   [TLV.VENDOR_UUID]: "VENDOR_UUID",
   [TLV.CLASS_UUID]: "CLASS_UUID",
+  [TLV.HW_REVISION]: "HW_REVISION",
+  [TLV.MIN_BOOTLOADER]: "MIN_BOOTLOADER",
+  0x11: "SHA384",
+  0x12: "SHA512",
   0x20: "RSA2048_PSS",
   0x22: "ECDSA_SIG",
   0x23: "RSA3072_PSS",
@@ -34,16 +42,14 @@ export const TLV_NAMES: Record<number, string> = {
   0x33: "ENC_X25519",
   0x40: "DEPENDENCY",
   0x60: "BOOT_RECORD",
+  0x70: "DECOMP_SIZE",
+  0x71: "DECOMP_SHA",
+  0x72: "DECOMP_SIGNATURE",
 };
 
 export function describeImage(bytes: Uint8Array, img: ParsedImage) {
-  const prot = (type: number) => img.tlvs.find((t) => t.protected && t.type === type)?.value;
-  const unprot = (type: number) => img.tlvs.find((t) => !t.protected && t.type === type)?.value;
-  const sha = unprot(TLV.SHA256);
-  const sec = prot(TLV.SEC_CNT);
-  const vendor = prot(TLV.VENDOR_UUID);
-  const cls = prot(TLV.CLASS_UUID);
-  const kh = unprot(TLV.KEYHASH);
+  const c = checkImage(bytes);
+  const f = c.facts;
   return {
     kind: "image" as const,
     size: bytes.length,
@@ -62,13 +68,17 @@ export function describeImage(bytes: Uint8Array, img: ParsedImage) {
       length: t.value.length,
       value: hex(t.value),
     })),
-    digest: hex(img.computedDigest),
-    digestOk: !!sha && bytesEqual(sha, img.computedDigest),
-    signed: !!unprot(TLV.ED25519),
-    keyHash: kh ? hex(kh) : null,
-    securityCounter: sec && sec.length === 4 ? new DataView(sec.buffer, sec.byteOffset, 4).getUint32(0, true) : null,
-    vendor: vendor && vendor.length === 16 ? formatUuid(vendor) : null,
-    class: cls && cls.length === 16 ? formatUuid(cls) : null,
+    digest: hex(c.digest ?? img.computedDigest),
+    digestOk: c.passed.includes("sha256"),
+    signed: !!f?.signed,
+    keyHash: f?.keyHash ? hex(f.keyHash) : null,
+    securityCounter: f?.securityCounter ?? null,
+    vendor: f?.vendorId ? formatUuid(f.vendorId) : null,
+    class: f?.classId ? formatUuid(f.classId) : null,
+    hwRevision: f?.hwRevision ?? null,
+    minBootloader: f?.minBootloader != null ? formatBootloaderVersion(f.minBootloader) : null,
+    /** The device's verdict on the format and digest (no key, no identity): what every device checks. */
+    check: { ok: c.ok, code: c.code, message: c.message },
   };
 }
 
@@ -175,13 +185,16 @@ function showImage(out: Out, i: ReturnType<typeof describeImage>, indent = ""): 
     ["protected TLVs", `${i.protectedTlvSize} bytes`],
     ["flags", `0x${i.flags.toString(16)}`],
     ["total size", `${i.totalSize}${i.trailingBytes ? ` (+${i.trailingBytes} bytes after the TLVs)` : ""}`],
-    ["digest", `${i.digest} (${i.digestOk ? "matches the SHA256 TLV" : "DOES NOT match the SHA256 TLV"})`],
+    ["digest", `${i.digest} (${i.digestOk ? "matches the SHA256 TLV" : i.check.code === "DIGEST_MISMATCH" ? "DOES NOT match the SHA256 TLV" : "not checked"})`],
     ["signed", i.signed ? "yes (ED25519 TLV)" : "no"],
     ["security counter", i.securityCounter],
     ["vendor", i.vendor],
     ["class", i.class],
+    ["hardware revision", i.hwRevision ? `${i.hwRevision.min} … ${i.hwRevision.max}` : null],
+    ["min bootloader", i.minBootloader],
+    ["check", i.check.ok ? "ok (format and digest, as every device checks them)" : `REFUSED ${i.check.code}: ${i.check.message}`],
   ], indent);
-  for (const t of i.tlvs) out.human(`${indent}  TLV ${t.protected ? "prot  " : "unprot"} ${t.name.padEnd(11)} ${String(t.length).padStart(4)} bytes  ${t.value.length > 64 ? t.value.slice(0, 64) + "…" : t.value}`);
+  for (const t of i.tlvs) out.human(`${indent}  TLV ${t.protected ? "prot  " : "unprot"} ${t.name.padEnd(14)} ${String(t.length).padStart(4)} bytes  ${t.value.length > 64 ? t.value.slice(0, 64) + "…" : t.value}`);
 }
 
 export async function inspectCmd(file: string, out: Out): Promise<void> {

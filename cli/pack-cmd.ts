@@ -1,38 +1,37 @@
 // `slotboot pack`: firmware (or a ready MCUboot image) → signed image → signed
 // update package (docs/formats.md), raw, compressed or as a delta.
-import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { CliError, UsageError, need, intOpt, oneOf, type Opts } from "./args.js";
 import { readInput, sizeLimit, MAX_FIRMWARE_BYTES } from "./io.js";
 import { checkOutput, distinctOutputs, writeOutput } from "./safe-write.js";
-import { checkImageFile, signingOpts, versionOpt } from "./image-cmd.js";
+import { requirementOpts, signingOpts, versionOpt } from "./image-cmd.js";
 import { isImage } from "./verify-cmd.js";
 import type { Out } from "./out.js";
-import { compareVersions, createImage, formatVersion, parseImage, TLV, type ParsedImage } from "../tools/image.js";
+import { compareVersions, createImage, formatVersion } from "../tools/image.js";
 import { publicKeyOf } from "../tools/keys.js";
+import { checkImage, type ImageFacts } from "../bindings/image-check.js";
 import {
-  bytesEqual, codecName, encodingName, packPackage, parseBootloaderVersion, PackageFormatError, DEFAULT_BLOCK_SIZE,
-  HW_REV_ANY_MAX, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE, isValidBlockSize, type EncodingName,
+  bytesEqual, codecName, encodingName, formatBootloaderVersion, packPackage, PackageFormatError, DEFAULT_BLOCK_SIZE,
+  MAX_BLOCK_SIZE, MIN_BLOCK_SIZE, isValidBlockSize, type EncodingName,
 } from "../tools/package.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
-/** A ready image, without any padding after its TLVs, checked for digest and signer. */
-function loadImage(bytes: Uint8Array, path: string, pub?: Uint8Array): { image: Uint8Array; parsed: ParsedImage } {
-  checkImageFile(bytes, path);
-  const parsed = parseImage(bytes);
-  const image = bytes.subarray(0, parsed.totalSize);
-  if (pub) {
-    const sig = parsed.tlvs.find((t) => !t.protected && t.type === TLV.ED25519)?.value;
-    if (!sig) throw new CliError("NO_SIGNATURE", `${path} is not signed; a device with a key provisioned refuses it — build it with \`slotboot image create --key\` or pass the raw firmware`);
-    if (sig.length !== 64 || !ed25519.verify(sig, parsed.computedDigest, pub, { zip215: false }))
-      throw new CliError("BAD_SIGNATURE", `${path} is signed by another key than --key; sign the package with the key that signed the image`);
+/**
+ * A ready image, without any padding after its TLVs, checked by the core as a
+ * device with `pub` provisioned checks it (digest, TLV rules, flags, signer).
+ */
+function loadImage(bytes: Uint8Array, path: string, pub?: Uint8Array): { image: Uint8Array; facts: ImageFacts } {
+  const r = checkImage(bytes, pub ? { publicKey: pub } : {});
+  if (!r.ok) {
+    if (r.code === "NO_SIGNATURE")
+      throw new CliError("NO_SIGNATURE", `${path} is not signed; a device with a key provisioned refuses it — build it with \`slotboot image create --key\` or pass the raw firmware`);
+    if (r.code === "BAD_SIGNATURE" || r.code === "WRONG_KEY")
+      throw new CliError(r.code, `${path} is signed by another key than --key; sign the package with the key that signed the image`);
+    throw new CliError(r.code!, `${path}: ${r.message}`);
   }
-  return { image, parsed };
-}
-
-function protTlv(p: ParsedImage, type: number): Uint8Array | undefined {
-  return p.tlvs.find((t) => t.protected && t.type === type)?.value;
+  const facts = r.facts!;
+  return { image: bytes.subarray(0, facts.totalSize), facts };
 }
 
 function mismatch(what: string, flag: string, path: string): never {
@@ -57,38 +56,36 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
   const headerSize = intOpt(opts, "header-size", undefined, 32, 0xffff);
   const blockSize = intOpt(opts, "block-size", DEFAULT_BLOCK_SIZE, MIN_BLOCK_SIZE, MAX_BLOCK_SIZE)!;
   if (!isValidBlockSize(blockSize)) throw new UsageError(`--block-size must be a power of two from ${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE}, not ${blockSize}`);
-  const hwRevMin = intOpt(opts, "hw-rev-min", 0, 0, 0xffff)!;
-  const hwRevMax = intOpt(opts, "hw-rev-max", HW_REV_ANY_MAX, 0, 0xffff)!;
-  if (hwRevMin > hwRevMax) throw new UsageError(`--hw-rev-min ${hwRevMin} is above --hw-rev-max ${hwRevMax}`);
-  let minBootloader = 0;
-  if (opts["min-bootloader"] !== undefined) {
-    try {
-      minBootloader = parseBootloaderVersion(need(opts, "min-bootloader", "x.y.z"));
-    } catch (e) {
-      if (e instanceof PackageFormatError) throw new CliError(e.code, `--min-bootloader: ${e.message}`, 2);
-      throw e;
-    }
-  }
+  // Written into the image too: a raw image lifted out of the package keeps them.
+  const req = requirementOpts(opts);
   const compress = oneOf(opts, "compress", ["rc", "heatshrink"] as const);
 
   const inBytes = readInput(input, "firmware", sizeLimit(input, "firmware", MAX_FIRMWARE_BYTES, "no slot holds more"));
   let image: Uint8Array;
   if (isImage(inBytes)) {
-    const { image: img, parsed } = loadImage(inBytes, input, pub);
-    if (version && compareVersions(version, parsed.version) !== 0)
-      throw new CliError("VERSION_MISMATCH", `--version ${formatVersion(version)} disagrees with ${input}, which is v${formatVersion(parsed.version)}; drop --version or rebuild the image`);
-    if (headerSize !== undefined && headerSize !== parsed.headerSize) mismatch("header size", "header-size", input);
-    const sec = protTlv(parsed, TLV.SEC_CNT);
-    const counter = sec && sec.length === 4 ? new DataView(sec.buffer, sec.byteOffset, 4).getUint32(0, true) : 0;
+    const { image: img, facts } = loadImage(inBytes, input, pub);
+    if (version && compareVersions(version, facts.version) !== 0)
+      throw new CliError("VERSION_MISMATCH", `--version ${formatVersion(version)} disagrees with ${input}, which is v${formatVersion(facts.version)}; drop --version or rebuild the image`);
+    if (headerSize !== undefined && headerSize !== facts.headerSize) mismatch("header size", "header-size", input);
+    const counter = facts.securityCounter ?? 0;
     if (signing.securityCounter !== undefined && signing.securityCounter !== counter) mismatch("security counter", "security-counter", input);
-    const vendor = protTlv(parsed, TLV.VENDOR_UUID);
-    if (signing.vendorId && !(vendor && bytesEqual(vendor, signing.vendorId))) mismatch("vendor ID", "vendor", input);
-    const cls = protTlv(parsed, TLV.CLASS_UUID);
-    if (signing.classId && !(cls && bytesEqual(cls, signing.classId))) mismatch("class ID", "class", input);
+    if (signing.vendorId && !(facts.vendorId && bytesEqual(facts.vendorId, signing.vendorId))) mismatch("vendor ID", "vendor", input);
+    if (signing.classId && !(facts.classId && bytesEqual(facts.classId, signing.classId))) mismatch("class ID", "class", input);
+    // A requirement only in the manifest would not hold for the image sent raw.
+    const hw = facts.hwRevision;
+    if (req.hwRevGiven && !(hw && hw.min === req.hwRevMin && hw.max === req.hwRevMax)) mismatch("hardware revision range (HW_REVISION TLV)", "hw-rev-min/--hw-rev-max", input);
+    if (req.minBootloader && facts.minBootloader !== req.minBootloader) mismatch("minimum bootloader (MIN_BOOTLOADER TLV)", "min-bootloader", input);
     image = img;
   } else {
     if (!version) throw new UsageError("--version is required when --in is raw firmware: the image version, e.g. 1.2.3");
-    image = createImage(inBytes, { version, headerSize, ...signing, securityCounter: signing.securityCounter ?? 0 });
+    image = createImage(inBytes, {
+      version,
+      headerSize,
+      ...signing,
+      securityCounter: signing.securityCounter ?? 0,
+      ...(req.hwRevGiven ? { hwRevMin: req.hwRevMin, hwRevMax: req.hwRevMax } : {}),
+      minBootloader: req.minBootloader,
+    });
   }
 
   let base: Uint8Array | undefined;
@@ -105,9 +102,10 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
       blockSize,
       vendorId: signing.vendorId,
       classId: signing.classId,
-      hwRevMin,
-      hwRevMax,
-      minBootloader,
+      // Unset: the manifest takes the image's own requirements.
+      hwRevMin: req.hwRevGiven ? req.hwRevMin : undefined,
+      hwRevMax: req.hwRevGiven ? req.hwRevMax : undefined,
+      minBootloader: req.minBootloader,
     });
   } catch (e) {
     if (e instanceof PackageFormatError) throw new CliError(e.code, e.message);
@@ -138,6 +136,9 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
     baseDigest: enc === "delta" ? hex(m.baseDigest) : null,
     baseSize: enc === "delta" ? m.baseSize : null,
     keyId: hex(m.keyId),
+    hwRevMin: m.hwRevMin,
+    hwRevMax: m.hwRevMax,
+    minBootloader: formatBootloaderVersion(m.minBootloader),
     manifestSha256: hex(sha256(res.manifestBytes)),
     imageOut: typeof opts["image-out"] === "string" ? opts["image-out"] : null,
   });

@@ -7,18 +7,40 @@
 //     of watchdog/panic resets
 //  I5 power-on resets during a trial do not roll it back before their own limit
 //  I6 a second cut during recovery from the first keeps I1-I3
+//  I7 the boot state never goes backwards: sequence number and anti-rollback
+//     floor never fall, the factory image is never adopted again, and a bit
+//     flipped in the control log (anywhere but in the last intact copy of the
+//     newest state) changes nothing the device reports
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { SimDevice, type AppBehaviour } from "../bootloader-sim/device.js";
 import { PowerCut, type CutTiming } from "../bootloader-sim/flash.js";
 import { SlotbootError } from "../bindings/errors.js";
+import type { DeviceState } from "../bindings/bootloader.js";
 import type { ResetReason } from "../bindings/names.js";
-import { CORE_KINDS } from "./helpers/cores.js";
-import { LONG, makeImage, slotImageVersion, smallDevice } from "./helpers/world.js";
+import { createImage, parseVersion } from "../tools/image.js";
+import { CORE_KINDS, type CoreKind } from "./helpers/cores.js";
+import { LONG, slotImageVersion, smallDevice } from "./helpers/world.js";
+import { controlState, RECORD_SIZE } from "./boot-state-log.js";
 
 const MAX_ATTEMPTS = 3;
 const MAX_POWER = 4;
-const IMAGES = [1, 2, 3, 4].map((n) => makeImage(`${n}.0.0`, 600 + n * 450, n));
+
+/** Image n has security counter n, so confirms move the floor (the images are unsigned: nothing refuses a lower one). */
+function counted(n: number): Uint8Array {
+  const size = 600 + n * 450;
+  const body = new Uint8Array(size);
+  let x = (n * 2654435761 + size) >>> 0;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    body[i] = x & 0xff;
+  }
+  return createImage(body, { version: parseVersion(`${n}.0.0`), headerSize: 64, securityCounter: n });
+}
+const IMAGES = [1, 2, 3, 4].map(counted);
 
 type Cut = { op: number; timing: CutTiming; unstable: number } | null;
 type Action =
@@ -26,7 +48,8 @@ type Action =
   | { k: "boot"; app: AppBehaviour; reset: ResetReason | null; cut: Cut; repeat: number }
   | { k: "confirm"; cut: Cut }
   | { k: "reject"; cut: Cut }
-  | { k: "rot"; slot: "A" | "B"; offset: number; bit: number };
+  | { k: "rot"; slot: "A" | "B"; offset: number; bit: number }
+  | { k: "ctlrot"; newest: boolean; pick: number; bit: number };
 
 const cutArb: fc.Arbitrary<Cut> = fc.oneof(
   { weight: 3, arbitrary: fc.constant(null) },
@@ -55,7 +78,39 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant("confirm" as const), cut: cutArb }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("reject" as const), cut: cutArb }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("rot" as const), slot: fc.constantFrom<"A" | "B">("A", "B"), offset: fc.integer({ min: 0, max: 2400 }), bit: fc.integer({ min: 0, max: 7 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant("ctlrot" as const), newest: fc.boolean(), pick: fc.nat({ max: 1 << 20 }), bit: fc.integer({ min: 0, max: 7 }) }),
+  },
 );
+
+/**
+ * Flip one bit of the control log: in a copy of the newest state, or anywhere
+ * in the region. Never in the last intact copy of the newest state — losing
+ * that is losing the state, which no format survives; with two copies
+ * written per state and a boot repairing a lost one, that takes two flips in
+ * one pair between two power-ups. Returns where, or null when it left the log alone.
+ */
+function flipControl(dev: SimDevice, a: { newest: boolean; pick: number; bit: number }): string | null {
+  const l = dev.config.layout;
+  const cs = controlState(dev);
+  let addr: number;
+  if (a.newest) {
+    if (cs.copies.length < 2) return null;
+    addr = cs.copies[a.pick % cs.copies.length].addr + ((a.pick >> 4) % RECORD_SIZE);
+  } else {
+    addr = l.ctlAddr + (a.pick % (l.ctlSectors * l.sectorSize));
+  }
+  const inLastCopy = cs.copies.length === 1 && addr >= cs.copies[0].addr && addr < cs.copies[0].addr + RECORD_SIZE;
+  if (inLastCopy) return null;
+  dev.flash.flipBit(addr, a.bit);
+  return `0x${addr.toString(16)} bit ${a.bit}`;
+}
+
+/** What a flip in the control log must not change. */
+function reported(st: DeviceState): unknown {
+  return [st.sequence, st.securityFloor, st.confirmed, st.trial, st.slots.A.state, st.slots.B.state, st.lastEvent];
+}
 
 /** What the test believes, from observations only. */
 interface Model {
@@ -89,12 +144,13 @@ async function guard<T>(dev: SimDevice, cut: Cut, fn: () => Promise<T>): Promise
   }
 }
 
-async function run(core: "wasm" | "js", actions: Action[]): Promise<void> {
+async function run(core: CoreKind, actions: Action[]): Promise<void> {
   const dev = await smallDevice({ core, sectorSize: 512, slotSize: 4096, writeSize: 4, maxAttempts: MAX_ATTEMPTS, maxPowerAttempts: MAX_POWER }, IMAGES[0]);
   const m: Model = { trialVersion: null, failedResets: 0, powerResets: 0, cutDuringTrial: false, rotSinceConfirm: false };
   let confirmed = { slot: "A" as "A" | "B", version: "1.0.0" };
   let mustBoot = false; // set after a cut: I1/I6
   const trace: string[] = [];
+  let high = await dev.state(); // I7: the furthest state seen
 
   // A boot action with repeat n stands for n identical power-ups in a row
   // (the cut, if any, applies to the last), so long trials are common.
@@ -107,6 +163,14 @@ async function run(core: "wasm" | "js", actions: Action[]): Promise<void> {
     trace.push(JSON.stringify(a));
     const where = () => `after ${trace.join(" ; ")}`;
     const before = await dev.state();
+    if (a.k === "ctlrot") {
+      const at = flipControl(dev, a);
+      if (at) {
+        seen[core + ":ctlrot"] = (seen[core + ":ctlrot"] ?? 0) + 1;
+        expect(reported(await dev.state()), `I7 flip at ${at} ${where()}`).toEqual(reported(before));
+      }
+      continue;
+    }
     if (a.k === "rot") {
       const l = dev.config.layout;
       dev.flash.flipBit((a.slot === "A" ? l.slotA : l.slotB) + a.offset, a.bit);
@@ -139,6 +203,7 @@ async function run(core: "wasm" | "js", actions: Action[]): Promise<void> {
       }
       if (booted) {
         seen[core + ":" + booted.reason] = (seen[core + ":" + booted.reason] ?? 0) + 1;
+        expect(booted.reason, `I7 ${where()}`).not.toBe("factory-adopt");
         // I3: whatever boots is intact on flash (host-side oracle).
         if (booted.booted) expect(slotImageVersion(dev, booted.booted), where()).toBe(booted.version);
         // I1/I6: after a cut, an intact confirmed image means the device boots.
@@ -161,6 +226,9 @@ async function run(core: "wasm" | "js", actions: Action[]): Promise<void> {
     }
     // Update the model from what the device now says.
     const st = await dev.state();
+    expect(st.sequence, `I7 sequence ${where()}`).toBeGreaterThanOrEqual(high.sequence);
+    expect(st.securityFloor, `I7 floor ${where()}`).toBeGreaterThanOrEqual(high.securityFloor);
+    high = st;
     const tv = st.trial ? st.slots[st.trial.slot].version : null;
     if (tv !== m.trialVersion || (st.trial === null) !== (before.trial === null)) {
       if (!(st.trial && before.trial && tv === m.trialVersion)) {
@@ -187,12 +255,12 @@ async function run(core: "wasm" | "js", actions: Action[]): Promise<void> {
 }
 
 describe.each(CORE_KINDS)("boot invariants under random histories, %s core", (core) => {
-  it("I1-I6 hold for random installs, boots, app behaviours, confirms, rejects, cuts and bit rot", async () => {
+  it("I1-I7 hold for random installs, boots, app behaviours, confirms, rejects, cuts, bit rot and control-log flips", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(actionArb, { minLength: 4, maxLength: LONG ? 60 : 25 }), (actions) => run(core, actions)),
       { numRuns: LONG ? 5000 : core === "wasm" ? 400 : 250, seed: Number(process.env.SLOTBOOT_SEED ?? 0x5107b007) },
     );
-    const wanted = ["trial-start", "trial-retry", "trial-continue", "rollback-attempts", "rollback-power", "confirmed", "no-bootable-image", "cut"];
+    const wanted = ["trial-start", "trial-retry", "trial-continue", "rollback-attempts", "rollback-power", "confirmed", "no-bootable-image", "cut", "ctlrot"];
     const missing = wanted.filter((r) => !seen[core + ":" + r]);
     expect(missing, "transitions the generated histories never produced").toEqual([]);
   });

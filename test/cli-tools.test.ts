@@ -85,9 +85,10 @@ describe("slotboot image create --key", () => {
     expect(v.json).toMatchObject({ ok: true, kind: "image", error: null });
     expect(v.json.checks.map((c: { name: string }) => c.name)).toEqual(["format", "sha256", "keyhash", "signature"]);
     for (const c of v.json.checks) expect(c).toMatchObject({ ok: true, detail: expect.any(String) });
+    // The device's code for an image whose KEYHASH names another key.
     const bad = run("verify", "s.img", "--pub", "other.pub", "--json");
-    expectError(bad, "UNKNOWN_KEY");
-    expect(bad.json).toMatchObject({ ok: false, kind: "image", error: "UNKNOWN_KEY" });
+    expectError(bad, "WRONG_KEY");
+    expect(bad.json).toMatchObject({ ok: false, kind: "image", error: "WRONG_KEY" });
     // The same bytes pack into an image identical to the one inside the package.
     expect(Buffer.from(file("s.img")).equals(Buffer.from(file("v1.img")))).toBe(true);
   });
@@ -168,7 +169,7 @@ describe("slotboot pack / inspect / verify", () => {
     expect(Buffer.from(file("fromimg.pkg")).equals(Buffer.from(file("v1.pkg")))).toBe(true);
     expectError(run("pack", "--key", "k.key", "--in", "v1.img", "--version", "2.0.0", "--out", "x.pkg"), "VERSION_MISMATCH");
     expectError(run("pack", "--key", "k.key", "--in", "v1.img", "--security-counter", "5", "--out", "x.pkg"), "IMAGE_MISMATCH");
-    expectError(run("pack", "--key", "other.key", "--in", "v1.img", "--out", "x.pkg"), "BAD_SIGNATURE");
+    expectError(run("pack", "--key", "other.key", "--in", "v1.img", "--out", "x.pkg"), "WRONG_KEY");
     expectError(run("pack", "--key", "k.key", "--in", "plain.img", "--out", "x.pkg"), "NO_SIGNATURE");
     expect(existsSync(join(dir, "x.pkg"))).toBe(false);
   });

@@ -216,7 +216,11 @@ describe("packPackage / parsePackage", () => {
     expect(chain.ok).toBe(true);
     expect(hex(chain.stream)).toBe(hex(img1));
     expect(hex(p.manifestDigest)).toBe(hex(sha(r.bytes.subarray(0, 256))));
-    expect(verifyPackageBytes(r.bytes, RFC_PUB)).toMatchObject({ ok: true, kind: "package", error: null, unchecked: [] });
+    expect(verifyPackageBytes(r.bytes, RFC_PUB, { hardwareRevision: 3, bootloaderVersion: 0x010500 })).toMatchObject({ ok: true, kind: "package", error: null, unchecked: [] });
+    // The manifest's requirements need the device's identity; without it they are named as not checked.
+    expect(verifyPackageBytes(r.bytes, RFC_PUB).unchecked.map((u) => u.name)).toEqual(["hw-revision", "bootloader"]);
+    expect(verifyPackageBytes(r.bytes, RFC_PUB, { hardwareRevision: 6 }).error).toBe("HW_REVISION");
+    expect(verifyPackageBytes(r.bytes, RFC_PUB, { bootloaderVersion: 0x010401 }).error).toBe("BOOTLOADER_TOO_OLD");
   });
 
   it("compressed: a delta against an empty base, with the codec's parameters", () => {
@@ -327,7 +331,7 @@ describe("host verifier", () => {
     // Signed with the other key, whose image was signed with ours.
     const mixed = packPackage({ image: small, secretKey: OTHER.secretKey });
     const r = verifyPackageBytes(mixed.bytes, OTHER.publicKey);
-    expect(r.error).toBe("UNKNOWN_KEY");
+    expect(r.error).toBe("WRONG_KEY");
     expect(r.checks.find((c) => !c.ok)!.name).toBe("image-keyhash");
   });
 
@@ -359,9 +363,9 @@ describe("host verifier", () => {
     expect(verifyPackageBytes(notDelta.bytes, RFC_PUB).error).toBe("BAD_ENCODING");
   });
 
-  it("checks images: digest, key hash, signature", () => {
+  it("checks images: digest, key hash, signature (the device's codes)", () => {
     expect(verifyImageBytes(small, RFC_PUB)).toMatchObject({ ok: true, kind: "image", error: null });
-    expect(verifyImageBytes(small, OTHER.publicKey).error).toBe("UNKNOWN_KEY");
+    expect(verifyImageBytes(small, OTHER.publicKey).error).toBe("WRONG_KEY");
     const unsigned = createImage(firmware(500, 1), { version: V1 });
     expect(verifyImageBytes(unsigned, RFC_PUB).error).toBe("NO_SIGNATURE");
     const body = small.slice();

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { SimDevice } from "../bootloader-sim/device.js";
 import { PowerCut, type CutTiming } from "../bootloader-sim/flash.js";
 import { SlotbootError } from "../bindings/errors.js";
-import { CORE_KINDS } from "./helpers/cores.js";
+import { CORE_KINDS, type CoreKind } from "./helpers/cores.js";
 import { LONG } from "./helpers/world.js";
 import { CLASS, KEY, PUB, VENDOR, signedImage, slotBytes } from "./helpers/signed.js";
 import { createImage, parseVersion } from "../tools/image.js";
@@ -24,7 +24,7 @@ function signed(body: Uint8Array, version: string, counter: number): Uint8Array 
   return createImage(body, { version: parseVersion(version), securityCounter: counter, vendorId: VENDOR, classId: CLASS, key: { secretKey: KEY } });
 }
 
-async function deviceWith(core: "wasm" | "js", factory: Uint8Array, slotSize = 1 << 20): Promise<SimDevice> {
+async function deviceWith(core: CoreKind, factory: Uint8Array, slotSize = 1 << 20): Promise<SimDevice> {
   const dev = SimDevice.create({ core, sectorSize: 4096, slotSize, writeSize: 4 });
   dev.config.publicKey = Buffer.from(PUB).toString("hex");
   dev.config.vendorId = Buffer.from(VENDOR).toString("hex");

@@ -1,5 +1,8 @@
 // Building and reading MCUboot-format images on the host (the layout imgtool
-// 2.x writes): header, body, protected TLVs, unprotected TLVs.
+// 2.x writes): header, body, protected TLVs, unprotected TLVs. parseImage here
+// lists what a file holds, for display; whether an image is acceptable, and
+// which entry counts, is decided by the core's own code
+// (bindings/image-check.ts), the same that runs on the device.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { ed25519 } from "@noble/curves/ed25519.js";
 
@@ -14,6 +17,22 @@ export const TLV = {
   SEC_CNT: 0x50,
   VENDOR_UUID: 0x74,
   CLASS_UUID: 0x75,
+  /** slotboot: u16 lowest, u16 highest hardware revision (docs/formats.md "Image TLVs"). */
+  HW_REVISION: 0x53a0,
+  /** slotboot: u32 oldest bootloader, major << 16 | minor << 8 | patch. */
+  MIN_BOOTLOADER: 0x53a1,
+} as const;
+/** MCUboot's header flags (IMAGE_F_*). A slotboot device implements none: it refuses any set flag. */
+export const IMAGE_FLAGS = {
+  PIC: 0x01,
+  ENCRYPTED_AES128: 0x04,
+  ENCRYPTED_AES256: 0x08,
+  NON_BOOTABLE: 0x10,
+  RAM_LOAD: 0x20,
+  ROM_FIXED: 0x100,
+  COMPRESSED_LZMA1: 0x200,
+  COMPRESSED_LZMA2: 0x400,
+  COMPRESSED_ARM_THUMB: 0x800,
 } as const;
 export const DEFAULT_HEADER_SIZE = 0x200;
 
@@ -64,7 +83,16 @@ export interface ImageOptions {
   securityCounter?: number;
   vendorId?: Uint8Array;
   classId?: Uint8Array;
+  /** Hardware revisions the image runs on (HW_REVISION protected TLV, written when either is given; defaults 0 and 65535). */
+  hwRevMin?: number;
+  hwRevMax?: number;
+  /** Oldest bootloader that may take it, major << 16 | minor << 8 | patch (MIN_BOOTLOADER protected TLV when above 0). */
+  minBootloader?: number;
   key?: SigningKey;
+  /** More protected TLVs, after the ones above, as imgtool's --custom-tlv adds them. */
+  protectedTlvs?: Array<[number, Uint8Array]>;
+  /** Header flags (IMAGE_FLAGS), as imgtool sets them; a slotboot device refuses every one. For tests and interop. */
+  flags?: number;
 }
 
 /** SubjectPublicKeyInfo DER of an Ed25519 public key (what KEYHASH hashes). */
@@ -103,6 +131,18 @@ const u32le = (n: number) => {
   return b;
 };
 
+/** The HW_REVISION TLV's value: u16 lowest, u16 highest, little-endian. */
+export function hwRevisionValue(min: number, max: number): Uint8Array {
+  for (const n of [min, max])
+    if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new ImageFormatError("BAD_HW_REVISION", `hardware revision must be an integer 0..65535, not ${n}`);
+  if (min > max) throw new ImageFormatError("BAD_HW_REVISION", `lowest hardware revision ${min} is above the highest ${max}`);
+  const b = new Uint8Array(4);
+  const dv = new DataView(b.buffer);
+  dv.setUint16(0, min, true);
+  dv.setUint16(2, max, true);
+  return b;
+}
+
 /** Build an image: header + body + [protected TLVs] + unprotected TLVs. */
 export function createImage(body: Uint8Array, o: ImageOptions): Uint8Array {
   const hdrSize = o.headerSize ?? DEFAULT_HEADER_SIZE;
@@ -116,6 +156,13 @@ export function createImage(body: Uint8Array, o: ImageOptions): Uint8Array {
   }
   if (o.vendorId) prot.push([TLV.VENDOR_UUID, o.vendorId]);
   if (o.classId) prot.push([TLV.CLASS_UUID, o.classId]);
+  if (o.hwRevMin !== undefined || o.hwRevMax !== undefined) prot.push([TLV.HW_REVISION, hwRevisionValue(o.hwRevMin ?? 0, o.hwRevMax ?? 0xffff)]);
+  if (o.minBootloader !== undefined && o.minBootloader !== 0) {
+    if (!Number.isInteger(o.minBootloader) || o.minBootloader < 0 || o.minBootloader > 0xffffff)
+      throw new ImageFormatError("BAD_VERSION", "minimum bootloader must be major << 16 | minor << 8 | patch, each part below 256");
+    prot.push([TLV.MIN_BOOTLOADER, u32le(o.minBootloader)]);
+  }
+  for (const [type, value] of o.protectedTlvs ?? []) prot.push([type, value]);
   const protArea = prot.length ? tlvArea(TLV_PROT_INFO_MAGIC, prot) : new Uint8Array(0);
 
   const header = new Uint8Array(hdrSize).fill(0xff);
@@ -125,7 +172,7 @@ export function createImage(body: Uint8Array, o: ImageOptions): Uint8Array {
   dv.setUint16(8, hdrSize, true);
   dv.setUint16(10, protArea.length, true);
   dv.setUint32(12, body.length, true);
-  dv.setUint32(16, 0, true); // flags
+  dv.setUint32(16, o.flags ?? 0, true);
   header[20] = o.version.major;
   header[21] = o.version.minor;
   dv.setUint16(22, o.version.revision, true);

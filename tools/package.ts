@@ -5,7 +5,8 @@
 // `stream` and `unchecked`, so tests can build hostile packages too.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { parseImage, TLV, type Version } from "./image.js";
+import type { Version } from "./image.js";
+import { checkImage } from "../bindings/image-check.js";
 import { diff } from "./delta/index.js";
 import { DELTA_HS_LOOKAHEAD_BITS, DELTA_HS_WINDOW_BITS } from "./delta/format.js";
 import { keyId, publicKeyOf } from "./keys.js";
@@ -330,8 +331,10 @@ export interface PackOptions {
   /** Defaults: the image's protected TLVs, else the nil UUID. */
   vendorId?: Uint8Array;
   classId?: Uint8Array;
+  /** Defaults: the image's HW_REVISION TLV, else 0 … 65535. */
   hwRevMin?: number;
   hwRevMax?: number;
+  /** Default: the image's MIN_BOOTLOADER TLV, else 0 (any). */
   minBootloader?: number | string;
   /** Default: the image's SEC_CNT TLV, else 0. */
   securityCounter?: number;
@@ -352,27 +355,30 @@ export interface PackResult {
   chain: Chain;
 }
 
+/**
+ * What the manifest takes from an image, as the core reads it (the entries a
+ * device trusts). Checked: the image must pass every device's checks (header,
+ * TLV rules, flags, digest) and end where its TLVs end.
+ */
 function imageFacts(image: Uint8Array, what: string, unchecked: boolean) {
-  try {
-    const p = parseImage(image);
-    if (!unchecked && p.totalSize !== image.length)
-      throw new PackageFormatError("IMAGE_SIZE", `${what} is ${image.length} bytes but its TLVs end at ${p.totalSize}; pass the image without padding`);
-    const tlv = (type: number) => p.tlvs.find((t) => t.protected && t.type === type)?.value;
-    const sec = tlv(TLV.SEC_CNT);
-    return {
-      version: p.version,
-      digest: p.computedDigest,
-      securityCounter: sec && sec.length === 4 ? new DataView(sec.buffer, sec.byteOffset, 4).getUint32(0, true) : 0,
-      vendorId: tlv(TLV.VENDOR_UUID),
-      classId: tlv(TLV.CLASS_UUID),
-    };
-  } catch (e) {
-    if (!unchecked) {
-      if (e instanceof PackageFormatError) throw e;
-      throw new PackageFormatError("NOT_AN_IMAGE", `${what}: ${(e as Error).message}`);
-    }
-    return { version: { major: 0, minor: 0, revision: 0, build: 0 }, digest: sha256(image), securityCounter: 0, vendorId: undefined, classId: undefined };
+  const r = checkImage(image);
+  if (!unchecked) {
+    if (!r.ok) throw new PackageFormatError(r.code!, `${what}: ${r.message}`);
+    if (r.facts!.totalSize !== image.length)
+      throw new PackageFormatError("IMAGE_SIZE", `${what} is ${image.length} bytes but its TLVs end at ${r.facts!.totalSize}; pass the image without padding`);
   }
+  const f = r.facts;
+  if (!f) return { version: { major: 0, minor: 0, revision: 0, build: 0 }, digest: sha256(image), securityCounter: 0, vendorId: undefined, classId: undefined, hwRevision: undefined, minBootloader: undefined };
+  return {
+    version: f.version,
+    // What a device computes: header, body and protected TLVs.
+    digest: r.digest ?? sha256(image.subarray(0, f.headerSize + f.bodySize + f.protectedTlvSize)),
+    securityCounter: f.securityCounter ?? 0,
+    vendorId: f.vendorId ?? undefined,
+    classId: f.classId ?? undefined,
+    hwRevision: f.hwRevision ?? undefined,
+    minBootloader: f.minBootloader ?? undefined,
+  };
 }
 
 function encodeStream(o: PackOptions, encoding: EncodingName, codec: CodecName): Uint8Array {
@@ -399,7 +405,7 @@ export function packPackage(o: PackOptions): PackResult {
   const stream = encodeStream(o, encoding, codec);
   const chain = chainBlocks(stream, blockSize);
   const [p1, p2] = codecParams(CODEC[codec]);
-  const minBootloader = typeof o.minBootloader === "string" ? parseBootloaderVersion(o.minBootloader) : (o.minBootloader ?? 0);
+  const minBootloader = typeof o.minBootloader === "string" ? parseBootloaderVersion(o.minBootloader) : (o.minBootloader ?? img.minBootloader ?? 0);
 
   const manifest: Manifest = {
     magic: PACKAGE_MAGIC,
@@ -407,8 +413,8 @@ export function packPackage(o: PackOptions): PackResult {
     manifestSize: MANIFEST_SIZE,
     vendorId: o.vendorId ?? img.vendorId ?? NIL_UUID,
     classId: o.classId ?? img.classId ?? NIL_UUID,
-    hwRevMin: o.hwRevMin ?? 0,
-    hwRevMax: o.hwRevMax ?? HW_REV_ANY_MAX,
+    hwRevMin: o.hwRevMin ?? img.hwRevision?.min ?? 0,
+    hwRevMax: o.hwRevMax ?? img.hwRevision?.max ?? HW_REV_ANY_MAX,
     minBootloader,
     version: img.version,
     securityCounter: o.securityCounter ?? img.securityCounter,

@@ -1,7 +1,7 @@
 // The boot decision. It follows the table in docs/design.md "Boot decision"
 // row by row; each row is marked with its number (Dn) in the comments.
 import {
-  ctlLoad, ctlCommit, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlSlotState, ctlSetSlotState,
+  ctlLoad, ctlCommit, ctlCommitAlone, ctlRefresh, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlSlotState, ctlSetSlotState,
   ctlSetPrimary, ctlSetCounters, ctlSetFloor, ctlFloor,
   ST_EMPTY, ST_PENDING, ST_TRIAL, ST_CONFIRMED, ST_REJECTED,
   EV_FACTORY, EV_TRIAL_BOOT, EV_ROLLED_BACK, EV_FALLBACK, EV_CONFIRMED, EV_REJECTED,
@@ -93,7 +93,10 @@ export function adoptFactoryImage(): i32 {
       ctlSetSlotState(otherSlot(s), ST_EMPTY);
       // The factory image sets the first anti-rollback floor.
       if (checkedSecurityCounter() > ctlFloor) ctlSetFloor(checkedSecurityCounter());
-      if (ctlCommit(EV_FACTORY) != OK) return E_FLASH;
+      // Alone: the install records of provisioning (this image "pending", no
+      // confirmed one) must not lie underneath, where losing this state would
+      // turn the factory image into a trial.
+      if (ctlCommitAlone(EV_FACTORY) != OK) return E_FLASH;
       return s;
     }
   }
@@ -108,12 +111,8 @@ function bootFactory(): i32 {
   return boots(s, R_FACTORY_ADOPT); // D1
 }
 
-/**
- * Decide which slot boots after a reset with the given reason. Returns the
- * slot, or NO_SLOT with bootReason R_NO_BOOTABLE_IMAGE (stay in recovery).
- */
-export function decideBoot(resetReason: i32): i32 {
-  bootSlot = NO_SLOT;
+/** The rows of the decision table, for decideBoot(). */
+function decideRows(resetReason: i32): i32 {
   if (ctlLoad() != OK) return failFlash();
   if (ctlSeq == 0) return bootFactory();
   const crashed: bool = resetReason == RESET_WATCHDOG || resetReason == RESET_SOFTWARE;
@@ -148,6 +147,21 @@ export function decideBoot(resetReason: i32): i32 {
   if (checkRecordedImage(cand, true) != OK) return rollBack(cand, R_TRIAL_INVALID); // D7
   if (ctlCommit(EV_TRIAL_BOOT) != OK) return failFlash();
   return boots(cand, reason);
+}
+
+/**
+ * Decide which slot boots after a reset with the given reason. Returns the
+ * slot, or NO_SLOT with bootReason R_NO_BOOTABLE_IMAGE (stay in recovery).
+ * A boot that wrote no state of its own then scrubs the loaded one (writes it
+ * again when a copy is missing), so a flipped bit is repaired at the next
+ * power-up rather than left waiting for a second one. A failed scrub changes
+ * nothing: the state still reads from its remaining copy.
+ */
+export function decideBoot(resetReason: i32): i32 {
+  bootSlot = NO_SLOT;
+  const slot: i32 = decideRows(resetReason);
+  if (bootReason != R_FLASH_FAULT) ctlRefresh();
+  return slot;
 }
 
 /** The application's health check passed: make the trial image permanent. */

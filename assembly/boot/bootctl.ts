@@ -1,7 +1,10 @@
 // The boot-control log: fixed 32-byte records appended to a ring of at least
-// two sectors. A record is never rewritten in place, and the sector holding
-// the newest valid record is never erased: a new record is complete (and read
-// back) before anything older can be lost. See docs/design.md "Boot control".
+// two sectors. Every state is written twice (two records with one sequence
+// number), so a flipped bit in one copy cannot roll the device back; the
+// anti-rollback floor is the largest over every valid record, so it cannot
+// fall either. A record is never rewritten in place, and a sector holding the
+// only copies of the newest state is never erased. See docs/design.md
+// "Boot control".
 import { getU32, putU32, fillBytes } from "../common/bytes";
 import { RecordLog } from "../common/recordlog";
 import { ctlAddr, ctlSectorCount, sectorSize, NO_SLOT } from "../common/layout";
@@ -9,6 +12,10 @@ import { OK, E_FLASH } from "../common/status";
 
 export const RECORD_SIZE: i32 = 32;
 export const RECORD_MAGIC: u32 = 0x31544253; // "SBT1"
+/** Records written per state: one can be lost to a flipped bit. */
+export const RECORD_COPIES: i32 = 2;
+/** Where a record keeps the anti-rollback floor. */
+const RECORD_FLOOR_AT: i32 = 16;
 
 // Slot states as stored in a record.
 export const ST_EMPTY: u8 = 0;
@@ -41,7 +48,7 @@ const ctlLog: RecordLog = new RecordLog();
 const recBuf: Uint8Array = new Uint8Array(RECORD_SIZE);
 
 export function ctlConfigure(): void {
-  ctlLog.configure(ctlAddr, ctlSectorCount, sectorSize, RECORD_SIZE, RECORD_MAGIC);
+  ctlLog.configure(ctlAddr, ctlSectorCount, sectorSize, RECORD_SIZE, RECORD_MAGIC, RECORD_COPIES, RECORD_FLOOR_AT);
 }
 
 /** Boot-control sector erases since configuration. */
@@ -80,12 +87,15 @@ function adopt(b: Uint8Array, off: i32): void {
   ctlFails = u32(b[off + 11]);
   ctlPowers = u32(b[off + 12]);
   ctlEvent = b[off + 13];
-  ctlFloor = getU32(b, off + 16);
+  // The floor never falls: no record, however it was lost, can lower it.
+  const floor: u32 = getU32(b, off + RECORD_FLOOR_AT);
+  ctlFloor = floor > ctlLog.growingMax ? floor : ctlLog.growingMax;
 }
 
 /**
- * Load the newest valid record into the ctl* fields (ctlSeq == 0 when the log
- * is empty). Returns OK or E_FLASH.
+ * Load the newest state (the highest sequence number with a valid copy) into
+ * the ctl* fields, ctlSeq == 0 when the log is empty, and the floor as the
+ * largest over every valid record. Returns OK or E_FLASH.
  */
 export function ctlLoad(): i32 {
   ctlSeq = 0;
@@ -101,8 +111,7 @@ export function ctlLoad(): i32 {
   return OK;
 }
 
-/** Append the current ctl* fields as a new record (see RecordLog.append). */
-export function ctlCommit(event: u8): i32 {
+function encode(event: u8): void {
   ctlEvent = event;
   fillBytes(recBuf, 0, RECORD_SIZE, 0xff);
   recBuf[8] = ctlPrimary == NO_SLOT ? 0xff : u8(ctlPrimary);
@@ -111,7 +120,43 @@ export function ctlCommit(event: u8): i32 {
   recBuf[11] = u8(ctlFails > 255 ? 255 : ctlFails);
   recBuf[12] = u8(ctlPowers > 255 ? 255 : ctlPowers);
   recBuf[13] = ctlEvent;
-  putU32(recBuf, 16, ctlFloor);
+  putU32(recBuf, RECORD_FLOOR_AT, ctlFloor);
+}
+
+/** Append the current ctl* fields as a new state, in two copies (see RecordLog.append). */
+export function ctlCommit(event: u8): i32 {
+  encode(event);
+  const s: i32 = ctlLog.append(recBuf);
+  if (s == OK) ctlSeq = ctlLog.newestSeq;
+  return s;
+}
+
+/**
+ * As ctlCommit, but the new state is the only one the log keeps: factory
+ * adoption uses it, so that no install record (an image "pending" with no
+ * confirmed one) lies underneath the factory image's confirmed state.
+ */
+export function ctlCommitAlone(event: u8): i32 {
+  encode(event);
+  const s: i32 = ctlLog.appendAlone(recBuf);
+  if (s == OK) ctlSeq = ctlLog.newestSeq;
+  return s;
+}
+
+/**
+ * Scrub the loaded state: when it has fewer than two intact copies (a cut
+ * between the copies, a flipped bit, a log in the single-copy format) or a
+ * floor below the log's largest, write it again as a fresh pair. The boot
+ * decision calls this after deciding, so a boot that wrote a state anyway
+ * writes nothing more. The record is rebuilt from the loaded bytes, not from
+ * the ctl* fields, which the decision may have changed.
+ */
+export function ctlRefresh(): i32 {
+  if (!ctlLog.found) return OK;
+  const floor: u32 = getU32(ctlLog.newest, RECORD_FLOOR_AT);
+  if (ctlLog.newestCopies >= RECORD_COPIES && floor >= ctlLog.growingMax) return OK;
+  for (let i: i32 = 0; i < RECORD_SIZE; i++) recBuf[i] = ctlLog.newest[i];
+  if (floor < ctlLog.growingMax) putU32(recBuf, RECORD_FLOOR_AT, ctlLog.growingMax);
   const s: i32 = ctlLog.append(recBuf);
   if (s == OK) ctlSeq = ctlLog.newestSeq;
   return s;

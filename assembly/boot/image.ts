@@ -1,12 +1,21 @@
 // MCUboot image format: parsing the header and TLV areas of an image in a slot
 // and checking its SHA-256 TLV against the bytes on flash. See docs/design.md
-// "Image format". Signature TLVs are recorded here and checked by the caller.
+// "Image format" and docs/formats.md "Image TLVs". Signature TLVs are recorded
+// here and checked by the caller.
+//
+// These are the only image rules there are: the host tools run this same code
+// (bindings/image-check.ts), so a file the tools pass is a file the device
+// takes. Each security TLV may appear once, in its own area; header flags the
+// device does not implement are refused, each kind with its own status.
 import { Sha256 } from "../crypto/sha256";
 import { getU16, getU32, equalBytes } from "../common/bytes";
 import { flashRead } from "../common/flash";
 import { hostFlashSha256 } from "../common/host";
 import { slotAddr, slotSize } from "../common/layout";
-import { OK, E_FLASH, E_BAD_HEADER, E_BAD_TLV, E_NO_DIGEST, E_DIGEST_MISMATCH, E_EMPTY_SLOT } from "../common/status";
+import {
+  OK, E_FLASH, E_BAD_HEADER, E_BAD_TLV, E_NO_DIGEST, E_DIGEST_MISMATCH, E_EMPTY_SLOT, E_DUPLICATE_TLV, E_MISPLACED_TLV,
+  E_UNSUPPORTED_FLAGS, E_ENCRYPTED_IMAGE, E_NON_BOOTABLE,
+} from "../common/status";
 
 export const IMAGE_MAGIC: u32 = 0x96f3b83d;
 export const IMAGE_HEADER_SIZE: i32 = 32;
@@ -18,6 +27,21 @@ export const TLV_ED25519: u32 = 0x24;
 export const TLV_SEC_CNT: u32 = 0x50;
 export const TLV_VENDOR_UUID: u32 = 0x74;
 export const TLV_CLASS_UUID: u32 = 0x75;
+// slotboot's own protected TLVs, in the range MCUboot leaves to vendors
+// (xxA0..xxFF; imgtool --custom-tlv takes them): what the image needs of the
+// device, so the requirement travels with the image and not only with a package.
+/** Hardware revisions the image runs on: u16 lowest, u16 highest (inclusive). */
+export const TLV_HW_REVISION: u32 = 0x53a0;
+/** Oldest bootloader that may take the image: u32, major << 16 | minor << 8 | patch. */
+export const TLV_MIN_BOOTLOADER: u32 = 0x53a1;
+
+// Header flags (MCUboot's IMAGE_F_*). This device implements none of them, so
+// any set flag is refused; these three get their own status because their
+// images would otherwise fail later as something else (an encrypted body
+// fails its digest and would read as corruption).
+export const IMAGE_F_ENCRYPTED_AES128: u32 = 0x04;
+export const IMAGE_F_ENCRYPTED_AES256: u32 = 0x08;
+export const IMAGE_F_NON_BOOTABLE: u32 = 0x10;
 
 // What the last parse found. Offsets are relative to the slot start; -1 = absent.
 export let imgHeaderSize: u32 = 0;
@@ -35,6 +59,11 @@ export let tlvVendorAt: i32 = -1;
 export let tlvClassAt: i32 = -1;
 export let tlvSecCntSeen: bool = false;
 export let tlvSecCnt: u32 = 0;
+export let tlvHwRevSeen: bool = false;
+export let tlvHwRevMin: u32 = 0;
+export let tlvHwRevMax: u32 = 0;
+export let tlvMinBootloaderSeen: bool = false;
+export let tlvMinBootloader: u32 = 0;
 
 /** The digest computed by the last successful verifyImageDigest(). */
 export const imgDigest: Uint8Array = new Uint8Array(32);
@@ -62,6 +91,11 @@ function resetParse(): void {
   tlvClassAt = -1;
   tlvSecCntSeen = false;
   tlvSecCnt = 0;
+  tlvHwRevSeen = false;
+  tlvHwRevMin = 0;
+  tlvHwRevMax = 0;
+  tlvMinBootloaderSeen = false;
+  tlvMinBootloader = 0;
 }
 
 /** Check a 32-byte header held in `h` against the slot size. */
@@ -76,6 +110,12 @@ export function checkHeader(h: Uint8Array, off: i32, limit: u32): i32 {
   // is possible because each term is bounded by limit (< 2^30).
   if (u32(hdr + body + prot + 4) > limit) return E_BAD_HEADER;
   if (prot != 0 && prot < 4) return E_BAD_HEADER;
+  const flags: u32 = getU32(h, off + 16);
+  if (flags != 0) {
+    if ((flags & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256)) != 0) return E_ENCRYPTED_IMAGE;
+    if ((flags & IMAGE_F_NON_BOOTABLE) != 0) return E_NON_BOOTABLE;
+    return E_UNSUPPORTED_FLAGS;
+  }
   return OK;
 }
 
@@ -112,6 +152,73 @@ export function parseImage(slot: i32): i32 {
   return OK;
 }
 
+/** Types that are trusted only from the protected area (covered by the digest and signature). */
+function isProtectedOnlyTlv(type: u32): bool {
+  return type == TLV_SEC_CNT || type == TLV_VENDOR_UUID || type == TLV_CLASS_UUID || type == TLV_HW_REVISION || type == TLV_MIN_BOOTLOADER;
+}
+
+/** Types that are trusted only from the unprotected area: each is itself checked against something signed. */
+function isUnprotectedOnlyTlv(type: u32): bool {
+  return type == TLV_SHA256 || type == TLV_ED25519 || type == TLV_KEYHASH;
+}
+
+/** A protected entry; a second entry of a type this device reads is refused, never chosen between. */
+function takeProtectedTlv(base: u32, type: u32, len: u32, valueAt: i32): i32 {
+  if (type == TLV_SEC_CNT) {
+    if (tlvSecCntSeen) return E_DUPLICATE_TLV;
+    if (len != 4) return E_BAD_TLV;
+    if (flashRead(u32(base + valueAt), tlvBuf, 4, 4) != OK) return E_FLASH;
+    tlvSecCntSeen = true;
+    tlvSecCnt = getU32(tlvBuf, 4);
+  } else if (type == TLV_VENDOR_UUID) {
+    if (tlvVendorAt >= 0) return E_DUPLICATE_TLV;
+    if (len != 16) return E_BAD_TLV;
+    tlvVendorAt = valueAt;
+  } else if (type == TLV_CLASS_UUID) {
+    if (tlvClassAt >= 0) return E_DUPLICATE_TLV;
+    if (len != 16) return E_BAD_TLV;
+    tlvClassAt = valueAt;
+  } else if (type == TLV_HW_REVISION) {
+    if (tlvHwRevSeen) return E_DUPLICATE_TLV;
+    if (len != 4) return E_BAD_TLV;
+    if (flashRead(u32(base + valueAt), tlvBuf, 4, 4) != OK) return E_FLASH;
+    tlvHwRevSeen = true;
+    tlvHwRevMin = getU16(tlvBuf, 4);
+    tlvHwRevMax = getU16(tlvBuf, 6);
+  } else if (type == TLV_MIN_BOOTLOADER) {
+    if (tlvMinBootloaderSeen) return E_DUPLICATE_TLV;
+    if (len != 4) return E_BAD_TLV;
+    if (flashRead(u32(base + valueAt), tlvBuf, 4, 4) != OK) return E_FLASH;
+    tlvMinBootloaderSeen = true;
+    tlvMinBootloader = getU32(tlvBuf, 4);
+  } else if (isUnprotectedOnlyTlv(type)) {
+    return E_MISPLACED_TLV;
+  }
+  return OK;
+}
+
+/** An unprotected entry: only the digest, key hash and signature are read here. */
+function takeUnprotectedTlv(type: u32, len: u32, valueAt: i32): i32 {
+  if (type == TLV_SHA256) {
+    if (tlvShaAt >= 0) return E_DUPLICATE_TLV;
+    if (len != 32) return E_BAD_TLV;
+    tlvShaAt = valueAt;
+  } else if (type == TLV_ED25519) {
+    if (tlvSigAt >= 0) return E_DUPLICATE_TLV;
+    if (len != 64) return E_BAD_TLV;
+    tlvSigAt = valueAt;
+  } else if (type == TLV_KEYHASH) {
+    if (tlvKeyHashAt >= 0) return E_DUPLICATE_TLV;
+    if (len != 32) return E_BAD_TLV;
+    tlvKeyHashAt = valueAt;
+  } else if (isProtectedOnlyTlv(type)) {
+    // Anyone can add unprotected entries: one of these here is a forgery or a
+    // misbuilt image, and a reader that took it would trust unsigned data.
+    return E_MISPLACED_TLV;
+  }
+  return OK;
+}
+
 function walkTlvArea(base: u32, start: u32, magic: u32, total: u32, isProtected: bool): i32 {
   if (flashRead(u32(base + start), tlvBuf, 0, 4) != OK) return E_FLASH;
   if (getU16(tlvBuf, 0) != magic || getU16(tlvBuf, 2) != total) return E_BAD_TLV;
@@ -123,33 +230,8 @@ function walkTlvArea(base: u32, start: u32, magic: u32, total: u32, isProtected:
     const len: u32 = getU16(tlvBuf, 2);
     const valueAt: i32 = i32(start + p + 4);
     if (u32(p + 4 + len) > total) return E_BAD_TLV;
-    if (isProtected) {
-      if (type == TLV_SEC_CNT) {
-        if (len != 4) return E_BAD_TLV;
-        if (flashRead(u32(base + valueAt), tlvBuf, 4, 4) != OK) return E_FLASH;
-        tlvSecCntSeen = true;
-        tlvSecCnt = getU32(tlvBuf, 4);
-      } else if (type == TLV_VENDOR_UUID) {
-        if (len != 16) return E_BAD_TLV;
-        tlvVendorAt = valueAt;
-      } else if (type == TLV_CLASS_UUID) {
-        if (len != 16) return E_BAD_TLV;
-        tlvClassAt = valueAt;
-      }
-    } else {
-      // Only the digest, key hash and signature are trusted outside the
-      // protected area: each is itself checked against something signed.
-      if (type == TLV_SHA256) {
-        if (len != 32) return E_BAD_TLV;
-        tlvShaAt = valueAt;
-      } else if (type == TLV_ED25519) {
-        if (len != 64) return E_BAD_TLV;
-        tlvSigAt = valueAt;
-      } else if (type == TLV_KEYHASH) {
-        if (len != 32) return E_BAD_TLV;
-        tlvKeyHashAt = valueAt;
-      }
-    }
+    const ts: i32 = isProtected ? takeProtectedTlv(base, type, len, valueAt) : takeUnprotectedTlv(type, len, valueAt);
+    if (ts != OK) return ts;
     p = u32(p + 4 + len);
   }
   return OK;

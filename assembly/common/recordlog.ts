@@ -1,8 +1,11 @@
 // An append-only log of fixed-size records in a ring of sectors, the one
 // mechanism behind the boot-control log and the resume log. A record carries
 // a magic, a sequence number and a CRC-32 over everything before the CRC; it is
-// never rewritten, the newest valid record wins, and the sector holding the
-// newest valid record is never erased. See docs/design.md "The log".
+// never rewritten. A log may write each sequence number as several copies
+// (the boot-control log writes two, so that one flipped bit cannot lose the
+// state); the newest sequence number with at least one valid copy wins, and a
+// sector holding the only copies of it is never erased. See docs/design.md
+// "The log".
 import { crc32 } from "./crc32";
 import { getU32, putU32 } from "./bytes";
 import { flashRead, flashProgram, flashErase } from "./flash";
@@ -11,6 +14,10 @@ import { OK, E_FLASH, E_CTL_WRITE } from "./status";
 /** Largest record a log may use; the scan buffer holds several. */
 export const LOG_MAX_RECORD: i32 = 128;
 const LOG_SCAN_BYTES: i32 = 256;
+/** Most sectors a log may span (layout.ts allows 64). */
+const LOG_MAX_SECTORS: i32 = 64;
+/** Failed program attempts one append tolerates before it gives up. */
+const LOG_APPEND_TRIES: i32 = 8;
 
 export class RecordLog {
   base: u32 = 0;
@@ -18,25 +25,41 @@ export class RecordLog {
   sectorBytes: u32 = 0;
   recordSize: i32 = 32;
   magic: u32 = 0;
+  /** Records written per sequence number, all in one sector. */
+  copies: i32 = 1;
+  /** Offset of a u32 field that only ever grows (the anti-rollback floor), or -1. */
+  growingAt: i32 = -1;
   /** Sector erases done by this log since configure(). */
   erases: u32 = 0;
   /** The newest valid record after load() (valid only if found). */
   found: bool = false;
   newestSeq: u32 = 0;
+  /** Valid records carrying newestSeq, as load() counted them or append() wrote them. */
+  newestCopies: i32 = 0;
+  /** The largest value of the growing field over every valid record. */
+  growingMax: u32 = 0;
   readonly newest: Uint8Array = new Uint8Array(LOG_MAX_RECORD);
+  /** Set by a load() that completed: only then is the append point known. */
+  private loaded: bool = false;
   private nextSector: u32 = 0;
   private nextOffset: u32 = 0;
+  /** The sector appends continue in: it holds the newest state's last copy. */
   private newestSector: u32 = 0;
+  private readonly holdsRecord: Uint8Array = new Uint8Array(LOG_MAX_SECTORS);
+  private readonly holdsNewest: Uint8Array = new Uint8Array(LOG_MAX_SECTORS);
   private readonly scan: Uint8Array = new Uint8Array(LOG_SCAN_BYTES);
 
-  configure(base: u32, sectors: u32, sectorBytes: u32, recordSize: i32, magic: u32): void {
+  configure(base: u32, sectors: u32, sectorBytes: u32, recordSize: i32, magic: u32, copies: i32, growingAt: i32): void {
     this.base = base;
     this.sectors = sectors;
     this.sectorBytes = sectorBytes;
     this.recordSize = recordSize;
     this.magic = magic;
+    this.copies = copies;
+    this.growingAt = growingAt;
     this.erases = 0;
     this.found = false;
+    this.loaded = false;
   }
 
   private sectorAddr(s: u32): u32 {
@@ -54,32 +77,73 @@ export class RecordLog {
     return true;
   }
 
-  /** Scan every record slot; keep the valid record with the highest sequence number. */
+  private forgetNewestSectors(): void {
+    for (let s: u32 = 0; s < this.sectors; s++) this.holdsNewest[s] = 0;
+  }
+
+  private noteGrowing(b: Uint8Array, off: i32): void {
+    if (this.growingAt < 0) return;
+    const g: u32 = getU32(b, off + this.growingAt);
+    if (g > this.growingMax) this.growingMax = g;
+  }
+
+  /**
+   * Scan every record slot: the state is the highest sequence number with a
+   * valid copy; count its copies and note which sectors hold records.
+   */
   load(): i32 {
+    this.loaded = false;
     this.found = false;
     this.newestSeq = 0;
-    let bestSector: u32 = 0;
-    let bestOffset: u32 = 0;
+    this.newestCopies = 0;
+    this.newestSector = 0;
+    this.growingMax = 0;
+    let bestFirst: u32 = 0;
+    let bestLast: u32 = 0;
     const chunk: u32 = u32(LOG_SCAN_BYTES);
     const n: i32 = this.recordSize;
+    for (let s: u32 = 0; s < this.sectors; s++) this.holdsRecord[s] = 0;
+    this.forgetNewestSectors();
     for (let s: u32 = 0; s < this.sectors; s++) {
       for (let pos: u32 = 0; pos < this.sectorBytes; pos = u32(pos + chunk)) {
         if (flashRead(u32(this.sectorAddr(s) + pos), this.scan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
         for (let r: i32 = 0; r < LOG_SCAN_BYTES; r += n) {
           if (!this.valid(this.scan, r)) continue;
+          this.holdsRecord[s] = 1;
+          this.noteGrowing(this.scan, r);
           const seq: u32 = getU32(this.scan, r + 4);
+          const at: u32 = u32(pos + u32(r));
           if (!this.found || seq > this.newestSeq) {
+            this.forgetNewestSectors();
             this.found = true;
             this.newestSeq = seq;
-            bestSector = s;
-            bestOffset = u32(pos + u32(r));
+            this.newestCopies = 1;
+            this.holdsNewest[s] = 1;
+            this.newestSector = s;
+            bestFirst = at;
+            bestLast = at;
             for (let i: i32 = 0; i < n; i++) this.newest[i] = this.scan[r + i];
+          } else if (seq == this.newestSeq) {
+            this.newestCopies++;
+            this.holdsNewest[s] = 1;
+            if (s == this.newestSector) {
+              bestLast = at;
+            } else if (at < bestFirst) {
+              // Copies in two sectors come from a writer that moved on after a
+              // copy at the end of a sector failed its read-back: the one
+              // nearer the start of its sector was written later.
+              this.newestSector = s;
+              bestFirst = at;
+              bestLast = at;
+            }
           }
         }
       }
     }
-    this.newestSector = bestSector;
-    return this.findAppendPoint(bestSector, this.found ? u32(bestOffset + u32(n)) : 0);
+    const fs: i32 = this.findAppendPoint(this.newestSector, this.found ? u32(bestLast + u32(n)) : 0);
+    if (fs != OK) return fs;
+    this.loaded = true;
+    return OK;
   }
 
   /** First fully erased record slot in sector `s` at or after `from`; else the sector is full. */
@@ -111,46 +175,125 @@ export class RecordLog {
         if (flashRead(u32(this.sectorAddr(s) + pos), this.scan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
         if (!this.erased(this.scan, 0, LOG_SCAN_BYTES)) blank = false;
       }
-      if (blank) return OK;
-    }
-    return E_CTL_WRITE;
-  }
-
-  /**
-   * Append `rec` (recordSize bytes; magic, sequence and CRC are filled in
-   * here) with the next sequence number. When the newest sector is full, the
-   * next sector of the ring — which holds only older records — is erased
-   * first. Every record is read back; one that does not read back intact is
-   * abandoned and written again further on.
-   */
-  append(rec: Uint8Array): i32 {
-    const n: i32 = this.recordSize;
-    const seq: u32 = u32(this.newestSeq + 1);
-    putU32(rec, 0, this.magic);
-    putU32(rec, 4, seq);
-    putU32(rec, n - 4, crc32(rec, 0, n - 4));
-    for (let tries: i32 = 0; tries < 8; tries++) {
-      if (this.nextOffset >= this.sectorBytes) {
-        const s: u32 = u32((this.newestSector + 1) % this.sectors);
-        const es: i32 = this.eraseBlank(s);
-        if (es != OK) return es;
-        this.nextSector = s;
-        this.nextOffset = 0;
-      }
-      const at: u32 = u32(this.sectorAddr(this.nextSector) + this.nextOffset);
-      this.nextOffset = u32(this.nextOffset + u32(n));
-      if (flashProgram(at, rec, 0, n) != OK) continue;
-      if (flashRead(at, this.scan, 0, n) != OK) return E_FLASH;
-      let same: bool = true;
-      for (let i: i32 = 0; i < n; i++) if (this.scan[i] != rec[i]) same = false;
-      if (same) {
-        this.newestSector = this.nextSector;
-        this.newestSeq = seq;
-        this.found = true;
-        for (let i: i32 = 0; i < n; i++) this.newest[i] = rec[i];
+      if (blank) {
+        this.holdsRecord[s] = 0;
+        this.holdsNewest[s] = 0;
         return OK;
       }
     }
     return E_CTL_WRITE;
+  }
+
+  /** True when sector `s` holds a copy of the newest state and no other sector does. */
+  private holdsLastCopies(s: u32): bool {
+    if (!this.found || this.holdsNewest[s] == 0) return false;
+    for (let t: u32 = 0; t < this.sectors; t++) if (t != s && this.holdsNewest[t] != 0) return false;
+    return true;
+  }
+
+  /** Continue in the sector after the newest state's one, which holds only older records: erase it first. */
+  private moveToNextSector(): i32 {
+    const s: u32 = u32((this.newestSector + 1) % this.sectors);
+    // The rule the whole log rests on; a bug that broke it would lose the state on a cut.
+    if (this.holdsLastCopies(s)) return E_CTL_WRITE;
+    const es: i32 = this.eraseBlank(s);
+    if (es != OK) return es;
+    this.nextSector = s;
+    this.nextOffset = 0;
+    return OK;
+  }
+
+  private stamp(rec: Uint8Array, seq: u32): void {
+    const n: i32 = this.recordSize;
+    putU32(rec, 0, this.magic);
+    putU32(rec, 4, seq);
+    putU32(rec, n - 4, crc32(rec, 0, n - 4));
+  }
+
+  /**
+   * Append `rec` (recordSize bytes; magic, sequence and CRC are filled in
+   * here) as `copies` records with the next sequence number, all in one
+   * sector. When the sector cannot hold them, the next sector of the ring —
+   * which holds only older records — is erased first. Every copy is read
+   * back; one that does not read back intact is abandoned and written again
+   * further on. Copies that would straddle two sectors start again, with the
+   * following sequence number, in the next sector. Needs a completed load():
+   * without it the append point is unknown.
+   */
+  append(rec: Uint8Array): i32 {
+    if (!this.loaded) return E_CTL_WRITE;
+    const s: i32 = this.appendCopies(rec);
+    // After a failure the log's bookkeeping may no longer match the flash.
+    if (s != OK) this.loaded = false;
+    return s;
+  }
+
+  private appendCopies(rec: Uint8Array): i32 {
+    const n: i32 = this.recordSize;
+    let seq: u32 = u32(this.newestSeq + 1);
+    this.stamp(rec, seq);
+    let done: i32 = 0;
+    let failures: i32 = 0;
+    while (done < this.copies) {
+      const need: u32 = u32((done == 0 ? this.copies : 1) * n);
+      if (u32(this.nextOffset + need) > this.sectorBytes) {
+        if (done > 0) {
+          seq = u32(seq + 1);
+          this.stamp(rec, seq);
+          done = 0;
+        }
+        const ms: i32 = this.moveToNextSector();
+        if (ms != OK) return ms;
+      }
+      const at: u32 = u32(this.sectorAddr(this.nextSector) + this.nextOffset);
+      this.nextOffset = u32(this.nextOffset + u32(n));
+      let intact: bool = flashProgram(at, rec, 0, n) == OK;
+      if (intact) {
+        if (flashRead(at, this.scan, 0, n) != OK) return E_FLASH;
+        for (let i: i32 = 0; i < n; i++) if (this.scan[i] != rec[i]) intact = false;
+      }
+      if (!intact) {
+        failures++;
+        if (failures >= LOG_APPEND_TRIES) return E_CTL_WRITE;
+        continue;
+      }
+      if (done == 0) {
+        // The first intact copy is the commit point of the new state.
+        this.forgetNewestSectors();
+        this.found = true;
+        this.newestSeq = seq;
+        this.newestCopies = 0;
+        for (let i: i32 = 0; i < n; i++) this.newest[i] = rec[i];
+        this.noteGrowing(rec, 0);
+      }
+      this.newestCopies++;
+      this.newestSector = this.nextSector;
+      this.holdsRecord[this.nextSector] = 1;
+      this.holdsNewest[this.nextSector] = 1;
+      done++;
+    }
+    return OK;
+  }
+
+  /**
+   * Append `rec` as the only state the log keeps: its copies go to a freshly
+   * erased sector, then every other sector that holds a record is erased.
+   * Used when older records must not stay underneath (factory adoption).
+   */
+  appendAlone(rec: Uint8Array): i32 {
+    if (!this.loaded) return E_CTL_WRITE;
+    // With a state present, make append() start a fresh sector.
+    if (this.found) this.nextOffset = this.sectorBytes;
+    const s: i32 = this.append(rec);
+    if (s != OK) return s;
+    for (let t: u32 = 0; t < this.sectors; t++) {
+      if (t == this.newestSector || this.holdsRecord[t] == 0) continue;
+      const es: i32 = this.eraseBlank(t);
+      if (es != OK) {
+        this.loaded = false;
+        return es;
+      }
+    }
+    return OK;
   }
 }

@@ -49,3 +49,10 @@ export const E_CHAIN_MISMATCH: i32 = -80;
 export const E_TRAILING: i32 = -81;
 export const E_IMAGE_MISMATCH: i32 = -82;
 export const E_RX_STATE: i32 = -83;
+
+// Image rules shared by device and host tools (docs/formats.md "Image TLVs")
+export const E_DUPLICATE_TLV: i32 = -91;
+export const E_MISPLACED_TLV: i32 = -92;
+export const E_UNSUPPORTED_FLAGS: i32 = -93;
+export const E_ENCRYPTED_IMAGE: i32 = -94;
+export const E_NON_BOOTABLE: i32 = -95;

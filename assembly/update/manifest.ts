@@ -61,6 +61,9 @@ export function checkManifest(): i32 {
   }
   if (!vendorMatches(m, 8)) return E_WRONG_VENDOR;
   if (!classMatches(m, 24)) return E_WRONG_CLASS;
+  // Checked here before any payload byte is written; the image carries the same
+  // requirements as protected TLVs, checked at completion and at boot
+  // (provenance.ts), since the image can travel without this manifest.
   const hwMin: u32 = getU16(m, 40);
   const hwMax: u32 = getU16(m, 42);
   if (trustHwRev < hwMin || trustHwRev > hwMax) return E_HW_REVISION;

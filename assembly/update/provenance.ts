@@ -1,23 +1,43 @@
 // Where an image came from: signed by the provisioned key, built for this
-// vendor and class, not older than the anti-rollback floor. Registered with
-// the boot role's gate (boot/verify.ts) by the update role at start.
-import { imgDigest, tlvSigAt, tlvKeyHashAt, tlvVendorAt, tlvClassAt, tlvSecCntSeen, tlvSecCnt } from "../boot/image";
+// vendor and class, not older than the anti-rollback floor; and what it needs
+// of the device: a hardware revision in its range, a bootloader at least its
+// minimum. Registered with the boot role's gate (boot/verify.ts) by the update
+// role at start, so it runs at every install (raw image or package), every
+// confirm and, in the every-boot check mode, every boot.
+import {
+  imgDigest, tlvSigAt, tlvKeyHashAt, tlvVendorAt, tlvClassAt, tlvSecCntSeen, tlvSecCnt, tlvHwRevSeen, tlvHwRevMin, tlvHwRevMax,
+  tlvMinBootloaderSeen, tlvMinBootloader,
+} from "../boot/image";
 import { Ed25519Verifier } from "../crypto/ed25519";
 import { flashRead } from "../common/flash";
 import { slotAddr } from "../common/layout";
 import { equalBytes } from "../common/bytes";
 import { ctlFloor } from "../boot/bootctl";
-import { trustHasKey, trustHasVendor, trustHasClass, trustKey, trustKeyHash, vendorMatches, classMatches } from "./trust";
 import {
-  OK, E_FLASH, E_NO_SIGNATURE, E_BAD_SIGNATURE, E_WRONG_KEY, E_WRONG_VENDOR, E_WRONG_CLASS, E_DOWNGRADE,
+  trustHasKey, trustHasVendor, trustHasClass, trustKey, trustKeyHash, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
+} from "./trust";
+import {
+  OK, E_FLASH, E_NO_SIGNATURE, E_BAD_SIGNATURE, E_WRONG_KEY, E_WRONG_VENDOR, E_WRONG_CLASS, E_DOWNGRADE, E_HW_REVISION,
+  E_BOOTLOADER_TOO_OLD,
 } from "../common/status";
 
 export const imageVerifier: Ed25519Verifier = new Ed25519Verifier();
 const provenanceBuffer: Uint8Array = new Uint8Array(64);
 
-/** Checks beyond the digest, against what the device trusts (no-op without a key). */
+/**
+ * The image's protected hardware-revision and bootloader requirements (absent =
+ * none). Checked with or without a key, as the manifest's copies are: they
+ * protect the device from firmware it cannot run, whoever built it.
+ */
+function checkRequirements(): i32 {
+  if (tlvHwRevSeen && (trustHwRev < tlvHwRevMin || trustHwRev > tlvHwRevMax)) return E_HW_REVISION;
+  if (tlvMinBootloaderSeen && tlvMinBootloader > trustBootloaderVersion) return E_BOOTLOADER_TOO_OLD;
+  return OK;
+}
+
+/** Checks beyond the digest, against what the device trusts and what it is (only the requirements without a key). */
 export function checkProvenance(slot: i32): i32 {
-  if (!trustHasKey) return OK;
+  if (!trustHasKey) return checkRequirements();
   const base: u32 = slotAddr(slot);
   if (tlvSigAt < 0) return E_NO_SIGNATURE;
   if (tlvKeyHashAt >= 0) {
@@ -42,6 +62,9 @@ export function checkProvenance(slot: i32): i32 {
   } else if (trustHasClass) {
     return E_WRONG_CLASS;
   }
+  // The manifest's order: identity, then requirements, then the floor.
+  const rs: i32 = checkRequirements();
+  if (rs != OK) return rs;
   const counter: u32 = tlvSecCntSeen ? tlvSecCnt : 0;
   if (counter < ctlFloor) return E_DOWNGRADE;
   return OK;

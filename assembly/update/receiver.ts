@@ -16,7 +16,10 @@ import {
 import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "../boot/bootctl";
 import { installTarget, prepareTarget, commitTarget } from "./writer";
 import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable } from "./slotwrite";
-import { resumeFind, resumeForget, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect, rsCodecPatch, rsCodecOut } from "./resume";
+import {
+  resumeFind, resumeSlotMatches, resumeCheckStart, resumeForget, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect,
+  rsCodecPatch, rsCodecOut,
+} from "./resume";
 import { verifyImageDigest, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "../boot/image";
 import { checkSlotImage, checkedSecurityCounter } from "../boot/verify";
 import { deltaApplier } from "../codecs/delta_applier";
@@ -51,6 +54,8 @@ let rxDataPos: u32 = 0;
 let rxSkipUntil: u32 = 0;
 export let rxImagePos: u32 = 0;
 let rxLastSaved: u32 = 0;
+/** Cleared when the resume log fails: the rest of the download goes on without resume points. */
+let rxSaving: bool = true;
 let rxDelta: bool = false;
 // A codec block start seen by drainDelta(), saved once its data is verified.
 let rxPendingPatch: u32 = 0;
@@ -122,12 +127,14 @@ function startPayload(): i32 {
   }
   const t: i32 = ctlSeq == 0 ? NO_SLOT : installTarget();
   if (t != NO_SLOT && ctlSlotState(t) == ST_TRIAL) return E_TRIAL_IN_PROGRESS;
+  // Resuming is an optimisation: a resume log that fails, a record that does
+  // not fit this package, or a slot that no longer holds what the record
+  // vouches for all mean the download starts over.
   let resume: bool = false;
-  if (t != NO_SLOT && ctlSlotState(t) == ST_EMPTY) {
-    const rf: i32 = resumeFind(mfDigest, t);
-    if (rf < 0) return rf;
-    resume = rf == 1 && rsBlock < mfBlockCount && rsImageBytes < mfImageSize && rsImageBytes % sectorSize == 0 &&
-      rsDataOffset >= u32(rsBlock * mfBlockSize) && rsDataOffset <= u32(u32(rsBlock * mfBlockSize) + blockLen(rsBlock));
+  if (t != NO_SLOT && ctlSlotState(t) == ST_EMPTY && resumeFind(mfDigest, t) == 1) {
+    resume = rsBlock < mfBlockCount && rsImageBytes < mfImageSize && rsImageBytes % sectorSize == 0 &&
+      rsDataOffset >= u32(rsBlock * mfBlockSize) && rsDataOffset <= u32(u32(rsBlock * mfBlockSize) + blockLen(rsBlock)) &&
+      resumeSlotMatches(t);
   }
   if (resume) {
     rxSlot = t;
@@ -136,10 +143,12 @@ function startPayload(): i32 {
     const pt: i32 = prepareTarget();
     if (pt < 0) return pt;
     rxSlot = pt;
-    // Older records must not apply to a slot this download is about to rewrite.
-    const fs: i32 = resumeForget();
-    if (fs != OK) return fs;
+    // Older records must not apply to a slot this download is about to
+    // rewrite (best-effort: the slot check covers a record it cannot void).
+    resumeForget();
+    resumeCheckStart(rxSlot);
   }
+  rxSaving = true;
   if (rxDelta) {
     const ds: i32 = deltaApplier.begin(oldAddr, oldSize, mfImageSize, i32(mfCodec));
     if (ds != 0) return ds;
@@ -171,12 +180,16 @@ function startPayload(): i32 {
 /**
  * Persist a resume point. Only ever called once every payload byte before
  * `dataOffset` has passed its chain check, so the flash up to `imageBytes`
- * (a sector boundary, fully programmed) came from authentic data.
+ * (a sector boundary, fully programmed) came from authentic data. A resume
+ * log that fails costs only the resume points: the download goes on.
  */
 function savePoint(block: u32, expect: Uint8Array, dataOffset: u32, imageBytes: u32): i32 {
-  if (imageBytes <= rxLastSaved || imageBytes >= mfImageSize || imageBytes % sectorSize != 0) return OK;
-  const s: i32 = resumeSave(mfDigest, rxSlot, block, dataOffset, imageBytes, expect, dataOffset, imageBytes);
-  if (s != OK) return s;
+  if (!rxSaving || imageBytes <= rxLastSaved || imageBytes >= mfImageSize || imageBytes % sectorSize != 0) return OK;
+  if (resumeSave(mfDigest, rxSlot, block, dataOffset, imageBytes, expect, dataOffset, imageBytes) != OK) {
+    // Every further try would cost program attempts and erases, for nothing.
+    rxSaving = false;
+    return OK;
+  }
   rxLastSaved = imageBytes;
   rxSaves++;
   return OK;

@@ -1,9 +1,19 @@
 // The resume log: where an interrupted download picks up again. One 128-byte
 // record (docs/formats.md "Resume record") per image sector completed; the
 // newest record for the same manifest and target slot wins.
+//
+// Resuming is only an optimisation, so everything here is best-effort: a log
+// that cannot be read, written or erased means "start over", never a refused
+// update. What makes that safe is the record's slot check: a checksum of the
+// image bytes the record vouches for, compared with the slot before resuming.
+// A record the log could not forget (a void record that failed to program)
+// therefore cannot send a download back into data that has since been
+// overwritten: the slot no longer matches it.
 import { RecordLog } from "../common/recordlog";
+import { crc32 } from "../common/crc32";
 import { getU32, putU32, fillBytes, equalBytes } from "../common/bytes";
-import { resumeAddr, resumeSectorCount, sectorSize, layoutGeneration } from "../common/layout";
+import { flashRead } from "../common/flash";
+import { resumeAddr, resumeSectorCount, sectorSize, layoutGeneration, slotAddr } from "../common/layout";
 import { OK, E_FLASH } from "../common/status";
 
 export const RESUME_RECORD_SIZE: i32 = 128;
@@ -17,8 +27,22 @@ export let rsImageBytes: u32 = 0;
 export let rsCodecPatch: u32 = 0;
 export let rsCodecOut: u32 = 0;
 export const rsExpect: Uint8Array = new Uint8Array(32);
+let rsSlotCheck: u32 = 0;
 
 const RS_MAGIC_SBRS: u32 = 0x53524253; // bytes "SBRS"
+/** Byte 41 of a record that carries the slot check (older records have 0xFF there and are not resumed). */
+const RS_FLAGS_AT: i32 = 41;
+const RS_HAS_SLOT_CHECK: u8 = 1;
+const RS_SLOT_CHECK_AT: i32 = 96;
+/** The slot check folds the slot's bytes in chunks of this size (sectors are multiples of it). */
+const RS_CHECK_CHUNK: i32 = 256;
+
+// The running slot check: over slot bytes [0, rsCheckEnd) of rsCheckSlot.
+let rsCheckValue: u32 = 0;
+let rsCheckEnd: u32 = 0;
+let rsCheckSlot: i32 = -1;
+// The previous check value (4 bytes, little-endian) followed by one chunk.
+const rsCheckBuf: Uint8Array = new Uint8Array(4 + RS_CHECK_CHUNK);
 
 // The boot role configures the layout and knows nothing of this log, so the
 // log follows the layout itself: once per configureLayout().
@@ -26,7 +50,7 @@ let resumeGeneration: u32 = 0;
 
 function resumeConfigure(): void {
   if (resumeGeneration == layoutGeneration) return;
-  resumeLog.configure(resumeAddr, resumeSectorCount, sectorSize, RESUME_RECORD_SIZE, RS_MAGIC_SBRS);
+  resumeLog.configure(resumeAddr, resumeSectorCount, sectorSize, RESUME_RECORD_SIZE, RS_MAGIC_SBRS, 1, -1);
   resumeGeneration = layoutGeneration;
 }
 
@@ -39,56 +63,106 @@ export function resumeEraseCount(): u32 {
   return resumeLog.erases;
 }
 
-/** 1 when a record for this manifest and slot exists (fields loaded), 0 when not, or E_FLASH. */
+/** Start the slot check of a download written from the start of `slot`. */
+export function resumeCheckStart(slot: i32): void {
+  rsCheckSlot = slot;
+  rsCheckValue = 0;
+  rsCheckEnd = 0;
+}
+
+/**
+ * Extend the slot check to `end` (a multiple of RS_CHECK_CHUNK) by reading
+ * the slot back: c = CRC-32(c as 4 little-endian bytes ‖ next 256 bytes),
+ * from c = 0. It reads what flash holds, which is what a resume relies on.
+ */
+function extendCheck(end: u32): i32 {
+  const base: u32 = slotAddr(rsCheckSlot);
+  while (rsCheckEnd < end) {
+    putU32(rsCheckBuf, 0, rsCheckValue);
+    if (flashRead(u32(base + rsCheckEnd), rsCheckBuf, 4, RS_CHECK_CHUNK) != OK) return E_FLASH;
+    rsCheckValue = crc32(rsCheckBuf, 0, 4 + RS_CHECK_CHUNK);
+    rsCheckEnd = u32(rsCheckEnd + u32(RS_CHECK_CHUNK));
+  }
+  return OK;
+}
+
+/**
+ * 1 when a record for this manifest and slot exists (fields loaded), else 0 —
+ * also when the log cannot be read: the download then starts over.
+ */
 export function resumeFind(manifestDigest: Uint8Array, slot: i32): i32 {
   if (!resumeEnabled()) return 0;
   resumeConfigure();
-  if (resumeLog.load() != OK) return E_FLASH;
+  if (resumeLog.load() != OK) return 0;
   if (!resumeLog.found) return 0;
   const r: Uint8Array = resumeLog.newest;
   if (!equalBytes(r, 8, manifestDigest, 0, 32) || i32(r[40]) != slot) return 0;
+  if (r[RS_FLAGS_AT] != RS_HAS_SLOT_CHECK) return 0;
   rsBlock = getU32(r, 44);
   rsDataOffset = getU32(r, 48);
   rsImageBytes = getU32(r, 52);
   for (let i: i32 = 0; i < 32; i++) rsExpect[i] = r[56 + i];
   rsCodecPatch = getU32(r, 88);
   rsCodecOut = getU32(r, 92);
+  rsSlotCheck = getU32(r, RS_SLOT_CHECK_AT);
   return 1;
 }
 
 /**
+ * After resumeFind(): do the slot's first rsImageBytes still hold what the
+ * record vouches for? On true the running check continues from there.
+ */
+export function resumeSlotMatches(slot: i32): bool {
+  if (rsImageBytes % u32(RS_CHECK_CHUNK) != 0) return false;
+  resumeCheckStart(slot);
+  if (extendCheck(rsImageBytes) != OK) return false;
+  return rsCheckValue == rsSlotCheck;
+}
+
+/**
  * Before a fresh download or an image install overwrites the target slot:
- * make sure no older record can send a later download back into data that is
- * about to be replaced. Appends a void record (zero manifest digest) unless
- * the newest record is already void.
+ * append a void record (zero manifest digest) unless the newest record is
+ * already void, so no older record points into data about to be replaced.
+ * Best-effort: when the log fails, the slot check still keeps an old record
+ * from being used, so this always returns OK.
  */
 export function resumeForget(): i32 {
   if (!resumeEnabled()) return OK;
   resumeConfigure();
-  if (resumeLog.load() != OK) return E_FLASH;
+  if (resumeLog.load() != OK) return OK;
   if (!resumeLog.found) return OK;
   let isVoid: bool = true;
   for (let i: i32 = 8; i < 40; i++) if (resumeLog.newest[i] != 0) isVoid = false;
   if (isVoid) return OK;
   fillBytes(rsBuf, 0, RESUME_RECORD_SIZE, 0xff);
   for (let i: i32 = 8; i < 40; i++) rsBuf[i] = 0;
-  return resumeLog.append(rsBuf);
+  resumeLog.append(rsBuf);
+  return OK;
 }
 
+/**
+ * Persist a resume point; `imageBytes` of the slot are on flash and final.
+ * Returns OK or the failure (the caller carries on without resume points).
+ */
 export function resumeSave(
   manifestDigest: Uint8Array, slot: i32, block: u32, dataOffset: u32, imageBytes: u32,
   expect: Uint8Array, codecPatch: u32, codecOut: u32,
 ): i32 {
   if (!resumeEnabled()) return OK;
+  if (slot != rsCheckSlot || imageBytes < rsCheckEnd || imageBytes % u32(RS_CHECK_CHUNK) != 0) return E_FLASH;
+  const cs: i32 = extendCheck(imageBytes);
+  if (cs != OK) return cs;
   fillBytes(rsBuf, 0, RESUME_RECORD_SIZE, 0xff);
   for (let i: i32 = 0; i < 32; i++) rsBuf[8 + i] = manifestDigest[i];
   rsBuf[40] = u8(slot);
+  rsBuf[RS_FLAGS_AT] = RS_HAS_SLOT_CHECK;
   putU32(rsBuf, 44, block);
   putU32(rsBuf, 48, dataOffset);
   putU32(rsBuf, 52, imageBytes);
   for (let i: i32 = 0; i < 32; i++) rsBuf[56 + i] = expect[i];
   putU32(rsBuf, 88, codecPatch);
   putU32(rsBuf, 92, codecOut);
+  putU32(rsBuf, RS_SLOT_CHECK_AT, rsCheckValue);
   resumeConfigure();
   return resumeLog.append(rsBuf);
 }
