@@ -58,6 +58,7 @@ const TABLE: Record<number, StatusInfo> = {
   [-81]: { code: "TRAILING_BYTES", message: "bytes follow the end of the package; send exactly the package" },
   [-82]: { code: "IMAGE_MISMATCH", message: "the rebuilt image does not match the manifest (size, version or security counter)" },
   [-83]: { code: "RECEIVER_STATE", message: "the receiver was used out of order: call begin() first" },
+  [-69]: { code: "CODECS_NOT_LOADED", message: "this package is compressed or a delta, and the update module has no codecs: give it the codecs module (useCodecs) or send a raw package" },
 };
 
 export function statusInfo(status: number): StatusInfo {

@@ -49,3 +49,5 @@ export const E_CHAIN_MISMATCH: i32 = -80;
 export const E_TRAILING: i32 = -81;
 export const E_IMAGE_MISMATCH: i32 = -82;
 export const E_RX_STATE: i32 = -83;
+/** A compressed or delta package reached an update module whose codecs are not loaded. */
+export const E_CODECS_NOT_LOADED: i32 = -69;
