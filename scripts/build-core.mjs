@@ -1,8 +1,10 @@
 // Builds the core from one AssemblyScript source:
 //   build/core.wasm        asc, stub runtime, one 64 KiB page (the whole core)
 //   build/core.js          plain JS (ES2017 module): factory createCore(host)
-//   build/boot.js          the boot role only: factory createBootCore(host)
-//   build/update.js        the update role: factory createUpdateCore(host)
+//   build/boot.js          the boot role only: createBootCore(host)
+//   build/update.js        the update role: createUpdateCore(host)
+//   build/codecs.js        the delta and heatshrink appliers: createCodecs(host)
+//                          (the role modules hold one core per module load)
 //   build/es5/*.cjs        the same three for ES5 engines (Espruino): CommonJS,
 //                          every function declared before the code that runs
 //                          it (Espruino does not hoist), `exports.<factory>` last.
@@ -76,9 +78,20 @@ run(bin("tsc"), ["-p", join(src, "tsconfig.json")]);
 const sizes = [`core.wasm ${statSync(join(root, "build", "core.wasm")).size}`];
 for (const role of ROLES) {
   const body = bundle(out, role.entry, role.substitute || {}, role.extraExports || []);
-  const modern = transformJs(`export function ${role.factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES2017, [inlineConversions, inlineConstants, fieldElementsAsInt32Arrays, packIntegerTables]);
+  const es5Body = await es5Module(body, role.factory);
+  const es5Text = header(role) + es5Body;
+  // The whole core stays a factory (hosts such as the Node bindings make many
+  // instances). The role modules are what boards load: the same module-level
+  // code as the ES5 build, as an ES module, so Espruino and XS run one text and
+  // a Moddable build can preload it (module code then lives in flash).
+  const modern = role.file === "core"
+    ? transformJs(`export function ${role.factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES2017, [inlineConversions, inlineConstants, fieldElementsAsInt32Arrays, packIntegerTables])
+    : es5Body
+      .replace(new RegExp(`exports\\.${role.factory}\\s*=\\s*${role.factory};?`), "")
+      .replace(new RegExp(`(^|[;}\\n])function ${role.factory}\\(`), `$1export function ${role.factory}(`)
+      .replace(new RegExp(`(^|[;}\\n])exports\\.${role.factory}\\s*=\\s*function\\s*\\(`), `$1export function ${role.factory}(`);
+  if (role.file !== "core" && !modern.includes(`export function ${role.factory}(`)) throw new Error(`core build: no export of ${role.factory}`);
   writeFileSync(join(root, "build", role.file + ".js"), header(role) + modern);
-  const es5Text = header(role) + (await es5Module(body, role.factory));
   const problems = findUseBeforeDeclaration(es5Text);
   if (problems.length) writeFileSync(join(root, "build", "es5", role.file + ".rejected.cjs"), es5Text);
   if (problems.length) throw new Error(`build/es5/${role.file}.cjs uses names before their declaration:\n${problems.join("\n")}`);
@@ -120,14 +133,18 @@ function ${factory}(host) {
   // function object at all. Terser does both; its output is ES5.
   const small = (await minify(module + `exports.${factory} = ${factory};\n`, {
     ecma: 5, module: false, toplevel: true,
-    compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 1, reduce_funcs: false, join_vars: false, sequences: false },
+    compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 3, join_vars: false, sequences: false },
     mangle: { toplevel: true, reserved: [factory] },
     format: { beautify: true, indent_level: 0, comments: false },
   })).code;
   // Espruino's parser takes `function` in a for-loop's head for a declaration.
   if (/for \([^;]*function\b/.test(small)) throw new Error("core build: a function expression in a for-loop head (Espruino cannot parse it)");
   if (/^\s*[A-Za-z_$][\w$]*\s*:\s*(for|while|do)\b/m.test(small)) throw new Error("core build: the minified ES5 build has a labelled loop (Espruino has none)");
-  return transformJs(small, ts.ScriptTarget.ES5, [declareVarsFirst, declareFunctionsFirst]);
+  const ordered = transformJs(small, ts.ScriptTarget.ES5, [declareVarsFirst, declareFunctionsFirst]);
+  // Printed compactly: Espruino lexes the whole text at every load (about
+  // 1 ms per KB on this machine), so indentation is boot time.
+  const compact = (await minify(ordered, { ecma: 5, module: false, compress: false, mangle: false, format: { beautify: false, comments: false, max_line_len: 1000 } })).code;
+  return compact + "\n";
 }
 
 function header(role) {
