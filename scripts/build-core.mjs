@@ -88,8 +88,8 @@ for (const role of ROLES) {
     ? transformJs(`export function ${role.factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES2017, [inlineConversions, inlineConstants, fieldElementsAsInt32Arrays, packIntegerTables])
     : es5Body
       .replace(new RegExp(`exports\\.${role.factory}\\s*=\\s*${role.factory};?`), "")
-      .replace(new RegExp(`(^|[;}\\n])function ${role.factory}\\(`), `$1export function ${role.factory}(`)
-      .replace(new RegExp(`(^|[;}\\n])exports\\.${role.factory}\\s*=\\s*function\\s*\\(`), `$1export function ${role.factory}(`);
+      .replace(new RegExp(`(^|[;}\\n])function ${role.factory}\\(`), `$1\nexport function ${role.factory}(`)
+      .replace(new RegExp(`(^|[;}\\n])exports\\.${role.factory}\\s*=\\s*function\\s*\\(`), `$1\nexport function ${role.factory}(`);
   if (role.file !== "core" && !modern.includes(`export function ${role.factory}(`)) throw new Error(`core build: no export of ${role.factory}`);
   writeFileSync(join(root, "build", role.file + ".js"), header(role) + modern);
   const problems = findUseBeforeDeclaration(es5Text);

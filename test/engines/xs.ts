@@ -42,7 +42,9 @@
 //    (8-byte chunk headers and alignment here). The slot COUNT is the portable figure.
 //  - the built-ins live in this machine's heap (on a board they are in flash): every figure is
 //    also given above the baseline, the empty machine after a full collection.
-//  - scripts are parsed at run time, so their byte code sits in chunks (see `code`).
+//  - scripts are parsed at run time, so their byte code sits in chunks (see `code`), unless
+//    run with `preload` (XsSource): then closures and string literals point into the parsed
+//    code as they point into flash on a board (XS_CODE_X_KIND / XS_STRING_X_KIND).
 //  - this is XS 13.3.0 as xsnap 0.15.0 pins it (an mxDebug build, without line numbers in the
 //    byte code unless debugInfo is asked for).
 //
@@ -51,8 +53,16 @@
 //   gc()            full collection, chunks compacted
 //   xsMemory()      { chunks, chunksPeak, chunksReserved, slots, slotsPeak, slotsReserved,
 //                     stack, stackPeak, code, slotBytes } now (absolute figures)
+//   xsHeapUsed()    chunk bytes + slots x slotBytes in use now, a number (allocates nothing)
+//   xsSqueeze()     full collection, then ballast (the returned object) fills every free slot
+//                   and chunk byte: until it is collected, XS works as in a heap just large
+//                   enough for what is live (it never gives memory back, so a heap left large
+//                   by earlier work would otherwise let garbage pile up and inflate peaks)
 //   xsResetPeak()   peaks (and the stack high-water mark) start over from now
 //   xsMark(label)   records xsMemory() under `label` in the run's `marks`, allocating nothing
+//   xsCensus(label) records the slots in use by kind (closure, instance, reference, ...) and the
+//                   slots arrays hold in chunks under `label` in the run's `census`, allocating
+//                   nothing
 // Data goes in as source text (e.g. a hex string literal) and comes out through print().
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -90,6 +100,14 @@ export interface XsSample {
   slotBytes: number;
 }
 
+/** Slots in use by kind (XS's txKind names, lower case, without XS_ and _KIND). */
+export interface XsCensus {
+  label: string;
+  counts: Record<string, number>;
+  /** txSlots that arrays' items take in chunks (sizeof(txSlot) bytes each, 16 on a 32-bit MCU) */
+  arrayItemSlots: number;
+}
+
 /** A run's memory, above the baseline (the empty machine after a full collection). */
 export interface XsMemory {
   /** peak chunk bytes above the baseline */
@@ -114,6 +132,8 @@ export interface XsRun {
   memory: XsMemory;
   /** xsMark(label) samples, in order */
   marks: XsSample[];
+  /** xsCensus(label) records, in order: slots in use by kind */
+  census: XsCensus[];
   /** the exception (or XS abort) that stopped the run, when allowError is set */
   error?: string;
   exitCode: number | null;
@@ -188,20 +208,30 @@ export function esmToScript(code: string): string {
   return '"use strict";\n' + out;
 }
 
+/** One script for runInXs. `preload`: as Moddable's linker preloads a module into flash, its
+ *  byte code and string literals stay outside the XS heap (closures and literals point into
+ *  the parsed code, kept for the process's life) instead of being copied into chunks each time
+ *  a closure is made or a literal evaluated. Names become keys before the script runs. */
+export interface XsSource {
+  name: string;
+  code: string;
+  preload?: boolean;
+}
+
 /** Runs `sources` as successive scripts (sharing one global scope, like <script> tags) in a
  *  fresh XS machine. Rejects when a script throws or XS aborts, unless allowError is set. */
-export async function runInXs(sources: Array<string | { name: string; code: string }>, opts: RunInXsOptions = {}): Promise<XsRun> {
+export async function runInXs(sources: Array<string | XsSource>, opts: RunInXsOptions = {}): Promise<XsRun> {
   const st = xsStatus();
   if (!st.available || !st.binary) throw new Error(`XS is not available: ${st.reason}`);
   const creation = { ...XS_DEFAULT_CREATION, ...opts.creation };
   const dir = mkdtempSync(join(tmpdir(), "slotboot-xs-"));
   const names = new Map<string, string>();
-  const files = sources.map((s, i) => {
-    const { name, code } = typeof s === "string" ? { name: `script ${i + 1}`, code: s } : s;
+  const files = sources.flatMap((s, i) => {
+    const { name, code, preload } = typeof s === "string" ? { name: `script ${i + 1}`, code: s, preload: false } : s;
     const file = join(dir, `${i}.js`);
     writeFileSync(file, code);
     names.set(file, name);
-    return file;
+    return preload ? ["-x", file] : [file];
   });
   const args = [
     ...(opts.debugInfo ? ["-g"] : []),
@@ -268,6 +298,7 @@ export async function runInXs(sources: Array<string | { name: string; code: stri
         final: f,
       },
       marks: records.filter((r) => r.kind === "mark"),
+      census: records.filter((r) => r.kind === "census").map((r) => ({ label: r.label, counts: r.counts, arrayItemSlots: r.arrayItemSlots })),
       error,
       exitCode,
       stderr,
@@ -578,6 +609,127 @@ static void xs_memory(xsMachine* the)
 	xsSet(xsResult, xsID("slotBytes"), xsInteger((xsIntegerValue)sizeof(txSlot)));
 }
 
+/* xsHeapUsed(): chunk bytes + slots x sizeof(txSlot) in use now, as a number (allocates nothing) */
+static void xs_heap_used(xsMachine* the)
+{
+	xsResult = xsNumber((double)the->currentChunksSize + (double)the->currentHeapCount * (double)sizeof(txSlot));
+}
+
+/* xsSqueeze(): a full collection, then ballast takes every free slot and every free byte of
+ * chunk space; the ballast is the returned object (keep it to keep it). Until it is dropped and
+ * collected, XS collects whenever it needs memory and grows by its increments only, as in a heap
+ * just large enough for what is live now: the peaks that follow are then those of a tight heap,
+ * not of one left large by earlier work (XS never gives memory back). */
+static void xs_squeeze(xsMachine* the)
+{
+	txSlot* instance;
+	txSlot* last;
+	txBlock* block;
+	xsCollectGarbage();
+	xsResult = xsNewObject();
+	instance = mxResult->value.reference;
+	last = instance;
+	while (last->next) last = last->next;
+	/* Chunks: the free tail of every block becomes one string chunk, placed there directly as
+	 * fxFindChunk places chunks (after the compacting collection, each block's free space is
+	 * its tail). A string slot per chunk keeps it; the slots come from the free list. */
+	for (;;) {
+		txBlock* largest = C_NULL;
+		txSize tail = 0, size;
+		txChunk* chunk;
+		txSlot* slot;
+		for (block = the->firstBlock; block; block = block->nextBlock) {
+			txSize room = (txSize)(block->limit - block->current);
+			if (room > tail) { tail = room; largest = block; }
+		}
+		size = tail & ~(txSize)(sizeof(size_t) - 1);
+		if (!largest || (size < (txSize)(sizeof(txChunk) + sizeof(size_t))) || !the->freeHeap)
+			break;
+		chunk = (txChunk*)(largest->current);
+		largest->current += size;
+		chunk->size = size;
+	#if INTPTR_MAX == INT64_MAX
+		chunk->dummy = 0;
+	#endif
+		chunk->temporary = largest->current;
+		c_memset(((txByte*)chunk) + sizeof(txChunk), 'x', size - sizeof(txChunk) - 1);
+		*(((txByte*)chunk) + size - 1) = 0;
+		the->currentChunksSize += size;
+		if (the->peakChunksSize < the->currentChunksSize)
+			the->peakChunksSize = the->currentChunksSize;
+		slot = fxNewSlot(the);
+		slot->kind = XS_STRING_KIND;
+		slot->value.string = (txString)(((txByte*)chunk) + sizeof(txChunk));
+		last->next = slot;
+		last = slot;
+	}
+	/* Slots: every free one. */
+	while (the->freeHeap) {
+		txSlot* slot = the->freeHeap;
+		the->freeHeap = slot->next;
+		slot->next = C_NULL;
+		slot->ID = XS_NO_ID;
+		slot->flag = XS_NO_FLAG;
+		slot->kind = XS_UNDEFINED_KIND;
+		the->currentHeapCount++;
+		last->next = slot;
+		last = slot;
+	}
+	if (the->peakHeapCount < the->currentHeapCount)
+		the->peakHeapCount = the->currentHeapCount;
+}
+
+/* xsCensus(label): slots in use now, by kind, recorded in the run's report (free slots not
+ * counted, garbage not yet collected counted), and the slots that arrays hold in chunks (array
+ * items are txSlots: 32 bytes each here, 16 on a 32-bit MCU); allocates nothing in XS */
+static const char* const gKindNames[] = {
+	"undefined", "null", "boolean", "integer", "number", "string", "string_x", "symbol", "bigint", "bigint_x",
+	"reference", "closure", "frame", "instance", "arguments_sloppy", "arguments_strict", "array", "array_buffer",
+	"callback", "code", "code_x", "date", "data_view", "finalization_cell", "finalization_registry", "global",
+	"host", "map", "module", "program", "promise", "proxy", "regexp", "set", "typed_array", "weak_map", "weak_ref",
+	"weak_set", "accessor", "at", "entry", "error", "home", "key", "key_x", "list", "private", "stack", "var",
+	"callback_x",
+#ifdef mxHostFunctionPrimitive
+	"host_function",
+#endif
+	"host_inspector", "instance_inspector", "export", "weak_entry", "buffer_info", "module_source", "ids",
+};
+#define KIND_COUNT ((int)(sizeof(gKindNames) / sizeof(gKindNames[0])))
+
+static void xs_census(xsMachine* the)
+{
+	long counts[KIND_COUNT + 1];
+	long arrayItemSlots = 0;
+	txSlot* heap = the->firstHeap;
+	txSlot* slot;
+	int i, first = 1;
+	c_memset(counts, 0, sizeof(counts));
+	while (heap) {
+		txSlot* limit = heap->value.reference;
+		for (slot = heap + 1; slot < limit; slot++) {
+			int kind = slot->kind;
+			counts[(kind >= 0 && kind < KIND_COUNT) ? kind : KIND_COUNT]++;
+			if ((kind == XS_ARRAY_KIND) && slot->value.array.address) {
+				txChunk* chunk = (txChunk*)(((txByte*)slot->value.array.address) - sizeof(txChunk));
+				arrayItemSlots += (long)(((chunk->size & 0x7FFFFFFF) - sizeof(txChunk)) / sizeof(txSlot));
+			}
+		}
+		heap = heap->next;
+	}
+	for (slot = the->freeHeap; slot; slot = slot->next)
+		counts[XS_UNDEFINED_KIND]--;
+	fprintf(gReport, "{\"kind\":\"census\",\"label\":");
+	writeJSONString(gReport, xsToInteger(xsArgc) > 0 ? xsToString(xsArg(0)) : "");
+	fprintf(gReport, ",\"counts\":{");
+	for (i = 0; i <= KIND_COUNT; i++) {
+		if (!counts[i]) continue;
+		fprintf(gReport, "%s\"%s\":%ld", first ? "" : ",", i < KIND_COUNT ? gKindNames[i] : "other", counts[i]);
+		first = 0;
+	}
+	fprintf(gReport, "},\"arrayItemSlots\":%ld}\n", arrayItemSlots);
+	fflush(gReport);
+}
+
 /* xsResetPeak(): peaks start over from the current figures */
 static void xs_reset_peak(xsMachine* the)
 {
@@ -634,6 +786,67 @@ static txScript* parseScript(txMachine* the, char* source, size_t size, txUnsign
 	return script;
 }
 
+/* Preloading, as Moddable's linker (xsl) does for a board: the byte code stays where it is
+ * (here: the parsed script's buffer, kept for the life of the process; on a board: flash) and
+ * closures and string literals point into it (XS_CODE_X_KIND, XS_STRING_X_KIND) instead of
+ * being copied into chunks. Names are made keys first, as fxRunScript would, and the symbols
+ * dropped, so fxRunScript neither maps them again nor frees the script. */
+static void archiveScript(txMachine* the, txScript* script)
+{
+	const txS1* sizes = gxCodeSizes;
+	txByte* p;
+	txByte* q;
+	if (script->symbolsBuffer) {
+		txByte* s = script->symbolsBuffer;
+		txID c, i;
+		txID* ids;
+		mxDecodeID(s, c);
+		ids = c_malloc(c * sizeof(txID));
+		if (!ids) xsUnknownError("not enough memory");
+		ids[0] = XS_NO_ID;
+		for (i = 1; i < c; i++) {
+			ids[i] = fxNewNameC(the, (txString)s);
+			s += mxStringLength((char*)s) + 1;
+		}
+		fxRemapIDs(the, script->codeBuffer, script->codeSize, ids);
+		c_free(ids);
+		c_free(script->symbolsBuffer);
+		script->symbolsBuffer = C_NULL;
+	}
+	p = script->codeBuffer;
+	q = p + script->codeSize;
+	while (p < q) {
+		txU1 op = *((txU1*)p);
+		txS1 offset = (txS1)c_read8(sizes + op);
+		if ((XS_CODE_CODE_1 <= op) && (op <= XS_CODE_CODE_4))
+			*p = (txByte)(op - XS_CODE_CODE_1 + XS_CODE_CODE_ARCHIVE_1);
+		else if ((XS_CODE_STRING_1 <= op) && (op <= XS_CODE_STRING_4))
+			*p = (txByte)(op - XS_CODE_STRING_1 + XS_CODE_STRING_ARCHIVE_1);
+		if (0 < offset)
+			p += offset;
+		else if (0 == offset)
+			p += 1 + sizeof(txID);
+		else if (-1 == offset) {
+			txU1 length;
+			p++;
+			length = *((txU1*)p);
+			p += 1 + length;
+		}
+		else if (-2 == offset) {
+			txU2 length;
+			p++;
+			mxDecode2(p, length);
+			p += length;
+		}
+		else {
+			txS4 length;
+			p++;
+			mxDecode4(p, length);
+			p += length;
+		}
+	}
+}
+
 static void runScript(txMachine* the, txScript* script)
 {
 	txSlot* realm = mxProgram.value.reference->next->value.module.realm;
@@ -655,7 +868,7 @@ static const char* abortName(int status)
 }
 
 /* 1 when the script ran to its end (and its promise jobs too); 0 after an exception or an abort. */
-static int runGuarded(txMachine* machine, const char* name, char* source, size_t size, txUnsigned flags)
+static int runGuarded(txMachine* machine, const char* name, char* source, size_t size, txUnsigned flags, int preload)
 {
 	int ok = 1;
 	xsJump guard;
@@ -674,6 +887,8 @@ static int runGuarded(txMachine* machine, const char* name, char* source, size_t
 				txScript* script = parseScript(the, source, size, flags);
 				if (!script)
 					xsUnknownError("cannot parse");
+				if (preload)
+					archiveScript(the, script);
 				runScript(the, script);
 			}
 			xsCatch {
@@ -703,7 +918,8 @@ static int runGuarded(txMachine* machine, const char* name, char* source, size_t
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: xs-host [-v] [-g] [-c initialChunk incrementalChunk initialHeap incrementalHeap stack] script.js...\n");
+	fprintf(stderr, "usage: xs-host [-v] [-g] [-c initialChunk incrementalChunk initialHeap incrementalHeap stack] [-x] script.js...\n"
+		"  -x before a script: preload it (byte code and string literals stay outside the heap)\n");
 	return 2;
 }
 
@@ -724,13 +940,13 @@ int main(int argc, char* argv[])
 		0,             /* staticSize */
 	};
 	txUnsigned flags = mxProgramFlag;
-	int argi = 1, error = 0;
+	int argi = 1, error = 0, preload = 0;
 	xsMachine* machine;
 	Sample s;
 
 	gReport = fdopen(3, "w");
 	if (!gReport) gReport = stderr;
-	while ((argi < argc) && (argv[argi][0] == '-')) {
+	while ((argi < argc) && (argv[argi][0] == '-') && strcmp(argv[argi], "-x")) {
 		if (!strcmp(argv[argi], "-v")) {
 			char version[64];
 			fxVersion(version, sizeof(version));
@@ -766,6 +982,12 @@ int main(int argc, char* argv[])
 		xsDefine(xsGlobal, xsID("gc"), xsVar(0), xsDontEnum);
 		xsVar(0) = xsNewHostFunction(xs_memory, 0);
 		xsDefine(xsGlobal, xsID("xsMemory"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_heap_used, 0);
+		xsDefine(xsGlobal, xsID("xsHeapUsed"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_census, 1);
+		xsDefine(xsGlobal, xsID("xsCensus"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_squeeze, 0);
+		xsDefine(xsGlobal, xsID("xsSqueeze"), xsVar(0), xsDontEnum);
 		xsVar(0) = xsNewHostFunction(xs_reset_peak, 0);
 		xsDefine(xsGlobal, xsID("xsResetPeak"), xsVar(0), xsDontEnum);
 		xsVar(0) = xsNewHostFunction(xs_mark, 1);
@@ -784,7 +1006,12 @@ int main(int argc, char* argv[])
 
 	for (; argi < argc; argi++) {
 		size_t size = 0;
-		char* source = readFile(argv[argi], &size);
+		char* source;
+		if (!strcmp(argv[argi], "-x")) {
+			preload = 1;
+			continue;
+		}
+		source = readFile(argv[argi], &size);
 		if (!source) {
 			writeError(argv[argi], "cannot read file");
 			error = 1;
@@ -792,8 +1019,9 @@ int main(int argc, char* argv[])
 		}
 		/* XS leaves through the oldest jump when it aborts (stack overflow, memory full):
 		 * that one must be ours, outside xsBeginHost, as xsnap's metering block is. */
-		if (!runGuarded(machine, argv[argi], source, size, flags))
+		if (!runGuarded(machine, argv[argi], source, size, flags, preload))
 			error = 1;
+		preload = 0;
 		free(source);
 		if (error) break;
 	}
