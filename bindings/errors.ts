@@ -63,6 +63,7 @@ const TABLE: Record<number, StatusInfo> = {
   [-93]: { code: "UNSUPPORTED_FLAGS", message: "the image header sets flags this device does not implement (compression, RAM load, ROM-fixed, PIC or unknown); build the image without them" },
   [-94]: { code: "ENCRYPTED_IMAGE_UNSUPPORTED", message: "the image is encrypted (imgtool --encrypt) and this device does not decrypt images; build it without encryption (the update package's transport is signed, not secret)" },
   [-95]: { code: "NON_BOOTABLE_IMAGE", message: "the image is marked non-bootable (imgtool --non-bootable); a slot only takes images it can boot" },
+  [-69]: { code: "CODECS_NOT_LOADED", message: "this package is compressed or a delta, and the update module has no codecs: give it the codecs module (useCodecs) or send a raw package" },
 };
 
 export function statusInfo(status: number): StatusInfo {

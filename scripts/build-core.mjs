@@ -1,8 +1,10 @@
 // Builds the core from one AssemblyScript source:
 //   build/core.wasm        asc, stub runtime, one 64 KiB page (the whole core)
 //   build/core.js          plain JS (ES2017 module): factory createCore(host)
-//   build/boot.js          the boot role only: factory createBootCore(host)
-//   build/update.js        the update role: factory createUpdateCore(host)
+//   build/boot.js          the boot role only: createBootCore(host)
+//   build/update.js        the update role: createUpdateCore(host)
+//   build/codecs.js        the delta and heatshrink appliers: createCodecs(host)
+//                          (the role modules hold one core per module load)
 //   build/es5/*.cjs        the same three for ES5 engines (Espruino): CommonJS,
 //                          every function declared before the code that runs
 //                          it (Espruino does not hoist), `exports.<factory>` last.
@@ -17,7 +19,7 @@ import { join, dirname, relative, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { minify } from "terser";
-import { inlineConversions, inlineConstants, declareFunctionsFirst, declareVarsFirst } from "./core-transforms.mjs";
+import { inlineConversions, inlineConstants, declareFunctionsFirst, declareVarsFirst, fieldElementsAsInt32Arrays, packIntegerTables } from "./core-transforms.mjs";
 import { findUseBeforeDeclaration } from "./declaration-order.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,9 +30,14 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 /** Each JS module the build emits: its entry in assembly/ and its factory's name. */
 const ROLES = [
   { file: "core", entry: "index", factory: "createCore" },
-  { file: "boot", entry: "boot/index", factory: "createBootCore" },
-  { file: "update", entry: "update/index", factory: "createUpdateCore" },
+  { file: "boot", entry: "boot/index", factory: "createBootCore", substitute: { "common/buffers": "common/buffers-boot" } },
+  // The JS update module leaves the codecs out: a socket stands in for the
+  // applier and the host plugs in the codecs module when a package needs it.
+  { file: "update", entry: "update/index", factory: "createUpdateCore", substitute: { "codecs/delta_applier": "update/codec-socket" }, extraExports: ["useCodecs"] },
+  { file: "codecs", entry: "codecs/index", factory: "createCodecs" },
 ];
+/** Portable-only sources: JS stand-ins that asc never sees. */
+const PORTABLE_ONLY = { "common/host": "common/host.portable", "update/codec-socket": "update/codec-socket.portable", "common/buffers-boot": "common/buffers-boot.portable" };
 
 mkdirSync(join(root, "build", "es5"), { recursive: true });
 run(bin("asc"), ["assembly/index.ts", "--target", "release"]);
@@ -43,15 +50,17 @@ mkdirSync(src, { recursive: true });
 // Only the files reachable from the entries take part, exactly as asc sees them.
 const importPattern = /from\s+["'](\.{1,2}\/[\w\-./]+)["']/g;
 const reachable = new Set();
-const walk = (name) => {
-  if (reachable.has(name)) return;
+const walk = (name, substitute, seen) => {
+  name = substitute[name] || name;
+  if (seen.has(name)) return;
+  seen.add(name);
   reachable.add(name);
-  const text = readFileSync(join(assembly, name + ".ts"), "utf8");
-  for (const m of text.matchAll(importPattern)) walk(posix.normalize(posix.join(posix.dirname(name), m[1])));
+  const text = readFileSync(join(assembly, (PORTABLE_ONLY[name] || name) + ".ts"), "utf8");
+  for (const m of text.matchAll(importPattern)) walk(posix.normalize(posix.join(posix.dirname(name), m[1])), substitute, seen);
 };
-for (const role of ROLES) walk(role.entry);
+for (const role of ROLES) walk(role.entry, role.substitute || {}, new Set());
 for (const name of reachable) {
-  const from = name === "common/host" ? "common/host.portable" : name;
+  const from = PORTABLE_ONLY[name] || name;
   mkdirSync(dirname(join(src, name)), { recursive: true });
   cpSync(join(assembly, from + ".ts"), join(src, name + ".ts"));
 }
@@ -68,10 +77,21 @@ run(bin("tsc"), ["-p", join(src, "tsconfig.json")]);
 
 const sizes = [`core.wasm ${statSync(join(root, "build", "core.wasm")).size}`];
 for (const role of ROLES) {
-  const body = bundle(out, role.entry);
-  const modern = transformJs(`export function ${role.factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES2017, [inlineConversions, inlineConstants]);
+  const body = bundle(out, role.entry, role.substitute || {}, role.extraExports || []);
+  const es5Body = await es5Module(body, role.factory);
+  const es5Text = header(role) + es5Body;
+  // The whole core stays a factory (hosts such as the Node bindings make many
+  // instances). The role modules are what boards load: the same module-level
+  // code as the ES5 build, as an ES module, so Espruino and XS run one text and
+  // a Moddable build can preload it (module code then lives in flash).
+  const modern = role.file === "core"
+    ? transformJs(`export function ${role.factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES2017, [inlineConversions, inlineConstants, fieldElementsAsInt32Arrays, packIntegerTables])
+    : es5Body
+      .replace(new RegExp(`exports\\.${role.factory}\\s*=\\s*${role.factory};?`), "")
+      .replace(new RegExp(`(^|[;}\\n])function ${role.factory}\\(`), `$1\nexport function ${role.factory}(`)
+      .replace(new RegExp(`(^|[;}\\n])exports\\.${role.factory}\\s*=\\s*function\\s*\\(`), `$1\nexport function ${role.factory}(`);
+  if (role.file !== "core" && !modern.includes(`export function ${role.factory}(`)) throw new Error(`core build: no export of ${role.factory}`);
   writeFileSync(join(root, "build", role.file + ".js"), header(role) + modern);
-  const es5Text = header(role) + (await es5Module(body, role.factory));
   const problems = findUseBeforeDeclaration(es5Text);
   if (problems.length) writeFileSync(join(root, "build", "es5", role.file + ".rejected.cjs"), es5Text);
   if (problems.length) throw new Error(`build/es5/${role.file}.cjs uses names before their declaration:\n${problems.join("\n")}`);
@@ -90,7 +110,7 @@ console.log(sizes.join("; ") + " bytes");
  * `exports.<factory>` comes last.
  */
 async function es5Module(body, factory) {
-  const wrapped = transformJs(`function ${factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES5, [inlineConversions, inlineConstants]);
+  const wrapped = transformJs(`function ${factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES5, [inlineConversions, inlineConstants, fieldElementsAsInt32Arrays, packIntegerTables]);
   const source = ts.createSourceFile("wrapped.js", wrapped, ts.ScriptTarget.ES5, true);
   const fn = source.statements.find(ts.isFunctionDeclaration);
   const statements = fn.body.statements;
@@ -106,19 +126,25 @@ function ${factory}(host) {
     return __api;
 }
 `;
+  // SLOTBOOT_ES5_READABLE=1 also keeps the unminified module, for memory breakdowns.
+  if (process.env.SLOTBOOT_ES5_READABLE) writeFileSync(join(root, "build", "es5", factory + ".readable.cjs"), transformJs(module + `exports.${factory} = ${factory};\n`, ts.ScriptTarget.ES5, [declareVarsFirst, declareFunctionsFirst]));
   // Shorter names are fewer variables on Espruino (a name longer than a
   // block holds takes another block), and inlined one-line functions cost no
   // function object at all. Terser does both; its output is ES5.
   const small = (await minify(module + `exports.${factory} = ${factory};\n`, {
     ecma: 5, module: false, toplevel: true,
-    compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 1, reduce_funcs: false, join_vars: false, sequences: false },
+    compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 3, join_vars: false, sequences: false },
     mangle: { toplevel: true, reserved: [factory] },
     format: { beautify: true, indent_level: 0, comments: false },
   })).code;
   // Espruino's parser takes `function` in a for-loop's head for a declaration.
   if (/for \([^;]*function\b/.test(small)) throw new Error("core build: a function expression in a for-loop head (Espruino cannot parse it)");
   if (/^\s*[A-Za-z_$][\w$]*\s*:\s*(for|while|do)\b/m.test(small)) throw new Error("core build: the minified ES5 build has a labelled loop (Espruino has none)");
-  return transformJs(small, ts.ScriptTarget.ES5, [declareVarsFirst, declareFunctionsFirst]);
+  const ordered = transformJs(small, ts.ScriptTarget.ES5, [declareVarsFirst, declareFunctionsFirst]);
+  // Printed compactly: Espruino lexes the whole text at every load (about
+  // 1 ms per KB on this machine), so indentation is boot time.
+  const compact = (await minify(ordered, { ecma: 5, module: false, compress: false, mangle: false, format: { beautify: false, comments: false, max_line_len: 1000 } })).code;
+  return compact + "\n";
 }
 
 function header(role) {
@@ -145,12 +171,12 @@ function transformJs(text, target, transformers) {
 // A deliberately tiny bundler for tsc's output of the core. The core follows
 // rules that make this safe: only relative named imports, no import aliases,
 // and top-level names unique across files (checked here).
-function bundle(dir, entry) {
+function bundle(dir, entry, substitute, extraExports) {
   const mods = new Map();
   const load = (name) => {
     if (mods.has(name)) return;
     const text = readFileSync(join(dir, name + ".js"), "utf8");
-    const deps = [...text.matchAll(importPattern)].map((m) => posix.normalize(posix.join(posix.dirname(name), m[1].replace(/\.js$/, ""))));
+    const deps = [...text.matchAll(importPattern)].map((m) => posix.normalize(posix.join(posix.dirname(name), m[1].replace(/\.js$/, "")))).map((d) => substitute[d] || d);
     mods.set(name, { text, deps });
     deps.forEach(load);
   };
@@ -170,7 +196,10 @@ function bundle(dir, entry) {
   const exportedBy = new Map(); // module -> exported names
   const topLevel = new Map();
   let body = "";
-  const resolve = (from, spec) => posix.normalize(posix.join(posix.dirname(from), spec.replace(/\.js$/, "")));
+  const resolve = (from, spec) => {
+    const name = posix.normalize(posix.join(posix.dirname(from), spec.replace(/\.js$/, "")));
+    return substitute[name] || name;
+  };
   for (const n of order) {
     let t = mods.get(n).text;
     const names = [];
@@ -188,7 +217,7 @@ function bundle(dir, entry) {
     exportedBy.set(n, [...new Set(names)]);
     body += `// --- ${n}\n${t.trim()}\n`;
   }
-  const api = exportedBy.get(entry);
+  const api = [...exportedBy.get(entry), ...extraExports];
   return `var ASC_TARGET = 0;
 ${body}
 return { ${api.join(", ")} };

@@ -192,3 +192,78 @@ export function declareVarsFirst(context) {
   const visitTop = (node) => (isFunctionWithBody(node) ? rewriteFunction(node) : ts.visitEachChild(node, visitTop, context));
   return (sourceFile) => ts.visitNode(sourceFile, visitTop);
 }
+
+/**
+ * Field elements (crypto/fe25519.ts `class Fe`, fifteen i32 limbs l0..l14)
+ * become Int32Array(15) in the JS builds: `new Fe()` -> `new Int32Array(15)`,
+ * `x.l7` -> `x[7]`. An object with fifteen named properties costs about 17
+ * variables on Espruino and a property lookup scans the names; a typed array
+ * costs about 5 and indexes directly. The limbs are i32 in the source, so an
+ * Int32Array holds exactly what WASM holds.
+ */
+export function fieldElementsAsInt32Arrays(context) {
+  const f = context.factory;
+  const limb = /^l(\d|1[0-4])$/;
+  const visit = (node) => {
+    if (ts.isClassDeclaration(node) && node.name && node.name.text === "Fe") return undefined;
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "Fe") {
+      return f.createNewExpression(f.createIdentifier("Int32Array"), undefined, [f.createNumericLiteral(15)]);
+    }
+    if (ts.isIdentifier(node) && node.text === "Fe" && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      throw new Error("core build: Fe used other than in `new Fe()`");
+    }
+    if (ts.isPropertyAccessExpression(node) && limb.test(node.name.text)) {
+      return f.createElementAccessExpression(ts.visitNode(node.expression, visit), f.createNumericLiteral(Number(node.name.text.slice(1))));
+    }
+    return ts.visitEachChild(node, visit, context);
+  };
+  return (sourceFile) => ts.visitNode(sourceFile, visit);
+}
+
+/**
+ * Constant tables of integers (`const T = [1, -2, ...]`, 16 entries or more)
+ * become Int32Arrays decoded from a hex string at start. A JS array costs
+ * about two variables per entry on Espruino (and its literal builds the whole
+ * array again at start); an Int32Array packs 4 bytes per entry.
+ */
+export function packIntegerTables(context) {
+  const f = context.factory;
+  return (sourceFile) => {
+    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) return sourceFile;
+    let used = false;
+    const integer = (e) => {
+      if (ts.isNumericLiteral(e)) return Number(e.text);
+      if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
+      return undefined;
+    };
+    const statements = factory.body.statements.map((s) => {
+      if (!ts.isVariableStatement(s)) return s;
+      const declarations = s.declarationList.declarations.map((d) => {
+        if (!d.initializer || !ts.isArrayLiteralExpression(d.initializer) || d.initializer.elements.length < 16) return d;
+        const values = d.initializer.elements.map(integer);
+        if (values.some((v) => v === undefined || !Number.isInteger(v))) return d;
+        const signed = values.every((v) => v >= -2147483648 && v <= 2147483647);
+        const unsigned = values.every((v) => v >= 0 && v <= 4294967295);
+        if (!signed && !unsigned) return d;
+        used = true;
+        const hex = values.map((v) => (v >>> 0).toString(16).padStart(8, "0")).join("");
+        let table = f.createCallExpression(f.createIdentifier("__int32Table"), undefined, [f.createStringLiteral(hex)]);
+        // Tables with entries of 2^31 and above keep them unsigned, as the array did.
+        if (!signed) table = f.createNewExpression(f.createIdentifier("Uint32Array"), undefined, [f.createPropertyAccessExpression(table, "buffer")]);
+        return f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, table);
+      });
+      return f.updateVariableStatement(s, s.modifiers, f.updateVariableDeclarationList(s.declarationList, declarations));
+    });
+    if (!used) return sourceFile;
+    const helper = ts.createSourceFile("helper.js", `function __int32Table(hex) {
+  var n = hex.length >> 3;
+  var table = new Int32Array(n);
+  for (var i = 0; i < n; i++) table[i] = parseInt(hex.substr(i * 8, 8), 16) | 0;
+  return table;
+}`, ts.ScriptTarget.ES2017).statements[0];
+    const body = f.updateBlock(factory.body, [helper, ...statements]);
+    const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type, body);
+    return f.updateSourceFile(sourceFile, sourceFile.statements.map((s) => (s === factory ? updated : s)));
+  };
+}

@@ -183,14 +183,3 @@ it.each(CORE_KINDS)("an interrupted download never resumes into data another ins
     expect(slotBytes(dev, r.slot, v5.length), other).toEqual(v5);
   }
 });
-
-it.each(CORE_KINDS)("rot in the already-written part fails the final check once; the retry starts over and installs (%s)", async (core) => {
-  const dev = await signedDevice({ core }, V1);
-  const p = pkg(V2);
-  await dev.installPackage(p, 300, 256 + 4000);
-  dev.flash.flipBit(dev.config.layout.slotB + 100, 0);
-  expect(await outcome(dev.installPackage(p, 300))).toBe("DIGEST_MISMATCH");
-  const r = await dev.installPackage(p, 300);
-  expect(r.resumed).toBe(false);
-  expect(slotBytes(dev, r.slot, V2.length)).toEqual(V2);
-});

@@ -6,35 +6,35 @@ import { ioBuf } from "../common/buffers";
 import { deltaApplier, deltaInstanceBytes, deltaRamTotal } from "../codecs/delta_applier";
 
 export function deltaBegin(oldAddr: u32, oldSize: u32, newSize: u32, codec: i32): i32 {
-  return deltaApplier.begin(oldAddr, oldSize, newSize, codec);
+  return deltaApplier().begin(oldAddr, oldSize, newSize, codec);
 }
 
 export function deltaSink(len: i32): i32 {
-  return deltaApplier.sink(ioBuf, 0, len);
+  return deltaApplier().sink(ioBuf, 0, len);
 }
 
 export function deltaPoll(max: i32): i32 {
-  return deltaApplier.poll(ioBuf, 0, max);
+  return deltaApplier().poll(ioBuf, 0, max);
 }
 
 export function deltaFinish(): i32 {
-  return deltaApplier.finish();
+  return deltaApplier().finish();
 }
 
 export function deltaResume(patchOffset: u32, outputOffset: u32): i32 {
-  return deltaApplier.resume(patchOffset, outputOffset);
+  return deltaApplier().resume(patchOffset, outputOffset);
 }
 
 export function deltaAtBlockStart(): bool {
-  return deltaApplier.atBlockStart();
+  return deltaApplier().atBlockStart();
 }
 
 export function deltaPatchOffset(): u32 {
-  return deltaApplier.patchOffset();
+  return deltaApplier().patchOffset();
 }
 
 export function deltaOutputOffset(): u32 {
-  return deltaApplier.outputOffset();
+  return deltaApplier().outputOffset();
 }
 
 /** RAM the applier uses: its instance, its tables and the heatshrink decoder it borrows. */

@@ -6,24 +6,24 @@ import { HS_MAX_WINDOW_BITS, hsDecoder } from "../codecs/heatshrink";
 
 /** Starts a stream; references before its start read as zeros (C library behaviour). */
 export function hsReset(windowBits: i32, lookaheadBits: i32): i32 {
-  return hsDecoder.reset(windowBits, lookaheadBits);
+  return hsDecoder().reset(windowBits, lookaheadBits);
 }
 
 /** Starts a stream in which references before its start are errors. */
 export function hsResetStrict(windowBits: i32, lookaheadBits: i32): i32 {
-  return hsDecoder.resetStrict(windowBits, lookaheadBits);
+  return hsDecoder().resetStrict(windowBits, lookaheadBits);
 }
 
 export function hsSink(len: i32): i32 {
-  return hsDecoder.sink(ioBuf, 0, len);
+  return hsDecoder().sink(ioBuf, 0, len);
 }
 
 export function hsPoll(max: i32): i32 {
-  return hsDecoder.poll(ioBuf, 0, max);
+  return hsDecoder().poll(ioBuf, 0, max);
 }
 
 export function hsFinish(): i32 {
-  return hsDecoder.finish();
+  return hsDecoder().finish();
 }
 
 export function hsMaxWindowBits(): i32 {

@@ -12,7 +12,7 @@
 //
 // All RAM is allocated by the constructor; nothing is allocated afterwards.
 
-import { bufferAddress, hostRead } from "../common/host";
+import { heapUsed, hostRead } from "../common/host";
 import {
   DELTA_BLOCK_LOG,
   DELTA_BLOCK_SIZE,
@@ -373,7 +373,7 @@ export class DeltaApplier {
         this.cursor = this.outPos;
         this.crc = 0xffffffff;
         if (this.codec == DELTA_CODEC_HEATSHRINK) {
-          if (hsDecoder.resetStrict(DELTA_HS_WINDOW_BITS, DELTA_HS_LOOKAHEAD_BITS) != HS_OK) return this.fail(DELTA_E_CODEC);
+          if (hsDecoder().resetStrict(DELTA_HS_WINDOW_BITS, DELTA_HS_LOOKAHEAD_BITS) != HS_OK) return this.fail(DELTA_E_CODEC);
           this.stagePos = 0;
           this.stageLen = 0;
           this.startVarint(HSF_COPY);
@@ -438,7 +438,7 @@ export class DeltaApplier {
       return b;
     }
     for (;;) {
-      const n = hsDecoder.poll(this.input, DELTA_STAGE_AT, DELTA_HS_STAGE_SIZE);
+      const n = hsDecoder().poll(this.input, DELTA_STAGE_AT, DELTA_HS_STAGE_SIZE);
       if (n < 0) return -2;
       if (n > 0) {
         this.stagePos = 1;
@@ -458,7 +458,7 @@ export class DeltaApplier {
     const avail = this.inEnd - this.rc.pos;
     const give = left < avail ? left : avail;
     if (give <= 0) return 0;
-    const k = hsDecoder.sink(this.input, this.rc.pos, give);
+    const k = hsDecoder().sink(this.input, this.rc.pos, give);
     if (k < 0) return k;
     this.rc.pos += k;
     return k;
@@ -468,13 +468,13 @@ export class DeltaApplier {
   drainHs(): i32 {
     if (this.stagePos < this.stageLen) return DELTA_E_CORRUPT;
     for (;;) {
-      if (hsDecoder.poll(this.input, DELTA_STAGE_AT, DELTA_HS_STAGE_SIZE) != 0) return DELTA_E_CORRUPT;
+      if (hsDecoder().poll(this.input, DELTA_STAGE_AT, DELTA_HS_STAGE_SIZE) != 0) return DELTA_E_CORRUPT;
       if (u32(this.inBase + u32(this.rc.pos)) == this.payloadEnd) break;
       const k = this.feedHs();
       if (k < 0) return DELTA_E_CORRUPT;
       if (k == 0) return 1;
     }
-    return hsDecoder.finish() == HS_OK ? 0 : DELTA_E_CORRUPT;
+    return hsDecoder().finish() == HS_OK ? 0 : DELTA_E_CORRUPT;
   }
 
   /** Needs input: wait, unless the payload is used up (then the block is short). */
@@ -673,12 +673,30 @@ export class DeltaApplier {
   }
 }
 
-// Markers around the instance: in the WASM build their addresses give the
-// exact bytes the instance took, object headers included.
-const deltaMarkBefore: Uint8Array = new Uint8Array(1);
-/** The applier instance of the core (one per core: its buffers are sized once). */
-export const deltaApplier: DeltaApplier = new DeltaApplier();
-const deltaMarkAfter: Uint8Array = new Uint8Array(1);
+/**
+ * The applier instance of the core, made on first use (one per core: its
+ * buffers are sized once, and nothing is allocated while streaming). A device
+ * that only receives raw packages never pays for its 16 KiB.
+ */
+let sharedApplier: DeltaApplier | null = null;
+/** Bytes the instance took, measured in the WASM build (the stub allocator only grows). */
+let sharedApplierBytes: i32 = 0;
+
+/** Always here in this build; the JS update module without its codecs says otherwise (update/codec-socket.portable.ts). */
+export function deltaAvailable(): bool {
+  return true;
+}
+
+export function deltaApplier(): DeltaApplier {
+  let applier = sharedApplier;
+  if (applier == null) {
+    const before: u32 = heapUsed();
+    applier = new DeltaApplier();
+    sharedApplierBytes = i32(heapUsed() - before);
+    sharedApplier = applier;
+  }
+  return applier!;
+}
 
 /** Module tables the applier reads: stretch (514), squash (132), rates (60), CRC (64), with headers. */
 export const DELTA_TABLE_BYTES: i32 = 930;
@@ -687,8 +705,8 @@ export const DELTA_HS_SHARED_BYTES: i32 = 4096 + 256 + 160;
 
 /** Bytes of memory taken by `deltaApplier`: measured in WASM, estimated (payload + 320) in JS. */
 export function deltaInstanceBytes(): i32 {
-  const measured = i32(bufferAddress(deltaMarkAfter)) - i32(bufferAddress(deltaMarkBefore));
-  return measured > 0 ? measured : deltaApplier.bufferBytes() + 320;
+  const applier = deltaApplier();
+  return sharedApplierBytes > 0 ? sharedApplierBytes : applier.bufferBytes() + 320;
 }
 
 /** Everything the applier uses: instance, tables and the borrowed heatshrink decoder. */

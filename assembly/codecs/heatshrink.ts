@@ -268,4 +268,16 @@ export class HeatshrinkDecoder {
  * The core's one heatshrink decoder: its window is the largest buffer in the
  * core, so the test API and the update receiver share it (reset per stream).
  */
-export const hsDecoder: HeatshrinkDecoder = new HeatshrinkDecoder();
+// The core's one decoder, made on first use: a device that only ever receives
+// raw packages never pays for its 4 KiB window (on Espruino, about 170
+// variables). Made once, then reused: nothing is allocated while streaming.
+let sharedDecoder: HeatshrinkDecoder | null = null;
+
+export function hsDecoder(): HeatshrinkDecoder {
+  let decoder = sharedDecoder;
+  if (decoder == null) {
+    decoder = new HeatshrinkDecoder();
+    sharedDecoder = decoder;
+  }
+  return decoder!;
+}

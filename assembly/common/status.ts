@@ -56,3 +56,5 @@ export const E_MISPLACED_TLV: i32 = -92;
 export const E_UNSUPPORTED_FLAGS: i32 = -93;
 export const E_ENCRYPTED_IMAGE: i32 = -94;
 export const E_NON_BOOTABLE: i32 = -95;
+/** A compressed or delta package reached an update module whose codecs are not loaded. */
+export const E_CODECS_NOT_LOADED: i32 = -69;

@@ -1,7 +1,17 @@
 // The update role: loaded only while an update runs. It receives signed
-// packages (full, compressed or delta), installs raw images, and carries the
-// boot role's calls too, so an update task needs this module alone.
-export * from "../api/io";
-export * from "../api/boot";
-export * from "../api/install";
-export * from "../api/update";
+// packages (raw here; compressed and delta through the codecs module the host
+// plugs in), installs raw images, provisions the factory image, and carries
+// the boot role's calls too, so an update task needs this module alone.
+// Statistics and WASM-only calls stay in the whole core (assembly/index.ts).
+export { ioBuffer, ioBufferSize } from "../api/io";
+export {
+  layoutConfigure, bootDecide, bootLastReason, appConfirm, appReject, factoryAdopt,
+  stateLoad, stateSeq, statePrimary, stateCandidate, stateSlot, stateFails, statePowers, stateFloor,
+  slotVerify, slotParse, slotHeader, imageMajor, imageMinor, imageRevision, imageBuild, imageTotalSize,
+  bootCheckMode, bootKeyed, hashByHost,
+} from "../api/boot";
+export { installOpen, installWrite, installComplete, installCancel } from "../api/install";
+export {
+  trustConfigure, receiveBegin, receiveWrite, receiveComplete, receiveCancel, receivePosition,
+  receiveState, receiveSlot, receiveResumed, receiveImageBytes,
+} from "../api/update";

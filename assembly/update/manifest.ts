@@ -3,7 +3,7 @@
 // may reach flash. Each check has its own status; docs/threat-model.md maps
 // them to the threats they answer.
 import { getU16, getU32, equalBytes } from "../common/bytes";
-import { Ed25519Verifier } from "../crypto/ed25519";
+import { updateVerifier } from "./provenance";
 import { Sha256 } from "../crypto/sha256";
 import {
   trustHasKey, trustKey, trustKeyId, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
@@ -26,7 +26,6 @@ export const CODEC_NONE: u32 = 0;
 export const mfBytes: Uint8Array = new Uint8Array(MANIFEST_SIZE);
 /** SHA-256 of the whole manifest: the identity of a download (for resume). */
 export const mfDigest: Uint8Array = new Uint8Array(32);
-const mfVerifier: Ed25519Verifier = new Ed25519Verifier();
 const mfHash: Sha256 = new Sha256();
 
 export let mfSecurityCounter: u32 = 0;
@@ -55,9 +54,9 @@ export function checkManifest(): i32 {
   if (getU32(m, 0) != MANIFEST_MAGIC || getU16(m, 4) != 1 || getU16(m, 6) != u32(MANIFEST_SIZE)) return E_PKG_FORMAT;
   if (trustHasKey) {
     if (!equalBytes(m, 184, trustKeyId, 0, 8)) return E_UNKNOWN_KEY;
-    if (mfVerifier.begin(trustKey, 0, m, MANIFEST_SIGNED) != 0) return E_PKG_SIGNATURE;
-    mfVerifier.update(m, 0, MANIFEST_SIGNED);
-    if (!mfVerifier.finish()) return E_PKG_SIGNATURE;
+    if (updateVerifier.begin(trustKey, 0, m, MANIFEST_SIGNED) != 0) return E_PKG_SIGNATURE;
+    updateVerifier.update(m, 0, MANIFEST_SIGNED);
+    if (!updateVerifier.finish()) return E_PKG_SIGNATURE;
   }
   if (!vendorMatches(m, 8)) return E_WRONG_VENDOR;
   if (!classMatches(m, 24)) return E_WRONG_CLASS;

@@ -21,7 +21,12 @@ import {
   E_BOOTLOADER_TOO_OLD,
 } from "../common/status";
 
-export const imageVerifier: Ed25519Verifier = new Ed25519Verifier();
+/**
+ * The update role's one Ed25519 verifier, shared with the manifest check:
+ * each check runs begin..finish within one call, so they never interleave,
+ * and on Espruino a verifier's state is several hundred variables.
+ */
+export const updateVerifier: Ed25519Verifier = new Ed25519Verifier();
 const provenanceBuffer: Uint8Array = new Uint8Array(64);
 
 /**
@@ -46,9 +51,9 @@ export function checkProvenance(slot: i32): i32 {
   }
   // imgtool convention: the Ed25519 signature covers the 32-byte image digest.
   if (flashRead(u32(base + u32(tlvSigAt)), provenanceBuffer, 0, 64) != OK) return E_FLASH;
-  if (imageVerifier.begin(trustKey, 0, provenanceBuffer, 0) != 0) return E_BAD_SIGNATURE;
-  imageVerifier.update(imgDigest, 0, 32);
-  if (!imageVerifier.finish()) return E_BAD_SIGNATURE;
+  if (updateVerifier.begin(trustKey, 0, provenanceBuffer, 0) != 0) return E_BAD_SIGNATURE;
+  updateVerifier.update(imgDigest, 0, 32);
+  if (!updateVerifier.finish()) return E_BAD_SIGNATURE;
   // Vendor, class and security counter are trusted only from the protected area.
   if (tlvVendorAt >= 0) {
     if (flashRead(u32(base + u32(tlvVendorAt)), provenanceBuffer, 0, 16) != OK) return E_FLASH;

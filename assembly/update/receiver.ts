@@ -22,13 +22,13 @@ import {
 } from "./resume";
 import { verifyImageDigest, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "../boot/image";
 import { checkSlotImage, checkedSecurityCounter } from "../boot/verify";
-import { deltaApplier } from "../codecs/delta_applier";
+import { deltaApplier, deltaAvailable } from "../codecs/delta_applier";
 import { DELTA_BLOCK_SIZE } from "../codecs/delta_format";
 import { slotAddr, sectorSize, NO_SLOT } from "../common/layout";
 import { trustHasKey } from "./trust";
 import {
   OK, E_FLASH, E_TRUNCATED, E_TRIAL_IN_PROGRESS, E_BASE_MISMATCH, E_CHAIN_MISMATCH, E_TRAILING,
-  E_IMAGE_MISMATCH, E_RX_STATE, E_DIGEST_MISMATCH,
+  E_IMAGE_MISMATCH, E_RX_STATE, E_DIGEST_MISMATCH, E_CODECS_NOT_LOADED,
 } from "../common/status";
 
 export const RX_IDLE: i32 = 0;
@@ -150,10 +150,12 @@ function startPayload(): i32 {
   }
   rxSaving = true;
   if (rxDelta) {
-    const ds: i32 = deltaApplier.begin(oldAddr, oldSize, mfImageSize, i32(mfCodec));
+    // A board may load the codecs only for packages that need them; without them, refuse before writing.
+    if (!deltaAvailable()) return E_CODECS_NOT_LOADED;
+    const ds: i32 = deltaApplier().begin(oldAddr, oldSize, mfImageSize, i32(mfCodec));
     if (ds != 0) return ds;
     if (resume && rsCodecOut > 0) {
-      const rs: i32 = deltaApplier.resume(rsCodecPatch, rsCodecOut);
+      const rs: i32 = deltaApplier().resume(rsCodecPatch, rsCodecOut);
       if (rs != 0) return rs;
     }
   }
@@ -212,16 +214,16 @@ function drainDelta(): i32 {
     const toBoundary: u32 = u32(DELTA_BLOCK_SIZE - (rxImagePos & u32(DELTA_BLOCK_SIZE - 1)));
     let max: i32 = rxOut.length;
     if (toBoundary > 1 && toBoundary <= u32(max)) max = i32(toBoundary - 1);
-    p = deltaApplier.poll(rxOut, 0, max);
+    p = deltaApplier().poll(rxOut, 0, max);
     if (p < 0) return p;
     if (p > 0) {
       const ws: i32 = slotWrite(rxOut, 0, p);
       if (ws != OK) return ws;
       rxImagePos = u32(rxImagePos + u32(p));
     }
-    if (deltaApplier.atBlockStart() && deltaApplier.outputOffset() == rxImagePos && slotWriteDurable() == rxImagePos &&
+    if (deltaApplier().atBlockStart() && deltaApplier().outputOffset() == rxImagePos && slotWriteDurable() == rxImagePos &&
       rxImagePos % sectorSize == 0 && rxImagePos > rxLastSaved) {
-      const cp: u32 = deltaApplier.patchOffset();
+      const cp: u32 = deltaApplier().patchOffset();
       const blockStart: u32 = u32(rxBlock * mfBlockSize);
       if (cp > blockStart) {
         // Part of the data before cp is in the block being received: wait for its check.
@@ -259,7 +261,7 @@ function writeDelta(buf: Uint8Array, off: i32, len: i32): i32 {
   let o: i32 = off;
   let n: i32 = len;
   while (n > 0) {
-    const acc: i32 = deltaApplier.sink(buf, o, n);
+    const acc: i32 = deltaApplier().sink(buf, o, n);
     if (acc < 0) return acc;
     o += acc;
     n -= acc;
@@ -267,7 +269,7 @@ function writeDelta(buf: Uint8Array, off: i32, len: i32): i32 {
     if (ds != OK) return ds;
     if (acc == 0 && n > 0) {
       // The applier took nothing and produced nothing: it cannot progress.
-      const again: i32 = deltaApplier.sink(buf, o, n);
+      const again: i32 = deltaApplier().sink(buf, o, n);
       if (again <= 0) return again < 0 ? again : E_RX_STATE;
       o += again;
       n -= again;
@@ -367,7 +369,7 @@ export function rxComplete(): i32 {
   if (rxDelta) {
     const ds: i32 = drainDelta();
     if (ds != OK) return fail(ds);
-    const fs: i32 = deltaApplier.finish();
+    const fs: i32 = deltaApplier().finish();
     if (fs != 0) return fail(fs);
   }
   if (rxImagePos != mfImageSize) return failFinal(E_IMAGE_MISMATCH);

@@ -27,6 +27,9 @@ function receive(flash, layout, options, source) {
   var core = require("slotboot-update").createUpdateCore(flash);
   require("slotboot-loader").configure(core, layout);
   trust(core, options);
+  // The codecs module ("slotboot-codecs" = build/es5/codecs.cjs) is loaded
+  // only if the package turns out to be compressed or a delta.
+  if (core.useCodecs) core.useCodecs(function () { return require("slotboot-codecs").createCodecs(flash).codecsApplier(); });
   var io = core.ioBuffer();
   var size = core.ioBufferSize();
   core.receiveBegin();
@@ -41,7 +44,9 @@ function receive(flash, layout, options, source) {
     if (taken < 0) { core.receiveCancel(); return { status: taken, position: position, slot: -1 }; }
   }
   var status = core.receiveComplete();
-  return { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
+  var result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
+  if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-codecs"); } catch (e) { /* not loaded */ }
+  return result;
 }
 
 /**

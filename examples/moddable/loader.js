@@ -1,6 +1,9 @@
 // Power-up on Moddable: the boot role decides, then the chosen slot's mod
-// runs. The update role is imported only while an update runs.
+// runs. The role modules are preloaded (manifest.json), so their code sits
+// in flash; each keeps one core, made when its factory is first called.
 import { createBootCore } from "slotboot/boot";
+import { createUpdateCore } from "slotboot/update";
+import { createCodecs } from "slotboot/codecs";
 
 export const RESET = { powerOn: 0, watchdog: 1, software: 2, brownout: 3 };
 
@@ -23,9 +26,10 @@ export function decide(host, layout, resetReason) {
 }
 
 export async function receive(host, layout, trust, source) {
-  const { createUpdateCore } = await import("slotboot/update");
   const core = createUpdateCore(host);
   configure(core, layout, host);
+  // The delta and heatshrink appliers are made only for a package that needs them.
+  core.useCodecs(() => createCodecs(host).codecsApplier());
   const io = core.ioBuffer();
   io.fill(0, 0, 64);
   io.set(trust.publicKey, 0);

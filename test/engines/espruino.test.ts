@@ -5,25 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { espruinoBinary, runEspruino } from "./espruino.js";
-import { read, runStoryWithWasm, storyFiles, storyModules, type StoryStep } from "./story-fixtures.js";
+import { espruinoBinary, runEspruino, runStoryInEspruino } from "../../tools/engines/espruino.js";
+import { read, runStoryWithWasm } from "../../tools/engines/story.js";
 
 const binary = espruinoBinary();
 if (!binary) console.warn("espruino: ../shared/tools/espruino/espruino not found; Espruino engine tests skipped");
 
-/** The story's main script: the engine object over Espruino's own facilities. */
-const STORY_MAIN = `
-var S = require("Storage");
-var engine = {
-  unload: function () { try { Modules.removeCached("slotboot-boot"); } catch (e) {} try { Modules.removeCached("slotboot-update"); } catch (e) {} },
-  memory: function () { return process.memory().usage; },
-  now: getTime,
-  sha256: function (b) { return require("crypto").SHA256(b); },
-  read: function (name) { return S.read(name); },
-  out: function (o) { print("@@" + JSON.stringify(o)); }
-};
-require("slotboot-story").run(engine, JSON.parse(S.read("story-input")));
-`;
 
 describe.skipIf(!binary)("inside Espruino", () => {
   it("SHA-256 and Ed25519 known answers from the ES5 core", () => {
@@ -64,11 +51,7 @@ print("@@" + JSON.stringify({ digest: digest, good: good, bad: bad, verifySecond
   }, 180_000);
 
   it("one device's life: provisioning, signed update, trial and confirm, delta update, hang and rollback; flash equal to the WASM core's", () => {
-    const { v1, packageV2, packageV3, input } = storyFiles();
-    const run = runEspruino({
-      ...storyModules(), "image-v1": v1, "package-v2": packageV2, "package-v3-delta": packageV3, "story-input": JSON.stringify(input),
-    }, STORY_MAIN, 300_000);
-    const steps = run.results.filter((x) => "step" in x) as unknown as StoryStep[];
+    const steps = runStoryInEspruino(true);
     const reference = runStoryWithWasm();
     expect(steps.map((s) => [s.step, s.result])).toEqual(reference.map((s) => [s.step, s.result]));
     // The flash after every step, byte for byte (as SHA-256 of each region).

@@ -173,6 +173,7 @@ var engine = {
   unload: function () {
     delete __cache["slotboot-boot"];
     delete __cache["slotboot-update"];
+    delete __cache["slotboot-codecs"];
     __ballast = null;
     __ballast = xsSqueeze();
     xsResetPeak();
@@ -203,6 +204,7 @@ function storySources(preload: boolean): XsSource[] {
     "var __slotbootModules = {};\n",
     roleModule("slotboot-boot", "build/boot.js", "createBootCore"),
     roleModule("slotboot-update", "build/update.js", "createUpdateCore"),
+    roleModule("slotboot-codecs", "build/codecs.js", "createCodecs"),
     commonJs("slotboot-loader", read("examples/espruino/loader.js")),
     commonJs("slotboot-update-task", read("examples/espruino/update-task.js")),
     commonJs("slotboot-ram-flash", read("test/engines/ram-flash.js")),

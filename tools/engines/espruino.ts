@@ -6,10 +6,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { repositoryRoot } from "./root.js";
+import { storyFiles, storyModules, type StoryStep } from "./story.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const root = repositoryRoot();
 
 export function espruinoBinary(): string | null {
   const candidates = [process.env.SLOTBOOT_ESPRUINO, join(root, "..", "shared", "tools", "espruino", "espruino")];
@@ -63,4 +64,38 @@ export function runEspruino(files: StorageFiles, main: string, timeoutMs = 120_0
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The story's main script: the engine object over Espruino's own facilities. */
+const STORY_MAIN = `
+var S = require("Storage");
+var engine = {
+  unload: function () {
+    try { Modules.removeCached("slotboot-boot"); } catch (e) {}
+    try { Modules.removeCached("slotboot-update"); } catch (e) {}
+    try { Modules.removeCached("slotboot-codecs"); } catch (e) {}
+  },
+  memory: function () { return process.memory().usage; },
+  now: getTime,
+  sha256: function (b) { return require("crypto").SHA256(b); },
+  read: function (name) { return S.read(name); },
+  out: function (o) { print("@@" + JSON.stringify(o)); }
+};
+require("slotboot-story").run(engine, JSON.parse(S.read("story-input")));
+`;
+
+/**
+ * test/engines/story.js inside Espruino, every module loaded from Storage.
+ * `sampleMemory`: read process.memory() (with GC) at every flash call for the
+ * peak per step; without it the seconds are the core's own. `hostHashing`:
+ * image digests by Espruino's native SHA-256 instead of the core's.
+ */
+export function runStoryInEspruino(sampleMemory: boolean, hostHashing = false): StoryStep[] {
+  const { v1, packageV2, packageV3, input } = storyFiles();
+  input.layout = { ...input.layout, hostHashing };
+  const run = runEspruino({
+    ...storyModules(), "image-v1": v1, "package-v2": packageV2, "package-v3-delta": packageV3,
+    "story-input": JSON.stringify({ ...input, sampleMemory }),
+  }, STORY_MAIN, 300_000);
+  return run.results.filter((x) => "step" in x) as unknown as StoryStep[];
 }

@@ -1,0 +1,41 @@
+// `npm run bench -- engines`: one device's life (test/engines/story.js) run
+// inside Espruino, every module loaded from Storage as a board loads it, and
+// under Node with the WASM core, in the same run. Memory is read inside the
+// engine (process.memory().usage, variables: 27-byte blocks on this Linux
+// build, 12–16 on boards); peaks come from a run that samples at every flash
+// call, seconds from a run that does not.
+import { espruinoBinary, runStoryInEspruino } from "../tools/engines/espruino.js";
+import { runStoryWithWasm, type StoryStep } from "../tools/engines/story.js";
+
+/** The issue's budgets for Espruino variables, by role and step. */
+function budget(step: StoryStep): number {
+  if (step.role === "boot") return 1000;
+  return step.step.includes("delta") ? 4000 : 3000;
+}
+
+export async function run(): Promise<string> {
+  const lines: string[] = ["## Engines: one device's life, per step", ""];
+  const wasm = runStoryWithWasm();
+  if (!espruinoBinary()) {
+    lines.push("Espruino: ../shared/tools/espruino/espruino not found; only Node+WASM measured.", "");
+  }
+  const memory = espruinoBinary() ? runStoryInEspruino(true) : [];
+  const timing = espruinoBinary() ? runStoryInEspruino(false) : [];
+  const hosted = espruinoBinary() ? runStoryInEspruino(false, true) : [];
+  lines.push("| step | role | Espruino peak variables | budget | Espruino s (JS SHA-256) | Espruino s (native SHA-256) | Node+WASM ms |", "|---|---|---:|---:|---:|---:|---:|");
+  wasm.forEach((w, i) => {
+    const m = memory[i];
+    const t = timing[i];
+    const h = hosted[i];
+    lines.push(`| ${w.step} | ${w.role} | ${m ? m.memory : "–"} | ${budget(w)} | ${t ? t.seconds.toFixed(3) : "–"} | ${h ? h.seconds.toFixed(3) : "–"} | ${(w.seconds * 1000).toFixed(2)} |`);
+  });
+  if (memory.length) {
+    const worst = (pick: (s: StoryStep) => boolean) => Math.max(...memory.filter(pick).map((s) => s.memory));
+    lines.push("", "| role | worst peak (variables) | budget |", "|---|---:|---:|",
+      `| boot decision | ${worst((s) => s.role === "boot")} | 1,000 |`,
+      `| full signed update | ${worst((s) => s.role === "update" && !s.step.includes("delta"))} | 3,000 |`,
+      `| delta update | ${worst((s) => s.step.includes("delta"))} | 4,000 |`);
+  }
+  lines.push("", "Espruino: 2v29 for Linux (x86-64, -O2): CPU seconds on this machine; a 64 MHz Cortex-M4 is 20–50× slower. Boot steps use the verified-once mode; the native column hashes images with Espruino's require(\"crypto\").SHA256 through the host's sha256 call. Images are 12 KB application bundles; each signed package costs two Ed25519 verifications (manifest and image) in interpreted JS.");
+  return lines.join("\n");
+}
