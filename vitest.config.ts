@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: process.env.SLOTBOOT_LONG === "1" || process.env.SLOTBOOT_FUZZ === "1" ? 3_600_000 : 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Both cores: vitest's default leaves one idle on a 2-core machine, and
+    // the suite is CPU-bound (the engine tests run in child processes).
+    maxWorkers: 2,
   },
 });

@@ -22,6 +22,9 @@ export async function run(): Promise<string> {
   const memory = espruinoBinary() ? runStoryInEspruino(true) : [];
   const timing = espruinoBinary() ? runStoryInEspruino(false) : [];
   const hosted = espruinoBinary() ? runStoryInEspruino(false, true) : [];
+  // The same story with the rc codec's delta (smallest patches, slowest to apply).
+  const rcMemory = espruinoBinary() ? runStoryInEspruino(true, false, "rc") : [];
+  const rcTiming = espruinoBinary() ? runStoryInEspruino(false, false, "rc") : [];
   lines.push("| step | role | Espruino peak variables | budget | Espruino s (JS SHA-256) | Espruino s (native SHA-256) | Node+WASM ms |", "|---|---|---:|---:|---:|---:|---:|");
   wasm.forEach((w, i) => {
     const m = memory[i];
@@ -34,8 +37,11 @@ export async function run(): Promise<string> {
     lines.push("", "| role | worst peak (variables) | budget |", "|---|---:|---:|",
       `| boot decision | ${worst((s) => s.role === "boot")} | 1,000 |`,
       `| full signed update | ${worst((s) => s.role === "update" && !s.step.includes("delta"))} | 3,000 |`,
-      `| delta update | ${worst((s) => s.step.includes("delta"))} | 4,000 |`);
+      `| delta update (heatshrink codec) | ${worst((s) => s.step.includes("delta"))} | 4,000 |`);
+    const rcDelta = rcMemory.find((s) => s.step.includes("delta"));
+    const rcSeconds = rcTiming.find((s) => s.step.includes("delta"));
+    if (rcDelta) lines.push(`| delta update (rc codec) | ${rcDelta.memory} (${rcSeconds ? rcSeconds.seconds.toFixed(3) : "–"} s) | 4,000 |`);
   }
-  lines.push("", "Espruino: 2v29 for Linux (x86-64, -O2): CPU seconds on this machine; a 64 MHz Cortex-M4 is 20–50× slower. Boot steps use the verified-once mode; the native column hashes images with Espruino's require(\"crypto\").SHA256 through the host's sha256 call. Images are 12 KB application bundles; each signed package costs two Ed25519 verifications (manifest and image) in interpreted JS.");
+  lines.push("", "Espruino: 2v29 for Linux (x86-64, -O2): CPU seconds on this machine; a 64 MHz Cortex-M4 is 20–50× slower. Boot steps use the verified-once mode; the native column hashes images with Espruino's require(\"crypto\").SHA256 through the host's sha256 call. Images are 8 KB application bundles, the delta uses the heatshrink codec unless the row says rc; each signed package costs two Ed25519 verifications (manifest and image) in interpreted JS.");
   return lines.join("\n");
 }

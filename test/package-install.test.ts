@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -49,6 +49,10 @@ const KEEP = new Set(["npm_config_cache", "npm_config_userconfig", "npm_config_g
 const ENV: NodeJS.ProcessEnv = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) || KEEP.has(k.toLowerCase())),
 );
+// `npm test` puts node_modules/.bin first on PATH, and a dev dependency
+// (as-pect -> glob-promise -> npm-install-peers) ships npm 6 there: the
+// nested npm must be the machine's own.
+ENV.PATH = (process.env.PATH ?? "").split(delimiter).filter((dir) => !dir.split(sep).join("/").endsWith("node_modules/.bin")).join(delimiter);
 ENV.NO_UPDATE_NOTIFIER = "1";
 ENV.npm_config_update_notifier = "false";
 

@@ -2,12 +2,12 @@
 // chooses a slot and checks it, and lets the running application confirm or
 // reject its trial. No signature, package or codec code is reachable from
 // here, so a board pays only for this at boot (docs/porting.md). The list is
-// what a loader needs; statistics and inspection calls stay in the update
-// role and the whole core, so that the boot module carries no code for them.
+// what a loader needs; the state getters, statistics and inspection calls
+// stay in the update role and the whole core, so that the boot module
+// carries no code for them.
 export { ioBuffer, ioBufferSize } from "../api/io";
 export {
   layoutConfigure, bootDecide, bootLastReason, appConfirm, appReject,
-  stateLoad, stateSeq, statePrimary, stateCandidate, stateSlot, stateFails, statePowers, stateFloor,
   slotParse, slotHeader, imageMajor, imageMinor, imageRevision, imageBuild,
   bootCheckMode, bootKeyed, hashByHost,
 } from "../api/boot";

@@ -84,11 +84,27 @@ const HSF_COPY: i32 = 0;
 const HSF_SEEK: i32 = 1;
 const HSF_INSERT: i32 = 2;
 
+// The rc codec's model (about 7 KiB), made the first time an rc patch needs
+// it: a heatshrink patch never pays for it. Made once, then reused.
+let sharedRcModel: DeltaRcModel | null = null;
+/** Bytes the model took, measured in the WASM build (the stub allocator only grows). */
+let sharedRcModelBytes: i32 = 0;
+
+function deltaRcModel(): DeltaRcModel {
+  let model = sharedRcModel;
+  if (model == null) {
+    const before: u32 = heapUsed();
+    model = new DeltaRcModel();
+    sharedRcModelBytes = i32(heapUsed() - before);
+    sharedRcModel = model;
+  }
+  return model!;
+}
+
 export class DeltaApplier {
   /** input [0, 256), read-ahead [256, 512), heatshrink stage [512, 576): one allocation. */
   input: Uint8Array;
   rc: DeltaRangeDecoder;
-  model: DeltaRcModel = new DeltaRcModel();
   stagePos: i32 = 0;
   stageLen: i32 = 0;
   hsField: i32 = 0;
@@ -140,7 +156,7 @@ export class DeltaApplier {
 
   /** Payload bytes of this applier's buffers and models (see deltaOwnRamBytes for the whole footprint). */
   bufferBytes(): i32 {
-    return this.input.length + this.model.bytes();
+    return this.input.length + deltaRcModel().bytes();
   }
 
 
@@ -275,7 +291,6 @@ export class DeltaApplier {
     if (this.state == DS_FAILED) return this.failure;
     if (outOff < 0 || max < 0 || outOff > out.length || max > out.length - outOff) return DELTA_E_ARGUMENT;
     const rc = this.rc;
-    const model = this.model;
     let produced: i32 = 0;
     for (;;) {
       const st = this.state;
@@ -295,7 +310,7 @@ export class DeltaApplier {
               word = u32(word | (u32(x) << (8 * k)));
             }
           }
-          const d = model.decodeDiff(rc, o, op, word, left);
+          const d = deltaRcModel().decodeDiff(rc, o, op, word, left);
           const b = u32(((word & 0xff) + d) & 0xff);
           const next = this.oldContext(u32(op + 4));
           if (next < 0) return this.fail(DELTA_E_FLASH);
@@ -303,7 +318,7 @@ export class DeltaApplier {
           this.oldWordAt = u32(op + 1);
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
-          model.prevOut = b;
+          deltaRcModel().prevOut = b;
           produced++;
           o++;
           op++;
@@ -316,7 +331,7 @@ export class DeltaApplier {
         this.crc = c;
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (left > 0) return produced;
-        model.endCopy();
+        deltaRcModel().endCopy();
         this.cursor = op;
         this.state = DS_INSERT_LEN;
       } else if (st == DS_INSERT) {
@@ -324,11 +339,11 @@ export class DeltaApplier {
         let c = this.crc;
         let o = this.outPos;
         while (left > 0 && produced < max && this.ready(12)) {
-          const b = model.decodeLiteral(rc, o);
+          const b = deltaRcModel().decodeLiteral(rc, o);
           o++;
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
-          model.prevOut = b;
+          deltaRcModel().prevOut = b;
           produced++;
           left--;
         }
@@ -340,13 +355,13 @@ export class DeltaApplier {
         this.state = this.outPos == this.blockOutEnd ? DS_BLOCK_END : DS_OP;
       } else if (st == DS_OP) {
         if (!this.ready(DELTA_STEP_MAX)) return produced;
-        const copy = model.decodeCopyLen(rc);
+        const copy = deltaRcModel().decodeCopyLen(rc);
         if (rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (copy > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
         this.lastCopy = copy;
         if (copy > 0) {
-          const mag = model.decodeSeekMagnitude(rc);
-          const negative = mag != 0 && model.decodeSeekNegative(rc);
+          const mag = deltaRcModel().decodeSeekMagnitude(rc);
+          const negative = mag != 0 && deltaRcModel().decodeSeekNegative(rc);
           if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
           const pos = this.seekTarget(mag, negative, copy);
           if (pos < 0) return this.fail(DELTA_E_OLD_RANGE);
@@ -360,7 +375,7 @@ export class DeltaApplier {
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
       } else if (st == DS_INSERT_LEN) {
         if (!this.ready(DELTA_STEP_MAX)) return produced;
-        const ins = model.decodeInsertLen(rc);
+        const ins = deltaRcModel().decodeInsertLen(rc);
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (ins > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
         if (ins == 0 && this.lastCopy == 0) return this.fail(DELTA_E_CORRUPT);
@@ -385,7 +400,7 @@ export class DeltaApplier {
           if (mode >= DELTA_PRED_MODES) return this.fail(DELTA_E_CORRUPT);
           rc.init();
           if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
-          model.reset(mode);
+          deltaRcModel().reset(mode);
           this.state = DS_OP;
         }
       } else if (st >= DS_HS_VARINT) {
@@ -706,7 +721,8 @@ export const DELTA_HS_SHARED_BYTES: i32 = 4096 + 256 + 160;
 /** Bytes of memory taken by `deltaApplier`: measured in WASM, estimated (payload + 320) in JS. */
 export function deltaInstanceBytes(): i32 {
   const applier = deltaApplier();
-  return sharedApplierBytes > 0 ? sharedApplierBytes : applier.bufferBytes() + 320;
+  const bytes = applier.bufferBytes(); // makes the rc model too, so both are counted
+  return sharedApplierBytes > 0 ? sharedApplierBytes + sharedRcModelBytes : bytes + 320;
 }
 
 /** Everything the applier uses: instance, tables and the borrowed heatshrink decoder. */

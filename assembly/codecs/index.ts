@@ -2,7 +2,6 @@
 // by a board only for a compressed or delta package and plugged into the
 // update role with useCodecs() (see update/codec-socket.portable.ts).
 import { DeltaApplier, deltaApplier } from "./delta_applier";
-export * from "../api/io";
 
 /** The applier the update module drives. */
 export function codecsApplier(): DeltaApplier {

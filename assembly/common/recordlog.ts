@@ -108,6 +108,9 @@ export class RecordLog {
       for (let pos: u32 = 0; pos < this.sectorBytes; pos = u32(pos + chunk)) {
         if (flashRead(u32(this.sectorAddr(s) + pos), this.scan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
         for (let r: i32 = 0; r < LOG_SCAN_BYTES; r += n) {
+          // Most slots are blank: one byte compare skips them without a call
+          // (an interpreter such as Espruino pays for every call at each boot).
+          if (u32(unchecked(this.scan[r])) != (this.magic & 0xff)) continue;
           if (!this.valid(this.scan, r)) continue;
           this.holdsRecord[s] = 1;
           this.noteGrowing(this.scan, r);
