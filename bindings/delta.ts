@@ -3,8 +3,9 @@
 // chunks, collects the new image and notes every resume point it passes.
 import type { Core } from "./core.js";
 import type { Flash } from "./flash.js";
+import { statusesOf } from "./status-table.js";
 
-/** Statuses of assembly/delta_format.ts (numbers are stable). */
+/** Statuses of assembly/codecs/delta_format.ts (numbers are stable; test/status-table.test.ts checks them). */
 export const DELTA_E_STATE = -50;
 export const DELTA_E_ARGUMENT = -51;
 export const DELTA_E_HEADER = -52;
@@ -18,20 +19,10 @@ export const DELTA_E_TRAILING = -59;
 export const DELTA_E_FLASH = -60;
 export const DELTA_E_RESUME = -61;
 
-export const DELTA_STATUS_CODES: Record<number, string> = {
-  [DELTA_E_STATE]: "DELTA_BAD_STATE",
-  [DELTA_E_ARGUMENT]: "DELTA_BAD_ARGUMENT",
-  [DELTA_E_HEADER]: "DELTA_BAD_HEADER",
-  [DELTA_E_CODEC]: "DELTA_BAD_CODEC",
-  [DELTA_E_OLD_RANGE]: "DELTA_OLD_RANGE",
-  [DELTA_E_NEW_RANGE]: "DELTA_NEW_RANGE",
-  [DELTA_E_CORRUPT]: "DELTA_CORRUPT",
-  [DELTA_E_CHECKSUM]: "DELTA_CHECKSUM",
-  [DELTA_E_TRUNCATED]: "DELTA_TRUNCATED",
-  [DELTA_E_TRAILING]: "DELTA_TRAILING",
-  [DELTA_E_FLASH]: "DELTA_FLASH",
-  [DELTA_E_RESUME]: "DELTA_BAD_RESUME",
-};
+/** The code of each delta status, from the status table (old names: see its aliases). */
+export const DELTA_STATUS_CODES: Record<number, string> = Object.fromEntries(
+  statusesOf("core").filter((e) => e.core.startsWith("DELTA_E_")).map((e) => [e.status, e.code]),
+);
 
 export const DELTA_CODEC_IDS = { rc: 1, heatshrink: 2 } as const;
 

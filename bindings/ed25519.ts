@@ -4,17 +4,20 @@
 // RFC 8032 encodings, small-order keys refused, cofactored equation) is the
 // core's; see docs/crypto-ed25519.md.
 import type { Core } from "./core.js";
+import { statusesOf } from "./status-table.js";
 
 export const ED25519_PUBLIC_KEY_BYTES = 32;
 export const ED25519_SIGNATURE_BYTES = 64;
 
-/** ed25519VerifyBegin() results, mirrored from assembly/ed25519.ts. */
+const edStatus = (core: string): number => statusesOf("ed25519").find((e) => e.core === core)!.status;
+
+/** ed25519VerifyBegin() results of assembly/crypto/ed25519.ts, from the status table (scope "ed25519"). */
 export const ED25519_BEGIN_STATUS = {
   OK: 0,
-  BAD_KEY: -50,
-  SMALL_ORDER_KEY: -51,
-  BAD_R: -52,
-  BAD_S: -53,
+  BAD_KEY: edStatus("ED_BAD_KEY"),
+  SMALL_ORDER_KEY: edStatus("ED_SMALL_ORDER_KEY"),
+  BAD_R: edStatus("ED_BAD_R"),
+  BAD_S: edStatus("ED_BAD_S"),
 } as const;
 
 function requireBytes(name: string, v: unknown): Uint8Array {

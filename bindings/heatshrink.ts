@@ -1,8 +1,9 @@
 // Host side of the core's heatshrink decoder: streams a compressed buffer
 // through the exchange buffer in chunks and collects the output.
 import type { Core } from "./core.js";
+import { statusEntry } from "./status-table.js";
 
-/** Statuses of assembly/heatshrink.ts (numbers are stable). */
+/** Statuses of assembly/codecs/heatshrink.ts (numbers are stable; codes and messages: bindings/status-table.ts). */
 export const HS_OK = 0;
 export const HS_MORE = 1;
 export const HS_E_PARAMS = -40;
@@ -11,30 +12,16 @@ export const HS_E_REFERENCE = -42;
 export const HS_E_TRUNCATED = -43;
 export const HS_E_ARGUMENT = -44;
 
-const HS_CODES: Record<number, string> = {
-  [HS_E_PARAMS]: "HS_BAD_PARAMS",
-  [HS_E_NOT_RESET]: "HS_NOT_RESET",
-  [HS_E_REFERENCE]: "HS_BAD_REFERENCE",
-  [HS_E_TRUNCATED]: "HS_TRUNCATED",
-  [HS_E_ARGUMENT]: "HS_BAD_ARGUMENT",
-};
-
-const HS_MESSAGES: Record<number, string> = {
-  [HS_E_PARAMS]: "window/lookahead bits not supported by the core decoder",
-  [HS_E_NOT_RESET]: "decoder used before a successful reset",
-  [HS_E_REFERENCE]: "back-reference before the start of the stream (strict mode)",
-  [HS_E_TRUNCATED]: "compressed stream ends inside a token",
-  [HS_E_ARGUMENT]: "offset or length outside the exchange buffer",
-};
-
 export class HeatshrinkError extends Error {
   readonly status: number;
   readonly code: string;
   constructor(status: number) {
-    super(`heatshrink: ${HS_MESSAGES[status] ?? "unexpected status " + status}`);
+    const e = statusEntry(status);
+    const known = e !== undefined && e.core.startsWith("HS_E_");
+    super(`heatshrink: ${known ? e.message : "unexpected status " + status}`);
     this.name = "HeatshrinkError";
     this.status = status;
-    this.code = HS_CODES[status] ?? "HS_UNKNOWN_" + status;
+    this.code = known ? e.code : "HS_UNKNOWN_" + status;
   }
 }
 

@@ -220,7 +220,7 @@ export function verifyPackageBytes(bytes: Uint8Array, pub: Uint8Array, o: Packag
   if (!geometryOk) return r.done();
   const total = MANIFEST_SIZE + m.payloadSize;
   const lengthOk = bytes.length === total;
-  r.check("length", lengthOk, `file ${bytes.length} bytes, manifest + payload ${total}`, bytes.length < total ? "TRUNCATED" : "TRAILING_DATA");
+  r.check("length", lengthOk, `file ${bytes.length} bytes, manifest + payload ${total}`, bytes.length < total ? "TRUNCATED" : "TRAILING_BYTES");
   const chain = checkChain(bytes.subarray(MANIFEST_SIZE, total), m.chainHead, m.blockSize, m.dataSize);
   r.check("chain", chain.ok, chain.ok ? `all ${count} blocks match the signed chain head` : `block ${chain.badBlock} of ${count} does not match its chain digest`, "CHAIN_MISMATCH");
   if (!chain.ok || !encodingOk) return r.done();

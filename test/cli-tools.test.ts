@@ -190,7 +190,7 @@ describe("slotboot pack / inspect / verify", () => {
       [variant("t-next.pkg", flip(256 + 4096 + 3)), [], "CHAIN_MISMATCH"],
       [variant("t-short.pkg", (b) => b.subarray(0, b.length - 1)), [], "TRUNCATED"],
       [variant("t-manifest.pkg", (b) => b.subarray(0, 100)), [], "TRUNCATED"],
-      [variant("t-long.pkg", (b) => Uint8Array.from([...b, 0])), [], "TRAILING_DATA"],
+      [variant("t-long.pkg", (b) => Uint8Array.from([...b, 0])), [], "TRAILING_BYTES"],
       ["v1.pkg", ["--pub", "other.pub"], "UNKNOWN_KEY"],
     ];
     for (const [name, flags, code] of cases) {

@@ -280,7 +280,7 @@ describe("packPackage / parsePackage", () => {
     expect(code(new Uint8Array(2))).toBe("NOT_A_PACKAGE");
     expect(code(good.subarray(0, 100))).toBe("TRUNCATED");
     expect(code(good.subarray(0, good.length - 1))).toBe("TRUNCATED");
-    expect(code(Uint8Array.from([...good, 0]))).toBe("TRAILING_DATA");
+    expect(code(Uint8Array.from([...good, 0]))).toBe("TRAILING_BYTES");
     expect(code(edit((_, dv) => dv.setUint16(4, 2, true)))).toBe("BAD_FORMAT");
     expect(code(edit((_, dv) => dv.setUint16(6, 255, true)))).toBe("BAD_FORMAT");
     expect(code(edit((_, dv) => dv.setUint32(104, 768, true)))).toBe("BAD_FORMAT");
@@ -323,7 +323,7 @@ describe("host verifier", () => {
   it("names truncation, trailing bytes and a foreign key", () => {
     expect(verifyPackageBytes(pkg.bytes.subarray(0, pkg.bytes.length - 10), RFC_PUB).error).toBe("TRUNCATED");
     expect(verifyPackageBytes(pkg.bytes.subarray(0, 200), RFC_PUB).error).toBe("TRUNCATED");
-    expect(verifyPackageBytes(Uint8Array.from([...pkg.bytes, 1]), RFC_PUB).error).toBe("TRAILING_DATA");
+    expect(verifyPackageBytes(Uint8Array.from([...pkg.bytes, 1]), RFC_PUB).error).toBe("TRAILING_BYTES");
     expect(verifyPackageBytes(pkg.bytes, OTHER.publicKey).error).toBe("UNKNOWN_KEY");
     // A package that claims the other key's ID but is signed with ours.
     const forged = packPackage({ image: small, secretKey: KEY.secretKey, manifest: { keyId: keyId(OTHER.publicKey) } });

@@ -299,7 +299,7 @@ export function parsePackage(bytes: Uint8Array): ParsedPackage {
     throw new PackageFormatError("BAD_FORMAT", `payload size ${m.payloadSize} does not fit data size ${m.dataSize} in ${count} blocks of ${m.blockSize}`);
   const total = MANIFEST_SIZE + m.payloadSize;
   if (bytes.length < total) throw new PackageFormatError("TRUNCATED", `the package is ${bytes.length} bytes but its manifest declares ${total}; download it again`);
-  if (bytes.length > total) throw new PackageFormatError("TRAILING_DATA", `${bytes.length - total} bytes follow the payload the manifest declares`);
+  if (bytes.length > total) throw new PackageFormatError("TRAILING_BYTES", `${bytes.length - total} bytes follow the payload the manifest declares`);
   const { signature, ...manifest } = m;
   const manifestBytes = bytes.slice(0, MANIFEST_SIZE);
   return {

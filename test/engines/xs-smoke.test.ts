@@ -86,6 +86,52 @@ describe("build/core.js in Moddable XS", () => {
   });
 });
 
+// RFC 8032 section 7.1, TEST 3 (a two-byte message), then the same with one flipped
+// signature bit, then a signature from @noble over 3000 bytes (crosses the exchange buffer).
+const ED25519_SCRIPT = (cases: Array<{ key: string; sig: string; msg: string }>) => `
+var core = createCore({ read: function () { return -1; }, program: function () { return -1; }, erase: function () { return -1; }, sha256: function () { return -1; } });
+function fromHex(h) {
+  var out = new Uint8Array(h.length / 2);
+  for (var i = 0; i < out.length; i++) out[i] = parseInt(h.substr(i * 2, 2), 16);
+  return out;
+}
+function verify(key, sig, msg) {
+  var io = core.ioBuffer();
+  io.set(key, 0);
+  io.set(sig, 32);
+  if (core.ed25519VerifyBegin() !== 0) return 0;
+  for (var off = 0; off < msg.length; off += io.length) {
+    var n = Math.min(io.length, msg.length - off);
+    for (var i = 0; i < n; i++) io[i] = msg[off + i];
+    core.ed25519VerifyUpdate(n);
+  }
+  return core.ed25519VerifyFinish();
+}
+var cases = ${JSON.stringify(cases)};
+for (var c = 0; c < cases.length; c++) print(verify(fromHex(cases[c].key), fromHex(cases[c].sig), fromHex(cases[c].msg)));
+`;
+
+describe("Ed25519 in Moddable XS", () => {
+  it.skipIf(!XS)("RFC 8032 test 3 verifies, a flipped bit does not, and a long message from @noble verifies", async () => {
+    const { ed25519 } = await import("@noble/curves/ed25519.js");
+    const key = "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025";
+    const sig = "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a";
+    const forged = sig.slice(0, 10) + (parseInt(sig[10], 16) ^ 1).toString(16) + sig.slice(11);
+    const secret = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+    const long = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7 + 3) & 0xff);
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    const run = await runInXs([
+      { name: "build/core.js", code: coreScript() },
+      { name: "ed25519 known answers", code: ED25519_SCRIPT([
+        { key, sig, msg: "af82" },
+        { key, sig: forged, msg: "af82" },
+        { key: hex(ed25519.getPublicKey(secret)), sig: hex(ed25519.sign(long, secret)), msg: hex(long) },
+      ]) },
+    ]);
+    expect(run.output).toEqual(["1", "0", "1"]);
+  });
+});
+
 describe("the XS harness", () => {
   it.skipIf(!XS)("prints, measures, and reports exceptions and aborts", async () => {
     const ok = await runInXs([
