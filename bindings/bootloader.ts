@@ -3,6 +3,7 @@
 import { loadCore, type Core, type CoreKind } from "./core.js";
 import type { Flash } from "./flash.js";
 import { check, SlotbootError } from "./errors.js";
+import { provisionTrust } from "./trust.js";
 import {
   BOOT_REASONS, EVENTS, RESET_CODES, STORED_STATES, slotName,
   type ResetReason, type SlotName, type SlotStateName,
@@ -152,19 +153,7 @@ export class Bootloader {
       core.exports.layoutConfigure(l.ctlAddr, l.ctlSectors, l.resumeAddr ?? 0, l.resumeSectors ?? 0, l.slotA, l.slotB, l.slotSize, l.sectorSize, l.writeSize, l.maxAttempts, l.maxPowerAttempts),
       "layout",
     );
-    const io = core.io();
-    io.fill(0, 0, 64);
-    let flags = 0;
-    const put = (b: Uint8Array | undefined, at: number, len: number, bit: number, what: string) => {
-      if (!b) return;
-      if (b.length !== len) throw new TypeError(`${what} must be ${len} bytes, not ${b.length}`);
-      io.set(b, at);
-      flags |= bit;
-    };
-    put(trust.publicKey, 0, 32, 1, "public key");
-    put(trust.vendorId, 32, 16, 2, "vendor ID");
-    put(trust.classId, 48, 16, 4, "class ID");
-    core.exports.trustConfigure(flags, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? BOOTLOADER_VERSION);
+    provisionTrust(core, trust, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? BOOTLOADER_VERSION);
     core.exports.hashByHost(trust.hashByHost ? 1 : 0);
     return new Bootloader(core, layout);
   }

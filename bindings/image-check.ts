@@ -8,6 +8,7 @@
 import { loadCore, loadWasmCoreSync, type Core, type CoreKind } from "./core.js";
 import type { Flash } from "./flash.js";
 import { statusInfo } from "./errors.js";
+import { provisionTrust } from "./trust.js";
 import { BOOTLOADER_VERSION, type ImageVersion } from "./bootloader.js";
 
 /** What the check is made as: a device with this key and identity. */
@@ -127,19 +128,7 @@ function runCheck(core: Core, slotSize: number, image: Uint8Array, o: ImageCheck
   if (facts.minBootloader !== null && o.bootloaderVersion === undefined) unchecked.push("bootloader");
   const hwRev = o.hardwareRevision ?? facts.hwRevision?.min ?? 0;
   const bootloader = o.bootloaderVersion ?? Math.max(BOOTLOADER_VERSION, facts.minBootloader ?? 0);
-  const io = core.io();
-  io.fill(0, 0, 64);
-  let flags = 0;
-  const put = (b: Uint8Array | undefined, at: number, len: number, bit: number, what: string) => {
-    if (!b) return;
-    if (b.length !== len) throw new TypeError(`${what} must be ${len} bytes, not ${b.length}`);
-    io.set(b, at);
-    flags |= bit;
-  };
-  put(o.publicKey, 0, 32, 1, "public key");
-  put(o.vendorId, 32, 16, 2, "vendor ID");
-  put(o.classId, 48, 16, 4, "class ID");
-  x.trustConfigure(flags, hwRev >>> 0, bootloader >>> 0);
+  provisionTrust(core, o, hwRev, bootloader);
 
   const status = x.imageCheck(0, image.length >>> 0) as number;
   const code = status === 0 ? null : statusInfo(status).code;

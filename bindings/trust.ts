@@ -1,0 +1,27 @@
+// What a device trusts, handed to a core: the exchange buffer takes the key
+// (32 bytes), vendor ID (16) and class ID (16), then trustConfigure() reads
+// them with a flag for each one present. The bootloader and the host-side
+// image check provision a core the same way through this one function.
+import type { Core } from "./core.js";
+
+export interface TrustedIdentity {
+  publicKey?: Uint8Array;
+  vendorId?: Uint8Array;
+  classId?: Uint8Array;
+}
+
+export function provisionTrust(core: Core, identity: TrustedIdentity, hardwareRevision: number, bootloaderVersion: number): void {
+  const io = core.io();
+  io.fill(0, 0, 64);
+  let flags = 0;
+  const put = (bytes: Uint8Array | undefined, at: number, length: number, bit: number, what: string) => {
+    if (!bytes) return;
+    if (bytes.length !== length) throw new TypeError(`${what} must be ${length} bytes, not ${bytes.length}`);
+    io.set(bytes, at);
+    flags |= bit;
+  };
+  put(identity.publicKey, 0, 32, 1, "public key");
+  put(identity.vendorId, 32, 16, 2, "vendor ID");
+  put(identity.classId, 48, 16, 4, "class ID");
+  core.exports.trustConfigure(flags, hardwareRevision >>> 0, bootloaderVersion >>> 0);
+}
