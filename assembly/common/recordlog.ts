@@ -104,13 +104,18 @@ export class RecordLog {
     const n: i32 = this.recordSize;
     for (let s: u32 = 0; s < this.sectors; s++) this.holdsRecord[s] = 0;
     this.forgetNewestSectors();
+    // Locals rather than fields in the loop: an interpreter (Espruino) looks a
+    // field up by name each time, and this scan runs at every power-up.
+    const scan: Uint8Array = this.scan;
+    const magicByte: u32 = this.magic & 0xff;
+    const sectorBytes: u32 = this.sectorBytes;
     for (let s: u32 = 0; s < this.sectors; s++) {
-      for (let pos: u32 = 0; pos < this.sectorBytes; pos = u32(pos + chunk)) {
-        if (flashRead(u32(this.sectorAddr(s) + pos), this.scan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
+      const sectorStart: u32 = this.sectorAddr(s);
+      for (let pos: u32 = 0; pos < sectorBytes; pos = u32(pos + chunk)) {
+        if (flashRead(u32(sectorStart + pos), scan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
         for (let r: i32 = 0; r < LOG_SCAN_BYTES; r += n) {
-          // Most slots are blank: one byte compare skips them without a call
-          // (an interpreter such as Espruino pays for every call at each boot).
-          if (u32(unchecked(this.scan[r])) != (this.magic & 0xff)) continue;
+          // Most slots are blank: one byte compare skips them without a call.
+          if (u32(unchecked(scan[r])) != magicByte) continue;
           if (!this.valid(this.scan, r)) continue;
           this.holdsRecord[s] = 1;
           this.noteGrowing(this.scan, r);
