@@ -283,30 +283,39 @@ export async function simBoot(path: string, opts: Opts, out: Out): Promise<void>
   });
 }
 
+/**
+ * A confirm or reject under `--cut-after-ops`: a power cut saves the torn
+ * state and reports "interrupted"; a refusal reports `refused(code)` and
+ * leaves the device file as it was; success saves and returns the result.
+ */
+async function changeTrialState<T>(d: OpenDevice, opts: Opts, out: Out, action: () => Promise<T>, refused: (code: string) => string): Promise<T> {
+  let err: SlotbootError | null = null;
+  const r = await withCut(d.dev, opts, async () => {
+    try {
+      return await action();
+    } catch (e) {
+      if (e instanceof SlotbootError) err = e;
+      else throw e;
+      return undefined;
+    }
+  });
+  if (r.cut) {
+    d.save();
+    out.json({ result: "interrupted", error: "POWER_CUT", ok: false, op: r.cut.op });
+    throw cutError(r.cut);
+  }
+  if (err) {
+    const e = err as SlotbootError;
+    out.json({ result: refused(e.code), error: e.code, ok: false });
+    throw new CliError(e.code, e.message);
+  }
+  d.save();
+  return r.value as T;
+}
+
 export async function simConfirm(path: string, opts: Opts, out: Out): Promise<void> {
   await withDevice(path, opts, true, async (d) => {
-    const dev = d.dev;
-    let result: string | undefined;
-    let err: SlotbootError | null = null;
-    const r = await withCut(dev, opts, async () => {
-      try {
-        result = await dev.confirm();
-      } catch (e) {
-        if (e instanceof SlotbootError) err = e;
-        else throw e;
-      }
-    });
-    if (r.cut) {
-      d.save();
-      out.json({ result: "interrupted", error: "POWER_CUT", ok: false, op: r.cut.op });
-      throw cutError(r.cut);
-    }
-    if (err) {
-      const e = err as SlotbootError;
-      out.json({ result: "rejected", error: e.code, ok: false });
-      throw new CliError(e.code, e.message);
-    }
-    d.save();
+    const result = await changeTrialState(d, opts, out, () => d.dev.confirm(), () => "rejected");
     out.human(result === "confirmed" ? "confirmed the running trial image" : "nothing on trial: the running image is already confirmed");
     out.json({ result, error: null, ok: true });
   });
@@ -314,28 +323,7 @@ export async function simConfirm(path: string, opts: Opts, out: Out): Promise<vo
 
 export async function simReject(path: string, opts: Opts, out: Out): Promise<void> {
   await withDevice(path, opts, true, async (d) => {
-    const dev = d.dev;
-    let err: SlotbootError | null = null;
-    const r = await withCut(dev, opts, async () => {
-      try {
-        await dev.reject();
-      } catch (e) {
-        if (e instanceof SlotbootError) err = e;
-        else throw e;
-      }
-    });
-    if (r.cut) {
-      d.save();
-      out.json({ result: "interrupted", error: "POWER_CUT", ok: false, op: r.cut.op });
-      throw cutError(r.cut);
-    }
-    if (err) {
-      // Nothing was changed: the device file stays as it was.
-      const e = err as SlotbootError;
-      out.json({ result: e.code === "NOT_IN_TRIAL" ? "not-in-trial" : "refused", error: e.code, ok: false });
-      throw new CliError(e.code, e.message);
-    }
-    d.save();
+    await changeTrialState(d, opts, out, () => d.dev.reject(), (code) => (code === "NOT_IN_TRIAL" ? "not-in-trial" : "refused"));
     out.human("rejected the trial image; the next boot rolls back");
     out.json({ result: "rejected", error: null, ok: true });
   });
