@@ -9,7 +9,6 @@ import type { Flash } from "./flash.js";
 /** "es5" is the JS build transpiled for ES5 engines (Espruino); tests run it explicitly. */
 export type CoreKind = "wasm" | "js" | "es5";
 export const CORE_KINDS: readonly CoreKind[] = ["wasm", "js"];
-let es5Factory: ((host: unknown) => CoreExports) | null = null;
 
 /** Raw exports shared by both builds (numbers in, numbers out). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -113,11 +112,6 @@ export function loadEs5Module(name: "core" | "boot" | "update"): Record<string, 
 
 export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise<Core> {
   if (kind === "wasm") return loadWasmCoreSync(flash);
-  if (kind === "es5") {
-    // The ES5 build holds one core per module load (as on a device), so each
-    // instance here evaluates the module afresh.
-    es5Factory = loadEs5Module("core").createCore as (host: unknown) => CoreExports;
-  }
   if (kind === "js" && !jsFactory) {
     const mod = await import(pathToFileURL(buildFile("core.js")).href);
     jsFactory = mod.createCore;
@@ -131,7 +125,10 @@ export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise
     sha256: (addr: number, len: number, out: Uint8Array, off: number) =>
       flash.sha256 ? guarded(() => out.set((flash.sha256 as NonNullable<Flash["sha256"]>)(addr >>> 0, len >>> 0), off)) : -1,
   };
-  const exports = ((kind === "es5" ? es5Factory : jsFactory) as (h: unknown) => CoreExports)(host);
+  // The ES5 build holds one core per module load (as on a device), so each
+  // instance here evaluates the module afresh.
+  const factory = kind === "es5" ? (loadEs5Module("core").createCore as (h: unknown) => CoreExports) : (jsFactory as (h: unknown) => CoreExports);
+  const exports = factory(host);
   const io = exports.ioBuffer() as Uint8Array;
   return { kind, exports, io: () => io, memoryBytes: () => null };
 }

@@ -301,6 +301,8 @@ export class DeltaApplier {
         let c = this.crc;
         // Old bytes op..op+3 (the model's context), rolled on one byte per step.
         let word = this.oldWord;
+        // Fetched once per call, not per byte: this loop is the applier's hot path.
+        const model = deltaRcModel();
         while (left > 0 && produced < max && this.ready(16)) {
           if (this.oldWordAt != op) {
             word = 0;
@@ -310,7 +312,7 @@ export class DeltaApplier {
               word = u32(word | (u32(x) << (8 * k)));
             }
           }
-          const d = deltaRcModel().decodeDiff(rc, o, op, word, left);
+          const d = model.decodeDiff(rc, o, op, word, left);
           const b = u32(((word & 0xff) + d) & 0xff);
           const next = this.oldContext(u32(op + 4));
           if (next < 0) return this.fail(DELTA_E_FLASH);
@@ -318,7 +320,7 @@ export class DeltaApplier {
           this.oldWordAt = u32(op + 1);
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
-          deltaRcModel().prevOut = b;
+          model.prevOut = b;
           produced++;
           o++;
           op++;
@@ -331,19 +333,20 @@ export class DeltaApplier {
         this.crc = c;
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (left > 0) return produced;
-        deltaRcModel().endCopy();
+        model.endCopy();
         this.cursor = op;
         this.state = DS_INSERT_LEN;
       } else if (st == DS_INSERT) {
         let left = this.insertLeft;
         let c = this.crc;
         let o = this.outPos;
+        const model = deltaRcModel();
         while (left > 0 && produced < max && this.ready(12)) {
-          const b = deltaRcModel().decodeLiteral(rc, o);
+          const b = model.decodeLiteral(rc, o);
           o++;
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
-          deltaRcModel().prevOut = b;
+          model.prevOut = b;
           produced++;
           left--;
         }
