@@ -1,5 +1,6 @@
 // TypeScript transformers the core build applies to its JS output.
 import ts from "typescript";
+import { isNameOnly } from "./declaration-order.mjs";
 
 // AssemblyScript's portable conversions, as the expressions they stand for.
 // Written inline rather than called: an interpreter (Espruino) pays for every
@@ -25,7 +26,7 @@ export function inlineConversions(context) {
       const inner = ts.visitNode(node.arguments[0], visit);
       return f.createParenthesizedExpression(CONVERSIONS[node.expression.text](f, f.createParenthesizedExpression(inner)));
     }
-    if (ts.isIdentifier(node) && Object.hasOwn(CONVERSIONS, node.text) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+    if (ts.isIdentifier(node) && Object.hasOwn(CONVERSIONS, node.text) && !isNameOnly(node)) {
       throw new Error(`core build: '${node.text}' used other than as a conversion call`);
     }
     return ts.visitEachChild(node, visit, context);
@@ -131,9 +132,7 @@ export function inlineConstants(context) {
         }
       }
       if (ts.isIdentifier(node) && known.has(node.text)) {
-        const p = node.parent;
-        const nameOnly = (ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node) || (ts.isVariableDeclaration(p) && p.name === node);
-        if (!nameOnly) return literal(known.get(node.text));
+        if (!isNameOnly(node)) return literal(known.get(node.text));
       }
       return ts.visitEachChild(node, visit, context);
     };
@@ -209,7 +208,7 @@ export function fieldElementsAsInt32Arrays(context) {
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "Fe") {
       return f.createNewExpression(f.createIdentifier("Int32Array"), undefined, [f.createNumericLiteral(15)]);
     }
-    if (ts.isIdentifier(node) && node.text === "Fe" && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+    if (ts.isIdentifier(node) && node.text === "Fe" && !isNameOnly(node)) {
       throw new Error("core build: Fe used other than in `new Fe()`");
     }
     if (ts.isPropertyAccessExpression(node) && limb.test(node.name.text)) {

@@ -101,7 +101,7 @@ function localNames(fn) {
 }
 
 /** Identifiers that name a property or a declaration rather than use a binding. */
-function isNameOnly(node) {
+export function isNameOnly(node) {
   const p = node.parent;
   if (!p) return true;
   if (ts.isPropertyAccessExpression(p) && p.name === node) return true;
