@@ -90,6 +90,11 @@ export const STATUS_TABLE: readonly StatusEntry[] = [
   { status: -93, scope: "core", core: "E_UNSUPPORTED_FLAGS", code: "UNSUPPORTED_FLAGS", message: "the image header sets flags this device does not implement (compression, RAM load, ROM-fixed, PIC or unknown); build the image without them" },
   { status: -94, scope: "core", core: "E_ENCRYPTED_IMAGE", code: "ENCRYPTED_IMAGE_UNSUPPORTED", message: "the image is encrypted (imgtool --encrypt) and this device does not decrypt images; build it without encryption (the update package's transport is signed, not secret)" },
   { status: -95, scope: "core", core: "E_NON_BOOTABLE", code: "NON_BOOTABLE_IMAGE", message: "the image is marked non-bootable (imgtool --non-bootable); a slot only takes images it can boot" },
+  // ECDSA P-256 (-100..-109): p256VerifyBegin() (assembly/crypto/ecdsa-p256.ts) and the image rules for imgtool's other modes.
+  { status: -100, scope: "core", core: "P256_BAD_KEY", code: "P256_BAD_KEY", message: "the ECDSA P-256 public key is not an uncompressed point on the curve; no signature can verify under it: check the key file" },
+  { status: -101, scope: "core", core: "P256_BAD_SIGNATURE", code: "P256_BAD_SIGNATURE", message: "the ECDSA P-256 signature is not strict DER, or r or s is outside [1, n-1]; the signature is invalid" },
+  { status: -102, scope: "core", core: "E_UNSUPPORTED_DIGEST", code: "UNSUPPORTED_DIGEST", message: "the image's digest is SHA-384 or SHA-512 (imgtool --sha 384/512), which this device does not check; sign it with the default --sha 256" },
+  { status: -103, scope: "core", core: "E_UNSUPPORTED_SIGNATURE_MODE", code: "UNSUPPORTED_SIGNATURE_MODE", message: "the image is signed in pure mode (imgtool --pure: the signature covers the image, not its digest), which this device does not verify; sign it without --pure" },
   // ed25519VerifyBegin() only (assembly/crypto/ed25519.ts); the verifier then reports false.
   { status: -50, scope: "ed25519", core: "ED_BAD_KEY", code: "ED25519_BAD_KEY", message: "the public key is not a canonical encoding of a curve point; no signature can verify under it" },
   { status: -51, scope: "ed25519", core: "ED_SMALL_ORDER_KEY", code: "ED25519_SMALL_ORDER_KEY", message: "the public key is a small-order point, which is refused; use a real key" },

@@ -193,8 +193,9 @@ export function declareVarsFirst(context) {
 }
 
 /**
- * Field elements (crypto/fe25519.ts `class Fe`, fifteen i32 limbs l0..l14)
- * become Int32Array(15) in the JS builds: `new Fe()` -> `new Int32Array(15)`,
+ * Field elements (crypto/fe25519.ts `class Fe`, fifteen i32 limbs l0..l14;
+ * crypto/p256-field.ts `class P256Fe`, sixteen limbs l0..l15) become
+ * Int32Arrays in the JS builds: `new Fe()` -> `new Int32Array(15)`,
  * `x.l7` -> `x[7]`. An object with fifteen named properties costs about 17
  * variables on Espruino and a property lookup scans the names; a typed array
  * costs about 5 and indexes directly. The limbs are i32 in the source, so an
@@ -202,14 +203,15 @@ export function declareVarsFirst(context) {
  */
 export function fieldElementsAsInt32Arrays(context) {
   const f = context.factory;
-  const limb = /^l(\d|1[0-4])$/;
+  const sizes = { Fe: 15, P256Fe: 16 };
+  const limb = /^l(\d|1[0-5])$/;
   const visit = (node) => {
-    if (ts.isClassDeclaration(node) && node.name && node.name.text === "Fe") return undefined;
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "Fe") {
-      return f.createNewExpression(f.createIdentifier("Int32Array"), undefined, [f.createNumericLiteral(15)]);
+    if (ts.isClassDeclaration(node) && node.name && Object.hasOwn(sizes, node.name.text)) return undefined;
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && Object.hasOwn(sizes, node.expression.text)) {
+      return f.createNewExpression(f.createIdentifier("Int32Array"), undefined, [f.createNumericLiteral(sizes[node.expression.text])]);
     }
-    if (ts.isIdentifier(node) && node.text === "Fe" && !isNameOnly(node)) {
-      throw new Error("core build: Fe used other than in `new Fe()`");
+    if (ts.isIdentifier(node) && Object.hasOwn(sizes, node.text) && !isNameOnly(node)) {
+      throw new Error(`core build: ${node.text} used other than in \`new ${node.text}()\``);
     }
     if (ts.isPropertyAccessExpression(node) && limb.test(node.name.text)) {
       return f.createElementAccessExpression(ts.visitNode(node.expression, visit), f.createNumericLiteral(Number(node.name.text.slice(1))));

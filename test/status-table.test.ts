@@ -23,6 +23,7 @@ const CORE_STATUS_FILES: ReadonlyArray<[string, StatusScope]> = [
   ["assembly/codecs/heatshrink.ts", "core"],
   ["assembly/codecs/delta_format.ts", "core"],
   ["assembly/crypto/ed25519.ts", "ed25519"],
+  ["assembly/crypto/ecdsa-p256.ts", "core"],
 ];
 
 interface CoreConst { name: string; status: number; scope: StatusScope; file: string }

@@ -58,3 +58,8 @@ export const E_ENCRYPTED_IMAGE: i32 = -94;
 export const E_NON_BOOTABLE: i32 = -95;
 /** A compressed or delta package reached an update module whose codecs are not loaded. */
 export const E_CODECS_NOT_LOADED: i32 = -69;
+
+// Image modes imgtool emits that this device refuses, each with its own code
+// (-100..-109 is the ECDSA work's range; -100/-101 are in crypto/ecdsa-p256.ts).
+export const E_UNSUPPORTED_DIGEST: i32 = -102;
+export const E_UNSUPPORTED_SIGNATURE_MODE: i32 = -103;
