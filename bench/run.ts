@@ -4,12 +4,13 @@
 // `npm run bench -- hash ed25519` runs only the named sections.
 import { run as hash } from "./hash.js";
 import { run as ed25519 } from "./ed25519.js";
+import { run as ecdsa } from "./ecdsa.js";
 import { run as heatshrink } from "./heatshrink.js";
 import { run as delta } from "./delta.js";
 import { run as boot } from "./boot.js";
 import { run as engines } from "./engines.js";
 
-const SECTIONS: Record<string, () => Promise<string>> = { boot, hash, ed25519, heatshrink, delta, engines };
+const SECTIONS: Record<string, () => Promise<string>> = { boot, hash, ed25519, ecdsa, heatshrink, delta, engines };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
