@@ -95,6 +95,7 @@ export const STATUS_TABLE: readonly StatusEntry[] = [
   { status: -101, scope: "core", core: "P256_BAD_SIGNATURE", code: "P256_BAD_SIGNATURE", message: "the ECDSA P-256 signature is not strict DER, or r or s is outside [1, n-1]; the signature is invalid" },
   { status: -102, scope: "core", core: "E_UNSUPPORTED_DIGEST", code: "UNSUPPORTED_DIGEST", message: "the image's digest is SHA-384 or SHA-512 (imgtool --sha 384/512), which this device does not check; sign it with the default --sha 256" },
   { status: -103, scope: "core", core: "E_UNSUPPORTED_SIGNATURE_MODE", code: "UNSUPPORTED_SIGNATURE_MODE", message: "the image is signed in pure mode (imgtool --pure: the signature covers the image, not its digest), which this device does not verify; sign it without --pure" },
+  { status: -104, scope: "core", core: "E_P256_NOT_LOADED", code: "P256_NOT_LOADED", message: "the device trusts an ECDSA P-256 key and its update module has no P-256 code: give it the p256 module (useP256)" },
   // ed25519VerifyBegin() only (assembly/crypto/ed25519.ts); the verifier then reports false.
   { status: -50, scope: "ed25519", core: "ED_BAD_KEY", code: "ED25519_BAD_KEY", message: "the public key is not a canonical encoding of a curve point; no signature can verify under it" },
   { status: -51, scope: "ed25519", core: "ED_SMALL_ORDER_KEY", code: "ED25519_SMALL_ORDER_KEY", message: "the public key is a small-order point, which is refused; use a real key" },

@@ -16,6 +16,7 @@ import {
   OK, E_FLASH, E_BAD_HEADER, E_BAD_TLV, E_NO_DIGEST, E_DIGEST_MISMATCH, E_EMPTY_SLOT, E_DUPLICATE_TLV, E_MISPLACED_TLV,
   E_UNSUPPORTED_FLAGS, E_ENCRYPTED_IMAGE, E_NON_BOOTABLE,
 } from "../common/status";
+import { E_UNSUPPORTED_DIGEST, E_UNSUPPORTED_SIGNATURE_MODE } from "../common/status";
 
 export const IMAGE_MAGIC: u32 = 0x96f3b83d;
 export const IMAGE_HEADER_SIZE: i32 = 32;
@@ -26,6 +27,14 @@ export const TLV_SHA256: u32 = 0x10;
 export const TLV_ED25519: u32 = 0x24;
 export const TLV_SEC_CNT: u32 = 0x50;
 export const TLV_VENDOR_UUID: u32 = 0x74;
+// ECDSA P-256 and imgtool's other modes (docs/formats.md "Image TLVs"):
+// ECDSA_SIG is a DER signature (8..72 bytes) over the SHA-256 digest; a
+// SHA-384 or SHA-512 digest, and SIG_PURE (the signature covers the image
+// itself), are recognised so that each is refused with its own status.
+export const TLV_ECDSA_SIG: u32 = 0x22;
+export const TLV_SHA384: u32 = 0x11;
+export const TLV_SHA512: u32 = 0x12;
+export const TLV_SIG_PURE: u32 = 0x25;
 export const TLV_CLASS_UUID: u32 = 0x75;
 // slotboot's own protected TLVs, in the range MCUboot leaves to vendors
 // (xxA0..xxFF; imgtool --custom-tlv takes them): what the image needs of the
@@ -55,6 +64,10 @@ export let imgVerBuild: u32 = 0;
 export let tlvShaAt: i32 = -1;
 export let tlvSigAt: i32 = -1;
 export let tlvKeyHashAt: i32 = -1;
+export let tlvEcdsaSigAt: i32 = -1;
+export let tlvEcdsaSigLen: i32 = 0;
+/** A SHA-384 or SHA-512 digest TLV was seen (the device checks SHA-256 only). */
+export let tlvOtherDigestSeen: bool = false;
 export let tlvVendorAt: i32 = -1;
 export let tlvClassAt: i32 = -1;
 export let tlvSecCntSeen: bool = false;
@@ -87,6 +100,9 @@ function resetParse(): void {
   tlvShaAt = -1;
   tlvSigAt = -1;
   tlvKeyHashAt = -1;
+  tlvEcdsaSigAt = -1;
+  tlvEcdsaSigLen = 0;
+  tlvOtherDigestSeen = false;
   tlvVendorAt = -1;
   tlvClassAt = -1;
   tlvSecCntSeen = false;
@@ -159,11 +175,12 @@ function isProtectedOnlyTlv(type: u32): bool {
 
 /** Types that are trusted only from the unprotected area: each is itself checked against something signed. */
 function isUnprotectedOnlyTlv(type: u32): bool {
-  return type == TLV_SHA256 || type == TLV_ED25519 || type == TLV_KEYHASH;
+  return type == TLV_SHA256 || type == TLV_ED25519 || type == TLV_KEYHASH || type == TLV_ECDSA_SIG;
 }
 
 /** A protected entry; a second entry of a type this device reads is refused, never chosen between. */
 function takeProtectedTlv(base: u32, type: u32, len: u32, valueAt: i32): i32 {
+  if (type == TLV_SIG_PURE) return E_UNSUPPORTED_SIGNATURE_MODE;
   if (type == TLV_SEC_CNT) {
     if (tlvSecCntSeen) return E_DUPLICATE_TLV;
     if (len != 4) return E_BAD_TLV;
@@ -211,6 +228,15 @@ function takeUnprotectedTlv(type: u32, len: u32, valueAt: i32): i32 {
     if (tlvKeyHashAt >= 0) return E_DUPLICATE_TLV;
     if (len != 32) return E_BAD_TLV;
     tlvKeyHashAt = valueAt;
+  } else if (type == TLV_ECDSA_SIG) {
+    if (tlvEcdsaSigAt >= 0) return E_DUPLICATE_TLV;
+    if (len < 8 || len > 72) return E_BAD_TLV;
+    tlvEcdsaSigAt = valueAt;
+    tlvEcdsaSigLen = i32(len);
+  } else if (type == TLV_SHA384 || type == TLV_SHA512) {
+    tlvOtherDigestSeen = true;
+  } else if (type == TLV_SIG_PURE) {
+    return E_UNSUPPORTED_SIGNATURE_MODE;
   } else if (isProtectedOnlyTlv(type)) {
     // Anyone can add unprotected entries: one of these here is a forgery or a
     // misbuilt image, and a reader that took it would trust unsigned data.
@@ -241,7 +267,7 @@ function walkTlvArea(base: u32, start: u32, magic: u32, total: u32, isProtected:
 export function verifyImageDigest(slot: i32): i32 {
   const ps: i32 = parseImage(slot);
   if (ps != OK) return ps;
-  if (tlvShaAt < 0) return E_NO_DIGEST;
+  if (tlvShaAt < 0) return tlvOtherDigestSeen ? E_UNSUPPORTED_DIGEST : E_NO_DIGEST;
   const base: u32 = slotAddr(slot);
   const end: u32 = u32(imgHeaderSize + imgBodySize + imgProtSize);
   if (imgHashByHost && hostFlashSha256(base, end, imgDigest, 0) == 0) {

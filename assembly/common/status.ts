@@ -63,3 +63,5 @@ export const E_CODECS_NOT_LOADED: i32 = -69;
 // (-100..-109 is the ECDSA work's range; -100/-101 are in crypto/ecdsa-p256.ts).
 export const E_UNSUPPORTED_DIGEST: i32 = -102;
 export const E_UNSUPPORTED_SIGNATURE_MODE: i32 = -103;
+/** The device trusts a P-256 key and the update module has no P-256 module (JS builds: useP256). */
+export const E_P256_NOT_LOADED: i32 = -104;

@@ -4,15 +4,16 @@
 // them to the threats they answer.
 import { getU16, getU32, equalBytes } from "../common/bytes";
 import { updateVerifier } from "./provenance";
+import { ecdsaP256Begin, ecdsaP256VerifyDigest } from "../crypto/ecdsa-p256";
 import { Sha256 } from "../crypto/sha256";
 import {
-  trustHasKey, trustKey, trustKeyId, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
+  trustHasKey, trustKey, trustKeyIsP256, trustP256Key, trustKeyId, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
 } from "./trust";
 import { ctlFloor } from "../boot/bootctl";
 import { slotSize } from "../common/layout";
 import {
   OK, E_PKG_FORMAT, E_UNKNOWN_KEY, E_PKG_SIGNATURE, E_WRONG_VENDOR, E_WRONG_CLASS, E_HW_REVISION,
-  E_BOOTLOADER_TOO_OLD, E_DOWNGRADE, E_IMAGE_TOO_LARGE, E_PAYLOAD_SIZE, E_ENCODING,
+  E_BOOTLOADER_TOO_OLD, E_DOWNGRADE, E_IMAGE_TOO_LARGE, E_PAYLOAD_SIZE, E_ENCODING, E_P256_NOT_LOADED,
 } from "../common/status";
 
 export const MANIFEST_SIZE: i32 = 256;
@@ -54,9 +55,21 @@ export function checkManifest(): i32 {
   if (getU32(m, 0) != MANIFEST_MAGIC || getU16(m, 4) != 1 || getU16(m, 6) != u32(MANIFEST_SIZE)) return E_PKG_FORMAT;
   if (trustHasKey) {
     if (!equalBytes(m, 184, trustKeyId, 0, 8)) return E_UNKNOWN_KEY;
-    if (updateVerifier.begin(trustKey, 0, m, MANIFEST_SIGNED) != 0) return E_PKG_SIGNATURE;
-    updateVerifier.update(m, 0, MANIFEST_SIGNED);
-    if (!updateVerifier.finish()) return E_PKG_SIGNATURE;
+    if (trustKeyIsP256) {
+      // The same 64-byte field holds r || s (big-endian) of ECDSA-SHA256 over
+      // the signed part; mfDigest is overwritten with the real digest below.
+      mfHash.reset();
+      mfHash.update(m, 0, MANIFEST_SIGNED);
+      mfHash.finish(mfDigest, 0);
+      const bs: i32 = ecdsaP256Begin(trustP256Key, 0, m, MANIFEST_SIGNED);
+      if (bs == E_P256_NOT_LOADED) return bs;
+      if (bs != 0) return E_PKG_SIGNATURE;
+      if (!ecdsaP256VerifyDigest(mfDigest, 0)) return E_PKG_SIGNATURE;
+    } else {
+      if (updateVerifier.begin(trustKey, 0, m, MANIFEST_SIGNED) != 0) return E_PKG_SIGNATURE;
+      updateVerifier.update(m, 0, MANIFEST_SIGNED);
+      if (!updateVerifier.finish()) return E_PKG_SIGNATURE;
+    }
   }
   if (!vendorMatches(m, 8)) return E_WRONG_VENDOR;
   if (!classMatches(m, 24)) return E_WRONG_CLASS;

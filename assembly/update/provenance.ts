@@ -5,20 +5,22 @@
 // role at start, so it runs at every install (raw image or package), every
 // confirm and, in the every-boot check mode, every boot.
 import {
-  imgDigest, tlvSigAt, tlvKeyHashAt, tlvVendorAt, tlvClassAt, tlvSecCntSeen, tlvSecCnt, tlvHwRevSeen, tlvHwRevMin, tlvHwRevMax,
+  imgDigest, tlvSigAt, tlvEcdsaSigAt, tlvEcdsaSigLen, tlvKeyHashAt, tlvVendorAt, tlvClassAt, tlvSecCntSeen, tlvSecCnt, tlvHwRevSeen, tlvHwRevMin, tlvHwRevMax,
   tlvMinBootloaderSeen, tlvMinBootloader,
 } from "../boot/image";
 import { Ed25519Verifier } from "../crypto/ed25519";
+import { ecdsaP256Begin, ecdsaP256VerifyDigest } from "../crypto/ecdsa-p256";
+import { derSignatureToRaw, DER_SIGNATURE_MAX } from "../crypto/der";
 import { flashRead } from "../common/flash";
 import { slotAddr } from "../common/layout";
 import { equalBytes } from "../common/bytes";
 import { ctlFloor } from "../boot/bootctl";
 import {
-  trustHasKey, trustHasVendor, trustHasClass, trustKey, trustKeyHash, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
+  trustHasKey, trustHasVendor, trustHasClass, trustKey, trustKeyIsP256, trustP256Key, trustKeyHash, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
 } from "./trust";
 import {
   OK, E_FLASH, E_NO_SIGNATURE, E_BAD_SIGNATURE, E_WRONG_KEY, E_WRONG_VENDOR, E_WRONG_CLASS, E_DOWNGRADE, E_HW_REVISION,
-  E_BOOTLOADER_TOO_OLD,
+  E_BOOTLOADER_TOO_OLD, E_P256_NOT_LOADED,
 } from "../common/status";
 
 /**
@@ -27,7 +29,8 @@ import {
  * and on Espruino a verifier's state is several hundred variables.
  */
 export const updateVerifier: Ed25519Verifier = new Ed25519Verifier();
-const provenanceBuffer: Uint8Array = new Uint8Array(64);
+// Large enough for the longest DER signature (72 bytes), and its r || s after it.
+const provenanceBuffer: Uint8Array = new Uint8Array(DER_SIGNATURE_MAX + 64);
 
 /**
  * The image's protected hardware-revision and bootloader requirements (absent =
@@ -40,20 +43,38 @@ function checkRequirements(): i32 {
   return OK;
 }
 
+// imgtool convention: the Ed25519 signature covers the 32-byte image digest
+// (the digest is the signed message).
+function checkEd25519Signature(base: u32): i32 {
+  if (flashRead(u32(base + u32(tlvSigAt)), provenanceBuffer, 0, 64) != OK) return E_FLASH;
+  if (updateVerifier.begin(trustKey, 0, provenanceBuffer, 0) != 0) return E_BAD_SIGNATURE;
+  updateVerifier.update(imgDigest, 0, 32);
+  return updateVerifier.finish() ? OK : E_BAD_SIGNATURE;
+}
+
+// imgtool convention: ECDSA_SIG is the DER signature whose hash is the image
+// digest itself (ECDSA over the image with SHA-256).
+function checkEcdsaSignature(base: u32): i32 {
+  const len: i32 = tlvEcdsaSigLen;
+  if (flashRead(u32(base + u32(tlvEcdsaSigAt)), provenanceBuffer, 0, len) != OK) return E_FLASH;
+  if (!derSignatureToRaw(provenanceBuffer, 0, len, provenanceBuffer, DER_SIGNATURE_MAX)) return E_BAD_SIGNATURE;
+  const bs: i32 = ecdsaP256Begin(trustP256Key, 0, provenanceBuffer, DER_SIGNATURE_MAX);
+  if (bs == E_P256_NOT_LOADED) return bs;
+  if (bs != 0) return E_BAD_SIGNATURE;
+  return ecdsaP256VerifyDigest(imgDigest, 0) ? OK : E_BAD_SIGNATURE;
+}
+
 /** Checks beyond the digest, against what the device trusts and what it is (only the requirements without a key). */
 export function checkProvenance(slot: i32): i32 {
   if (!trustHasKey) return checkRequirements();
   const base: u32 = slotAddr(slot);
-  if (tlvSigAt < 0) return E_NO_SIGNATURE;
+  if ((trustKeyIsP256 ? tlvEcdsaSigAt : tlvSigAt) < 0) return E_NO_SIGNATURE;
   if (tlvKeyHashAt >= 0) {
     if (flashRead(u32(base + u32(tlvKeyHashAt)), provenanceBuffer, 0, 32) != OK) return E_FLASH;
     if (!equalBytes(provenanceBuffer, 0, trustKeyHash, 0, 32)) return E_WRONG_KEY;
   }
-  // imgtool convention: the Ed25519 signature covers the 32-byte image digest.
-  if (flashRead(u32(base + u32(tlvSigAt)), provenanceBuffer, 0, 64) != OK) return E_FLASH;
-  if (updateVerifier.begin(trustKey, 0, provenanceBuffer, 0) != 0) return E_BAD_SIGNATURE;
-  updateVerifier.update(imgDigest, 0, 32);
-  if (!updateVerifier.finish()) return E_BAD_SIGNATURE;
+  const ss: i32 = trustKeyIsP256 ? checkEcdsaSignature(base) : checkEd25519Signature(base);
+  if (ss != OK) return ss;
   // Vendor, class and security counter are trusted only from the protected area.
   if (tlvVendorAt >= 0) {
     if (flashRead(u32(base + u32(tlvVendorAt)), provenanceBuffer, 0, 16) != OK) return E_FLASH;

@@ -10,6 +10,9 @@ export let trustHasClass: bool = false;
 export let trustHwRev: u32 = 0;
 export let trustBootloaderVersion: u32 = 0;
 export const trustKey: Uint8Array = new Uint8Array(32);
+/** The key is ECDSA P-256 (then trustP256Key holds it, x || y) rather than Ed25519 (trustKey). */
+export let trustKeyIsP256: bool = false;
+export const trustP256Key: Uint8Array = new Uint8Array(64);
 /** SHA-256 of the key's SubjectPublicKeyInfo DER, as MCUboot's KEYHASH TLV. */
 export const trustKeyHash: Uint8Array = new Uint8Array(32);
 /** First 8 bytes of SHA-256 of the raw key: the manifest's key ID. */
@@ -33,10 +36,17 @@ trustSpki[8] = 0x70;
 trustSpki[9] = 0x03;
 trustSpki[10] = 0x21;
 trustSpki[11] = 0x00;
+// DER prefix of a P-256 SubjectPublicKeyInfo (RFC 5480: id-ecPublicKey,
+// prime256v1), followed by the 65-byte uncompressed point.
+const trustP256Spki: u8[] = [
+  0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+  0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04,
+];
 
 /**
  * `src[off..off+64)` holds key (32), vendor (16), class (16); `flags` bit 0 =
- * key present, bit 1 = vendor, bit 2 = class.
+ * key present, bit 1 = vendor, bit 2 = class. Bit 3: the key is ECDSA P-256,
+ * its uncompressed point (0x04 || x || y) at src[off+64..off+129) instead.
  */
 export function configureTrust(src: Uint8Array, off: i32, flags: u32, hwRev: u32, blVersion: u32): void {
   trustHasKey = (flags & 1) != 0;
@@ -44,15 +54,27 @@ export function configureTrust(src: Uint8Array, off: i32, flags: u32, hwRev: u32
   trustHasClass = (flags & 4) != 0;
   trustHwRev = hwRev;
   trustBootloaderVersion = blVersion;
+  trustKeyIsP256 = (flags & 8) != 0;
   for (let i: i32 = 0; i < 32; i++) trustKey[i] = src[off + i];
+  for (let i: i32 = 0; i < 64; i++) trustP256Key[i] = src[off + 65 + i];
   for (let i: i32 = 0; i < 16; i++) trustVendor[i] = src[off + 32 + i];
   for (let i: i32 = 0; i < 16; i++) trustClass[i] = src[off + 48 + i];
   trustHash.reset();
-  trustHash.update(trustSpki, 0, 12);
-  trustHash.update(trustKey, 0, 32);
-  trustHash.finish(trustKeyHash, 0);
-  trustHash.reset();
-  trustHash.update(trustKey, 0, 32);
+  if (trustKeyIsP256) {
+    // KEYHASH: SHA-256 of the SubjectPublicKeyInfo DER; key ID: of the 65-byte point.
+    for (let i: i32 = 0; i < 27; i++) trustDigest[i] = trustP256Spki[i];
+    trustHash.update(trustDigest, 0, 27);
+    trustHash.update(trustP256Key, 0, 64);
+    trustHash.finish(trustKeyHash, 0);
+    trustHash.reset();
+    trustHash.update(src, off + 64, 65);
+  } else {
+    trustHash.update(trustSpki, 0, 12);
+    trustHash.update(trustKey, 0, 32);
+    trustHash.finish(trustKeyHash, 0);
+    trustHash.reset();
+    trustHash.update(trustKey, 0, 32);
+  }
   trustHash.finish(trustDigest, 0);
   for (let i: i32 = 0; i < 8; i++) trustKeyId[i] = trustDigest[i];
 }
