@@ -87,3 +87,21 @@ export function ecdsaP256VerifyPrehashedWith(core: Core, publicKey: Uint8Array, 
   core.io().set(hash, 0);
   return (core.exports.p256VerifyFinishDigest() as number) === 1;
 }
+
+/**
+ * As ecdsaP256VerifyPrehashedWith, for a signature given as r || s (64 bytes,
+ * big-endian): the form a slotboot manifest carries (docs/formats.md).
+ */
+export function ecdsaP256VerifyRawPrehashedWith(core: Core, publicKey: Uint8Array, hash: Uint8Array, rs: Uint8Array): boolean {
+  requireBytes("publicKey", publicKey);
+  requireBytes("hash", hash);
+  requireBytes("signature", rs);
+  const point = p256PointOfKey(publicKey);
+  if (!point || hash.length !== P256_HASH_BYTES || rs.length !== 64) return false;
+  const io = core.io();
+  io.set(point, 0);
+  io.set(rs, P256_PUBLIC_KEY_BYTES);
+  if ((core.exports.p256VerifyBeginRaw() as number) !== 0) return false;
+  core.io().set(hash, 0);
+  return (core.exports.p256VerifyFinishDigest() as number) === 1;
+}

@@ -14,7 +14,7 @@ export * from "./names.js";
 export { checkImage, checkImageOn, type ImageCheck, type ImageCheckOptions, type ImageCheckStage, type ImageFacts } from "./image-check.js";
 export { sha256With, Sha256Stream } from "./hash.js";
 export { ed25519VerifyWith } from "./ed25519.js";
-export { ecdsaP256VerifyWith, ecdsaP256VerifyPrehashedWith, p256PointOfKey, p256Spki } from "./ecdsa-p256.js";
+export { ecdsaP256VerifyWith, ecdsaP256VerifyPrehashedWith, ecdsaP256VerifyRawPrehashedWith, p256PointOfKey, p256Spki } from "./ecdsa-p256.js";
 export { heatshrinkDecodeWith } from "./heatshrink.js";
 export { withNodeHashing } from "./node-hashing.js";
 

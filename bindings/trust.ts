@@ -1,11 +1,15 @@
 // What a device trusts, handed to a core: the exchange buffer takes the key
 // (32 bytes), vendor ID (16) and class ID (16), then trustConfigure() reads
-// them with a flag for each one present. The bootloader and the host-side
+// them with a flag for each one present. A P-256 key (65-byte uncompressed
+// point) goes to bytes 64..129 instead, with flag bit 3 saying so. The bootloader and the host-side
 // image check provision a core the same way through this one function.
 import type { Core } from "./core.js";
 
 export interface TrustedIdentity {
+  /** 32 bytes: Ed25519; 65 bytes (0x04 || x || y): ECDSA P-256. */
   publicKey?: Uint8Array;
+  /** If given, must agree with the key's length (the core is told the type explicitly either way). */
+  publicKeyType?: "ed25519" | "ecdsa-p256";
   vendorId?: Uint8Array;
   classId?: Uint8Array;
 }
@@ -20,7 +24,17 @@ export function provisionTrust(core: Core, identity: TrustedIdentity, hardwareRe
     io.set(bytes, at);
     flags |= bit;
   };
-  put(identity.publicKey, 0, 32, 1, "public key");
+  const key = identity.publicKey;
+  const isP256 = !!key && key.length === 65 && key[0] === 4;
+  if (key && identity.publicKeyType && identity.publicKeyType !== (isP256 ? "ecdsa-p256" : "ed25519"))
+    throw new TypeError(`public key of ${key.length} bytes is not an ${identity.publicKeyType} key`);
+  if (isP256) {
+    if (io.length < 129) throw new TypeError("this core's exchange buffer cannot take a P-256 key (use the update role or the whole core)");
+    io.set(key, 64);
+    flags |= 1 | 8;
+  } else {
+    put(key, 0, 32, 1, "public key (32 bytes Ed25519, or a 65-byte P-256 point)");
+  }
   put(identity.vendorId, 32, 16, 2, "vendor ID");
   put(identity.classId, 48, 16, 4, "class ID");
   core.exports.trustConfigure(flags, hardwareRevision >>> 0, bootloaderVersion >>> 0);

@@ -172,7 +172,9 @@ function checkMeta(meta: unknown, fail: Fail): { config: DeviceConfig; runtime: 
   for (const k of LAYOUT_KEYS) if (l[k] !== planned[k]) throw fail(`layout.${k} is ${String(l[k])}, the layout rules give ${planned[k]}`);
   if (c.core !== "wasm" && c.core !== "js") throw fail("core is not wasm or js");
   const config: DeviceConfig = { layout: planned, core: c.core };
-  const publicKey = hex(c, "publicKey", 64, fail);
+  // An Ed25519 key (64 hex digits) or a P-256 uncompressed point (130, starting 04).
+  const p256Key = typeof c.publicKey === "string" && c.publicKey.length === 130 && c.publicKey.startsWith("04");
+  const publicKey = hex(c, "publicKey", p256Key ? 130 : 64, fail);
   const vendorId = hex(c, "vendorId", 32, fail);
   const classId = hex(c, "classId", 32, fail);
   if (publicKey !== undefined) config.publicKey = publicKey;

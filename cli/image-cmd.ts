@@ -4,10 +4,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { CliError, UsageError, need, intOpt, type Opts } from "./args.js";
 import { readInput, sizeLimit, MAX_FIRMWARE_BYTES } from "./io.js";
 import { checkOutput, writeOutput } from "./safe-write.js";
-import { readKey } from "./keys-cmd.js";
+import { readSigningKeyFile } from "./keys-cmd.js";
 import { createImage, formatVersion, parseImage, parseVersion, ImageFormatError, type ImageOptions, type Version } from "../tools/image.js";
 import { formatBootloaderVersion, parseBootloaderVersion, PackageFormatError } from "../tools/package.js";
-import { keyId, publicKeyOf } from "../tools/keys.js";
+import { keyId, publicKeyOf, type KeyType } from "../tools/keys.js";
 import { parseUuid, UuidError } from "../tools/uuid.js";
 import { checkImage } from "../bindings/image-check.js";
 import type { Out } from "./out.js";
@@ -65,10 +65,16 @@ export function uuidOpt(opts: Opts, name: string): Uint8Array | undefined {
   }
 }
 
+/** --key: the private key and its type (Ed25519, or ECDSA P-256 from an EC PEM). */
+function signingKeyOpt(path: string): { secretKey: Uint8Array; type: KeyType } {
+  const key = readSigningKeyFile(path);
+  return { secretKey: key.secretKey, type: key.type };
+}
+
 /** The signing and identity flags shared by `image create` and `pack`. */
 export function signingOpts(opts: Opts): Pick<ImageOptions, "key" | "securityCounter" | "vendorId" | "classId"> {
   return {
-    key: typeof opts.key === "string" ? { secretKey: readKey("private", opts.key) } : undefined,
+    key: typeof opts.key === "string" ? signingKeyOpt(opts.key) : undefined,
     securityCounter: intOpt(opts, "security-counter", undefined, 0, 0xffffffff),
     vendorId: uuidOpt(opts, "vendor"),
     classId: uuidOpt(opts, "class"),
@@ -94,7 +100,7 @@ export async function imageCreate(opts: Opts, out: Out): Promise<void> {
   };
   const img = createImage(body, o);
   writeOutput(output, img, { what: "image", force, inputs });
-  const id = signing.key ? Buffer.from(keyId(publicKeyOf(signing.key.secretKey))).toString("hex") : null;
+  const id = signing.key ? Buffer.from(keyId(publicKeyOf(signing.key.secretKey, signing.key.type))).toString("hex") : null;
   out.human(`wrote ${output}: MCUboot image v${formatVersion(version)}, ${body.length} byte body, ${img.length} bytes in all${id ? `, signed by key ${id}` : ""}`);
   out.json({
     out: output,

@@ -3,12 +3,25 @@
 import { CliError, need, type Opts } from "./args.js";
 import { checkOutput, writeOutput } from "./safe-write.js";
 import type { Out } from "./out.js";
-import { generateKeyPair, keyId, privateKeyPem, publicKeyPem, readPrivateKey, readPublicKey, KeyError } from "../tools/keys.js";
+import {
+  generateKeyPair, keyId, privateKeyPem, publicKeyPem, readPrivateKey, readPublicKey, readSigningKey, KeyError, KEY_TYPES,
+  type KeyType, type SigningKeyOf,
+} from "../tools/keys.js";
 
 /** Read a key file; "private" gives the 32-byte seed, "public" the 32-byte key. */
 export function readKey(kind: "private" | "public", path: string): Uint8Array {
   try {
     return kind === "private" ? readPrivateKey(path) : readPublicKey(path);
+  } catch (e) {
+    if (e instanceof KeyError) throw new CliError(e.code, e.message);
+    throw e;
+  }
+}
+
+/** A private key of either type (Ed25519 or ECDSA P-256, PEM as slotboot, imgtool or OpenSSL write it). */
+export function readSigningKeyFile(path: string): SigningKeyOf {
+  try {
+    return readSigningKey(path);
   } catch (e) {
     if (e instanceof KeyError) throw new CliError(e.code, e.message);
     throw e;
@@ -24,11 +37,13 @@ export async function keygen(opts: Opts, out: Out): Promise<void> {
   // Both names are checked before either is written, so a refusal leaves no half pair.
   checkOutput(keyPath, { what: "private key", force });
   checkOutput(pubPath, { what: "public key", force });
-  const pair = generateKeyPair();
+  const type = (opts.type ?? "ed25519") as KeyType;
+  if (typeof type !== "string" || !KEY_TYPES.includes(type)) throw new CliError("USAGE", `--type must be one of ${KEY_TYPES.join(", ")}, not ${String(opts.type)}`, 2);
+  const pair = generateKeyPair(type);
   // Created 0600 before a byte of the secret is written; renamed into place whole.
-  writeOutput(keyPath, privateKeyPem(pair.secretKey), { what: "private key", force, exactMode: 0o600 });
+  writeOutput(keyPath, privateKeyPem(pair.secretKey, type), { what: "private key", force, exactMode: 0o600 });
   writeOutput(pubPath, publicKeyPem(pair.publicKey), { what: "public key", force });
   const id = Buffer.from(keyId(pair.publicKey)).toString("hex");
-  out.human(`wrote ${keyPath} (private, keep it secret) and ${pubPath} (public); key ID ${id}`);
-  out.json({ private: keyPath, public: pubPath, keyId: id, publicKey: Buffer.from(pair.publicKey).toString("hex") });
+  out.human(`wrote ${keyPath} (private, keep it secret) and ${pubPath} (public); ${type} key ID ${id}`);
+  out.json({ private: keyPath, public: pubPath, keyId: id, publicKey: Buffer.from(pair.publicKey).toString("hex"), type });
 }

@@ -51,7 +51,8 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
   if (imageOut) checkOutput(imageOut, { what: "image", force, inputs });
   const signing = signingOpts(opts);
   const secretKey = signing.key!.secretKey;
-  const pub = publicKeyOf(secretKey);
+  const keyType = signing.key!.type;
+  const pub = publicKeyOf(secretKey, keyType);
   const version = versionOpt(opts);
   const headerSize = intOpt(opts, "header-size", undefined, 32, 0xffff);
   const blockSize = intOpt(opts, "block-size", DEFAULT_BLOCK_SIZE, MIN_BLOCK_SIZE, MAX_BLOCK_SIZE)!;
@@ -96,6 +97,7 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
     res = packPackage({
       image,
       secretKey,
+      keyType,
       encoding,
       codec: compress ?? "rc",
       base,

@@ -34,8 +34,13 @@ export const VERBS: VerbSpec[] = [
   {
     name: "keygen",
     operands: [],
-    flags: [{ name: "out", arg: "PREFIX", required: true, help: "write PREFIX.key (private, mode 0600) and PREFIX.pub (public)" }, force, json],
-    summary: "Make an Ed25519 key pair (PKCS#8 and SubjectPublicKeyInfo PEM, as openssl and imgtool use).",
+    flags: [
+      { name: "out", arg: "PREFIX", required: true, help: "write PREFIX.key (private, mode 0600) and PREFIX.pub (public)" },
+      { name: "type", arg: "TYPE", help: "ed25519 (default) or ecdsa-p256" },
+      force,
+      json,
+    ],
+    summary: "Make an Ed25519 or ECDSA P-256 key pair (PKCS#8 and SubjectPublicKeyInfo PEM, as openssl and imgtool use).",
   },
   {
     name: "image create",
@@ -55,7 +60,7 @@ export const VERBS: VerbSpec[] = [
       force,
       json,
     ],
-    summary: "Wrap a raw binary in an MCUboot image (SHA-256 TLV; Ed25519 signature with --key).",
+    summary: "Wrap a raw binary in an MCUboot image (SHA-256 TLV; Ed25519 or ECDSA P-256 signature with --key).",
   },
   {
     name: "pack",

@@ -5,6 +5,9 @@
 // package) are checked by the core's own code (bindings/image-check.ts), so
 // the verdict and the code are the device's.
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { loadWasmCoreSync } from "../bindings/core.js";
+import { ecdsaP256VerifyRawPrehashedWith } from "../bindings/ecdsa-p256.js";
 import { CliError, intOpt, need, type Opts } from "./args.js";
 import { readInput, sizeLimit, MAX_FIRMWARE_BYTES, MAX_INPUT_BYTES, type InputLimit } from "./io.js";
 import { readKey } from "./keys-cmd.js";
@@ -202,8 +205,13 @@ export function verifyPackageBytes(bytes: Uint8Array, pub: Uint8Array, o: Packag
   const id = keyId(pub);
   if (!r.check("key-id", bytesEqual(m.keyId, id), bytesEqual(m.keyId, id) ? `manifest key ID ${hex(id)} is this key` : `manifest key ID ${hex(m.keyId)} is not this key's ${hex(id)}`, "UNKNOWN_KEY"))
     return r.done();
-  const sigOk = ed25519.verify(m.signature, manifestBody(m), pub, { zip215: false });
-  if (!r.check("signature", sigOk, sigOk ? "Ed25519 signature over manifest bytes 0…191 verifies" : "the manifest signature does not verify with this key", "BAD_SIGNATURE"))
+  const isP256 = pub.length === 65;
+  // P-256: the core's own verifier (r || s over SHA-256 of the signed part), as the device runs it.
+  const sigOk = isP256
+    ? ecdsaP256VerifyRawPrehashedWith(loadWasmCoreSync(), pub, sha256(manifestBody(m)), m.signature)
+    : ed25519.verify(m.signature, manifestBody(m), pub, { zip215: false });
+  const scheme = isP256 ? "ECDSA P-256 (SHA-256, r || s)" : "Ed25519";
+  if (!r.check("signature", sigOk, sigOk ? `${scheme} signature over manifest bytes 0…191 verifies` : "the manifest signature does not verify with this key", "BAD_SIGNATURE"))
     return r.done();
   const device: DeviceIdentity = { hardwareRevision: o.hardwareRevision, bootloaderVersion: o.bootloaderVersion };
   manifestRequirements(r, m, device);

@@ -225,3 +225,27 @@ function sqrtY(x: bigint): bigint | undefined {
     return undefined;
   }
 }
+
+describe("the ES5 P-256 role module (build/es5/p256.cjs) plugged into the ES5 update module", () => {
+  it("verifies what the WASM core verifies (high S too), and the ES5 update module takes it through useP256", async () => {
+    const { createRequire } = await import("node:module");
+    const require = createRequire(import.meta.url);
+    const p256Role = require(join(root, "build/es5/p256.cjs")).createP256(null);
+    const secret = p256.utils.randomSecretKey();
+    const pub = p256.getPublicKey(secret, false);
+    const hash = sha256(new TextEncoder().encode("role"));
+    const rs = p256.sign(hash, secret, { prehash: false });
+    expect(p256Role.ecdsaP256Begin(pub, 1, rs, 0)).toBe(0);
+    expect(p256Role.ecdsaP256VerifyDigest(hash, 0)).toBe(true);
+    const high = rs.slice();
+    const s = N - BigInt("0x" + Buffer.from(rs.subarray(32)).toString("hex"));
+    high.set(hexBytes(s.toString(16).padStart(64, "0")), 32);
+    expect(p256Role.ecdsaP256Begin(pub, 1, high, 0)).toBe(0);
+    expect(p256Role.ecdsaP256VerifyDigest(hash, 0)).toBe(true);
+    hash[0] ^= 1;
+    expect(p256Role.ecdsaP256Begin(pub, 1, rs, 0)).toBe(0);
+    expect(p256Role.ecdsaP256VerifyDigest(hash, 0)).toBe(false);
+    const update = require(join(root, "build/es5/update.cjs"));
+    expect(typeof update.createUpdateCore(null).useP256).toBe("function");
+  });
+});

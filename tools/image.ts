@@ -5,6 +5,8 @@
 // (bindings/image-check.ts), the same that runs on the device.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { p256PublicKeyOf, p256SignDigestDer, p256SpkiDer } from "./p256-keys.js";
+import type { KeyType } from "./keys.js";
 
 export const IMAGE_MAGIC = 0x96f3b83d;
 export const TLV_INFO_MAGIC = 0x6907;
@@ -13,7 +15,14 @@ export const TLV = {
   KEYHASH: 0x01,
   PUBKEY: 0x02,
   SHA256: 0x10,
+  /** imgtool --sha 384 / 512: recognised so the device can refuse them as such (UNSUPPORTED_DIGEST). */
+  SHA384: 0x11,
+  SHA512: 0x12,
+  /** ECDSA P-256 signature, DER, over the SHA-256 digest. */
+  ECDSA_SIG: 0x22,
   ED25519: 0x24,
+  /** imgtool --pure: the signature covers the image itself (refused: UNSUPPORTED_SIGNATURE_MODE). */
+  SIG_PURE: 0x25,
   SEC_CNT: 0x50,
   VENDOR_UUID: 0x74,
   CLASS_UUID: 0x75,
@@ -71,8 +80,10 @@ export function compareVersions(a: Version, b: Version): number {
 }
 
 export interface SigningKey {
-  /** 32-byte Ed25519 secret seed. */
+  /** 32-byte Ed25519 secret seed, or 32-byte P-256 secret scalar (big-endian). */
   secretKey: Uint8Array;
+  /** Default "ed25519". */
+  type?: KeyType;
 }
 
 export interface ImageOptions {
@@ -104,8 +115,9 @@ export function ed25519Spki(publicKey: Uint8Array): Uint8Array {
   return out;
 }
 
+/** KEYHASH: SHA-256 of the key's SubjectPublicKeyInfo DER (32-byte Ed25519 key or 65-byte P-256 point). */
 export function keyHash(publicKey: Uint8Array): Uint8Array {
-  return sha256(ed25519Spki(publicKey));
+  return sha256(publicKey.length === 65 ? p256SpkiDer(publicKey) : ed25519Spki(publicKey));
 }
 
 function tlvArea(magic: number, entries: Array<[number, Uint8Array]>): Uint8Array {
@@ -185,12 +197,14 @@ export function createImage(body: Uint8Array, o: ImageOptions): Uint8Array {
   covered.set(protArea, hdrSize + body.length);
   const digest = sha256(covered);
   const unprot: Array<[number, Uint8Array]> = [];
+  const p256Key = o.key?.type === "ecdsa-p256";
   if (o.key) {
-    const pub = ed25519.getPublicKey(o.key.secretKey);
+    const pub = p256Key ? p256PublicKeyOf(o.key.secretKey) : ed25519.getPublicKey(o.key.secretKey);
     unprot.push([TLV.KEYHASH, keyHash(pub)]);
   }
   unprot.push([TLV.SHA256, digest]);
-  if (o.key) unprot.push([TLV.ED25519, ed25519.sign(digest, o.key.secretKey)]);
+  // imgtool: both signatures are over the 32-byte digest (ECDSA takes it as its hash).
+  if (o.key) unprot.push(p256Key ? [TLV.ECDSA_SIG, p256SignDigestDer(digest, o.key.secretKey)] : [TLV.ED25519, ed25519.sign(digest, o.key.secretKey)]);
   const unprotArea = tlvArea(TLV_INFO_MAGIC, unprot);
   const out = new Uint8Array(covered.length + unprotArea.length);
   out.set(covered, 0);

@@ -1,9 +1,16 @@
 // Ed25519 signing keys on disk: PKCS#8 PEM private keys and SubjectPublicKeyInfo
 // PEM public keys (RFC 8410, the files `openssl genpkey -algorithm ed25519` and
-// MCUboot's imgtool write), plus 64-digit hex and raw 32-byte files.
+// MCUboot's imgtool write), plus 64-digit hex and raw 32-byte files. ECDSA
+// P-256 keys (tools/p256-keys.ts) are read through the same functions when the
+// PEM names an EC key: a public key is then 65 bytes (the uncompressed point)
+// instead of 32, and a private key comes with its type (readSigningKey).
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
+import {
+  P256KeyError, isEcKeyDer, p256GenerateKeyPair, p256PublicKeyOf, p256Pkcs8Der, p256SpkiDer, p256SecretFromPkcs8, p256SecretFromSec1,
+  p256PointFromSpki, p256CheckPoint,
+} from "./p256-keys.js";
 
 export class KeyError extends Error {
   constructor(readonly code: string, message: string) {
@@ -22,18 +29,36 @@ const ED25519_OID = [0x06, 0x03, 0x2b, 0x65, 0x70]; // 1.3.101.112
 const PKCS8_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, ...ED25519_OID, 0x04, 0x22, 0x04, 0x20];
 const SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, ...ED25519_OID, 0x03, 0x21, 0x00];
 
-export function generateKeyPair(): KeyPair {
+/** The signature schemes a key can be for. A P-256 public key is 65 bytes, an Ed25519 one 32. */
+export type KeyType = "ed25519" | "ecdsa-p256";
+export const KEY_TYPES: readonly KeyType[] = ["ed25519", "ecdsa-p256"];
+
+/** A private key and what it signs with. */
+export interface SigningKeyOf {
+  type: KeyType;
+  secretKey: Uint8Array;
+}
+
+export function generateKeyPair(type: KeyType = "ed25519"): KeyPair {
+  if (type === "ecdsa-p256") return p256GenerateKeyPair();
   const { secretKey, publicKey } = ed25519.keygen();
   return { secretKey, publicKey };
 }
 
-export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
-  return ed25519.getPublicKey(secretKey);
+export function publicKeyOf(secretKey: Uint8Array, type: KeyType = "ed25519"): Uint8Array {
+  return type === "ecdsa-p256" ? p256PublicKeyOf(secretKey) : ed25519.getPublicKey(secretKey);
 }
 
-/** First 8 bytes of SHA-256 of the raw 32-byte public key: the manifest's key ID. */
+/** The type of a public key, from its length (32: Ed25519, 65: P-256 uncompressed point). */
+export function publicKeyType(publicKey: Uint8Array): KeyType {
+  if (publicKey.length === 32) return "ed25519";
+  if (publicKey.length === 65 && publicKey[0] === 4) return "ecdsa-p256";
+  throw new KeyError("BAD_KEY", `a public key has 32 bytes (Ed25519) or 65 (P-256, uncompressed), not ${publicKey.length}`);
+}
+
+/** First 8 bytes of SHA-256 of the raw public key (32 bytes, or the 65-byte P-256 point): the manifest's key ID. */
 export function keyId(publicKey: Uint8Array): Uint8Array {
-  if (publicKey.length !== 32) throw new KeyError("BAD_KEY", `an Ed25519 public key has 32 bytes, not ${publicKey.length}`);
+  publicKeyType(publicKey);
   return sha256(publicKey).slice(0, 8);
 }
 
@@ -53,8 +78,20 @@ export function publicKeyDer(publicKey: Uint8Array): Uint8Array {
   return Uint8Array.from([...SPKI_PREFIX, ...publicKey]);
 }
 
-export const privateKeyPem = (secretKey: Uint8Array): string => pem("PRIVATE KEY", privateKeyDer(secretKey));
-export const publicKeyPem = (publicKey: Uint8Array): string => pem("PUBLIC KEY", publicKeyDer(publicKey));
+export const privateKeyPem = (secretKey: Uint8Array, type: KeyType = "ed25519"): string =>
+  pem("PRIVATE KEY", type === "ecdsa-p256" ? p256Pkcs8Der(secretKey) : privateKeyDer(secretKey));
+export const publicKeyPem = (publicKey: Uint8Array): string =>
+  pem("PUBLIC KEY", publicKeyType(publicKey) === "ecdsa-p256" ? p256SpkiDer(publicKey) : publicKeyDer(publicKey));
+
+/** P256KeyError as the KeyError every caller handles. */
+function asKeyError<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof P256KeyError) throw new KeyError(e.code, `${name}: ${e.message}`);
+    throw e;
+  }
+}
 
 // --- reading -----------------------------------------------------------------
 
@@ -200,13 +237,17 @@ export function parsePublicKey(bytes: Uint8Array, name = "public key"): Uint8Arr
   if (text.includes("-----BEGIN")) {
     const block = pemBlock(text);
     if (!block) throw new KeyError("BAD_KEY", `${name}: PEM block has no matching END line`);
-    if (block.label === "PUBLIC KEY") return checkPublicKey(keyFromSpki(block.der));
+    if (block.label === "PUBLIC KEY") {
+      if (isEcKeyDer(block.der, "spki")) return asKeyError(name, () => p256PointFromSpki(block.der));
+      return checkPublicKey(keyFromSpki(block.der));
+    }
     if (block.label.endsWith("PRIVATE KEY"))
       throw new KeyError("BAD_KEY", `${name} is a private key; pass the public key (PREFIX.pub) — keep the private key off verifying machines`);
     throw new KeyError("BAD_KEY", `${name} is a "${block.label}" PEM block; expected "PUBLIC KEY" (Ed25519 SubjectPublicKeyInfo)`);
   }
   if (HEX64.test(text.trim())) return checkPublicKey(Uint8Array.from(Buffer.from(text.trim(), "hex")));
   if (bytes.length === 32) return checkPublicKey(Uint8Array.from(bytes));
+  if (bytes.length === 65 && bytes[0] === 4) return asKeyError(name, () => p256CheckPoint(Uint8Array.from(bytes)));
   throw new KeyError("BAD_KEY", `${name} is not an Ed25519 public key: expected SubjectPublicKeyInfo PEM, 64 hex digits or 32 raw bytes`);
 }
 
@@ -270,4 +311,18 @@ export function readPublicKey(path: string): Uint8Array {
   const isPem = Buffer.from(bytes).toString("latin1").includes("-----BEGIN");
   if (!isPem && /\.key$/i.test(path)) throw new KeyError("BAD_KEY", `${path} is a private key file (.key); pass the public key (PREFIX.pub) — keep the private key off verifying machines`);
   return parsePublicKey(bytes, path);
+}
+
+/**
+ * A private key file of either type: PKCS#8 "PRIVATE KEY" (Ed25519, or EC on
+ * P-256 as imgtool writes it), SEC1 "EC PRIVATE KEY", or the raw forms
+ * readPrivateKey takes (Ed25519 only: 32 raw bytes do not say their type).
+ */
+export function readSigningKey(path: string): SigningKeyOf {
+  const bytes = readKeyFile(path, "private key");
+  const block = pemBlock(Buffer.from(bytes).toString("latin1"));
+  if (block && block.label === "EC PRIVATE KEY") return { type: "ecdsa-p256", secretKey: asKeyError(path, () => p256SecretFromSec1(block.der)) };
+  if (block && block.label === "PRIVATE KEY" && isEcKeyDer(block.der, "pkcs8"))
+    return { type: "ecdsa-p256", secretKey: asKeyError(path, () => p256SecretFromPkcs8(block.der)) };
+  return { type: "ed25519", secretKey: readPrivateKey(path) };
 }

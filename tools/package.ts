@@ -9,7 +9,8 @@ import type { Version } from "./image.js";
 import { checkImage } from "../bindings/image-check.js";
 import { diff } from "./delta/index.js";
 import { DELTA_HS_LOOKAHEAD_BITS, DELTA_HS_WINDOW_BITS } from "./delta/format.js";
-import { keyId, publicKeyOf } from "./keys.js";
+import { keyId, publicKeyOf, type KeyType } from "./keys.js";
+import { p256SignRaw } from "./p256-keys.js";
 import { NIL_UUID } from "./uuid.js";
 
 export const MANIFEST_SIZE = 256;
@@ -160,12 +161,15 @@ export function manifestBody(m: Manifest): Uint8Array {
   return out;
 }
 
-/** Manifest body + Ed25519 signature (RFC 8032, over the 192 bytes) = the 256-byte manifest. */
-export function signManifest(body: Uint8Array, secretKey: Uint8Array): Uint8Array {
+/**
+ * Manifest body + signature over the 192 bytes = the 256-byte manifest: Ed25519
+ * (RFC 8032), or for a P-256 key r || s of ECDSA-SHA256 (docs/formats.md).
+ */
+export function signManifest(body: Uint8Array, secretKey: Uint8Array, keyType: KeyType = "ed25519"): Uint8Array {
   if (body.length !== MANIFEST_SIGNED_SIZE) throw new PackageFormatError("BAD_FIELD", `a manifest body has ${MANIFEST_SIGNED_SIZE} bytes`);
   const out = new Uint8Array(MANIFEST_SIZE);
   out.set(body, 0);
-  out.set(ed25519.sign(body, secretKey), MANIFEST_SIGNED_SIZE);
+  out.set(keyType === "ecdsa-p256" ? p256SignRaw(body, secretKey) : ed25519.sign(body, secretKey), MANIFEST_SIGNED_SIZE);
   return out;
 }
 
@@ -317,8 +321,10 @@ export function parsePackage(bytes: Uint8Array): ParsedPackage {
 export interface PackOptions {
   /** The MCUboot image the device must end up with. */
   image: Uint8Array;
-  /** 32-byte Ed25519 seed that signs the manifest. */
+  /** 32-byte Ed25519 seed (or P-256 secret, with keyType) that signs the manifest. */
   secretKey: Uint8Array;
+  /** Default "ed25519". */
+  keyType?: KeyType;
   /** Default: "delta" when `base` is given, else "raw". */
   encoding?: EncodingName;
   /** Codec of compressed and delta streams (default "rc"). */
@@ -431,10 +437,10 @@ export function packPackage(o: PackOptions): PackResult {
     baseDigest: encoding === "delta" && base ? base.digest : new Uint8Array(32),
     baseSize: encoding === "delta" && o.base ? o.base.length : 0,
     reserved: 0,
-    keyId: keyId(publicKeyOf(o.secretKey)),
+    keyId: keyId(publicKeyOf(o.secretKey, o.keyType)),
     ...o.manifest,
   };
-  const signed = signManifest(manifestBody(manifest), o.secretKey);
+  const signed = signManifest(manifestBody(manifest), o.secretKey, o.keyType);
   if (o.signature) {
     if (o.signature.length !== 64) throw new PackageFormatError("BAD_FIELD", "a signature has 64 bytes");
     signed.set(o.signature, MANIFEST_SIGNED_SIZE);

@@ -6,7 +6,7 @@ import { ioBuf } from "../common/buffers";
 import { flashRead } from "../common/flash";
 import { slotAddr } from "../common/layout";
 import {
-  checkHeader, parseImage, imgDigest, imgHeaderSize, imgBodySize, imgProtSize, tlvShaAt, tlvSigAt, tlvKeyHashAt, tlvVendorAt,
+  checkHeader, parseImage, imgDigest, imgHeaderSize, imgBodySize, imgProtSize, tlvShaAt, tlvSigAt, tlvEcdsaSigAt, tlvKeyHashAt, tlvVendorAt,
   tlvClassAt, tlvSecCntSeen, tlvSecCnt, tlvHwRevSeen, tlvHwRevMin, tlvHwRevMax, tlvMinBootloaderSeen, tlvMinBootloader,
   IMAGE_HEADER_SIZE,
 } from "../boot/image";
@@ -53,7 +53,8 @@ export function imageBodySize(): u32 { return imgBodySize; }
 export function imageProtectedSize(): u32 { return imgProtSize; }
 /** Slot offsets of the TLV values the device reads; -1 when absent. */
 export function imageShaAt(): i32 { return tlvShaAt; }
-export function imageSignatureAt(): i32 { return tlvSigAt; }
+/** The Ed25519 signature's offset, else the ECDSA one's (-1: unsigned). */
+export function imageSignatureAt(): i32 { return tlvSigAt >= 0 ? tlvSigAt : tlvEcdsaSigAt; }
 export function imageKeyHashAt(): i32 { return tlvKeyHashAt; }
 export function imageVendorAt(): i32 { return tlvVendorAt; }
 export function imageClassAt(): i32 { return tlvClassAt; }

@@ -68,7 +68,8 @@ function checkEcdsaSignature(base: u32): i32 {
 export function checkProvenance(slot: i32): i32 {
   if (!trustHasKey) return checkRequirements();
   const base: u32 = slotAddr(slot);
-  if ((trustKeyIsP256 ? tlvEcdsaSigAt : tlvSigAt) < 0) return E_NO_SIGNATURE;
+  // Signed only for the other key type: signed by another key, whatever its hash says.
+  if ((trustKeyIsP256 ? tlvEcdsaSigAt : tlvSigAt) < 0) return (trustKeyIsP256 ? tlvSigAt : tlvEcdsaSigAt) >= 0 ? E_WRONG_KEY : E_NO_SIGNATURE;
   if (tlvKeyHashAt >= 0) {
     if (flashRead(u32(base + u32(tlvKeyHashAt)), provenanceBuffer, 0, 32) != OK) return E_FLASH;
     if (!equalBytes(provenanceBuffer, 0, trustKeyHash, 0, 32)) return E_WRONG_KEY;

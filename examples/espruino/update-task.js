@@ -12,7 +12,16 @@ function trust(core, options) {
   var io = core.ioBuffer();
   for (var i = 0; i < 64; i++) io[i] = 0;
   var flags = 1;
-  io.set(options.publicKey, 0);
+  // A 65-byte key is an ECDSA P-256 point (04 || x || y): bytes 64..129, flag
+  // bit 3, and the P-256 module ("slotboot-p256" = build/es5/p256.cjs) plugged
+  // in; it loads at the first signature check. An Ed25519 key never loads it.
+  if (options.publicKey.length === 65) {
+    io.set(options.publicKey, 64);
+    flags |= 8;
+    if (core.useP256) core.useP256(function () { return require("slotboot-p256").createP256(null); });
+  } else {
+    io.set(options.publicKey, 0);
+  }
   if (options.vendor) { io.set(options.vendor, 32); flags |= 2; }
   if (options.deviceClass) { io.set(options.deviceClass, 48); flags |= 4; }
   core.trustConfigure(flags, options.hardwareRevision || 0, options.bootloaderVersion || 0);
