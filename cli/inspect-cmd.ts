@@ -186,7 +186,7 @@ function showImage(out: Out, i: ReturnType<typeof describeImage>, indent = ""): 
     ["flags", `0x${i.flags.toString(16)}`],
     ["total size", `${i.totalSize}${i.trailingBytes ? ` (+${i.trailingBytes} bytes after the TLVs)` : ""}`],
     ["digest", `${i.digest} (${i.digestOk ? "matches the SHA256 TLV" : i.check.code === "DIGEST_MISMATCH" ? "DOES NOT match the SHA256 TLV" : "not checked"})`],
-    ["signed", i.signed ? "yes (ED25519 TLV)" : "no"],
+    ["signed", i.signed ? (i.tlvs.some((t) => t.type === TLV.ECDSA_SIG) ? "yes (ECDSA_SIG TLV, P-256)" : "yes (ED25519 TLV)") : "no"],
     ["security counter", i.securityCounter],
     ["vendor", i.vendor],
     ["class", i.class],

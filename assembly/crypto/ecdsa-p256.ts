@@ -23,6 +23,7 @@ import {
 import { P256Fe, p256FromBytes, p256Mul, p256Equal, p256BytesBelowPrime } from "./p256-field";
 import { p256ScalarInRange, p256ScalarsForVerify, p256Wnaf, p256ScalarPlusOrderFits, p256ScalarPlusOrder } from "./p256-scalar";
 import { P256_BASE_WINDOW, p256BaseLoad } from "./p256-base";
+import { derSignatureToRaw } from "./der";
 
 /** Why a key or signature can never verify (begin results; the core's status range -100..-109). */
 export const P256_BAD_KEY: i32 = -100;
@@ -44,6 +45,8 @@ const p256RxZ: P256Fe = new P256Fe();
 const p256RPlusN: Uint8Array = new Uint8Array(32);
 // What begin() accepted: the key's x || y, then r || s.
 const p256Keep: Uint8Array = new Uint8Array(128);
+// r || s decoded from DER by ecdsaP256BeginDer.
+const p256DerRaw: Uint8Array = new Uint8Array(64);
 let p256Ready: bool = false;
 
 /**
@@ -62,6 +65,16 @@ export function ecdsaP256Begin(key: Uint8Array, keyOff: i32, sig: Uint8Array, si
   }
   p256Ready = true;
   return 0;
+}
+
+/**
+ * ecdsaP256Begin for a strict-DER signature at sig[sigOff..sigOff+sigLen)
+ * (imgtool's ECDSA_SIG value); P256_BAD_SIGNATURE when it is not strict DER.
+ */
+export function ecdsaP256BeginDer(key: Uint8Array, keyOff: i32, sig: Uint8Array, sigOff: i32, sigLen: i32): i32 {
+  p256Ready = false;
+  if (!derSignatureToRaw(sig, sigOff, sigLen, p256DerRaw, 0)) return P256_BAD_SIGNATURE;
+  return ecdsaP256Begin(key, keyOff, p256DerRaw, 0);
 }
 
 // Acc += digit * (odd multiple from the table) for a non-zero NAF digit.

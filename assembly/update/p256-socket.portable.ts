@@ -15,10 +15,17 @@ export function useP256(loader: any): void {
   attachedP256 = null;
 }
 
-export function ecdsaP256Begin(key: Uint8Array, keyOff: i32, sig: Uint8Array, sigOff: i32): i32 {
+function p256Attached(): bool {
   if (attachedP256 == null && p256Loader != null) attachedP256 = p256Loader();
-  if (attachedP256 == null) return E_P256_NOT_LOADED;
-  return attachedP256.ecdsaP256Begin(key, keyOff, sig, sigOff);
+  return attachedP256 != null;
+}
+
+export function ecdsaP256Begin(key: Uint8Array, keyOff: i32, sig: Uint8Array, sigOff: i32): i32 {
+  return p256Attached() ? attachedP256.ecdsaP256Begin(key, keyOff, sig, sigOff) : E_P256_NOT_LOADED;
+}
+
+export function ecdsaP256BeginDer(key: Uint8Array, keyOff: i32, sig: Uint8Array, sigOff: i32, sigLen: i32): i32 {
+  return p256Attached() ? attachedP256.ecdsaP256BeginDer(key, keyOff, sig, sigOff, sigLen) : E_P256_NOT_LOADED;
 }
 
 export function ecdsaP256VerifyDigest(h: Uint8Array, off: i32): bool {

@@ -9,8 +9,7 @@ import {
   tlvMinBootloaderSeen, tlvMinBootloader,
 } from "../boot/image";
 import { Ed25519Verifier } from "../crypto/ed25519";
-import { ecdsaP256Begin, ecdsaP256VerifyDigest } from "../crypto/ecdsa-p256";
-import { derSignatureToRaw, DER_SIGNATURE_MAX } from "../crypto/der";
+import { ecdsaP256BeginDer, ecdsaP256VerifyDigest } from "../crypto/ecdsa-p256";
 import { flashRead } from "../common/flash";
 import { slotAddr } from "../common/layout";
 import { equalBytes } from "../common/bytes";
@@ -29,8 +28,8 @@ import {
  * and on Espruino a verifier's state is several hundred variables.
  */
 export const updateVerifier: Ed25519Verifier = new Ed25519Verifier();
-// Large enough for the longest DER signature (72 bytes), and its r || s after it.
-const provenanceBuffer: Uint8Array = new Uint8Array(DER_SIGNATURE_MAX + 64);
+// Large enough for the longest DER signature (72 bytes; image.ts bounds the entry).
+const provenanceBuffer: Uint8Array = new Uint8Array(72);
 
 /**
  * The image's protected hardware-revision and bootloader requirements (absent =
@@ -57,8 +56,7 @@ function checkEd25519Signature(base: u32): i32 {
 function checkEcdsaSignature(base: u32): i32 {
   const len: i32 = tlvEcdsaSigLen;
   if (flashRead(u32(base + u32(tlvEcdsaSigAt)), provenanceBuffer, 0, len) != OK) return E_FLASH;
-  if (!derSignatureToRaw(provenanceBuffer, 0, len, provenanceBuffer, DER_SIGNATURE_MAX)) return E_BAD_SIGNATURE;
-  const bs: i32 = ecdsaP256Begin(trustP256Key, 0, provenanceBuffer, DER_SIGNATURE_MAX);
+  const bs: i32 = ecdsaP256BeginDer(trustP256Key, 0, provenanceBuffer, 0, len);
   if (bs == E_P256_NOT_LOADED) return bs;
   if (bs != 0) return E_BAD_SIGNATURE;
   return ecdsaP256VerifyDigest(imgDigest, 0) ? OK : E_BAD_SIGNATURE;
