@@ -151,8 +151,14 @@ describe.each(CORE_KINDS)("ECDSA P-256 verification in the %s core", (kind) => {
   it("refuses BER re-encodings of a valid signature: long-form lengths, padded integers, trailing bytes", () => {
     const secret = p256.utils.randomSecretKey();
     const pub = p256.getPublicKey(secret, false);
-    const msg = new TextEncoder().encode("ber");
-    const der = p256.Signature.fromBytes(p256.sign(msg, secret, { prehash: true }), "compact").toBytes("der");
+    // A signature whose r needs no sign byte (32-byte INTEGER), so that a
+    // padded r is 33 bytes: within the length limit, refused only as non-minimal.
+    let msg = new Uint8Array(0);
+    let der = new Uint8Array(0);
+    for (let i = 0; der[3] !== 32; i++) {
+      msg = new TextEncoder().encode(`ber ${i}`);
+      der = p256.Signature.fromBytes(p256.sign(msg, secret, { prehash: true }), "compact").toBytes("der");
+    }
     expect(both(pub, msg, der)).toBe(true);
     const longForm = Uint8Array.from([0x30, 0x81, der[1], ...der.subarray(2)]);
     const trailing = Uint8Array.from([...der.subarray(0, 1), der[1] + 1, ...der.subarray(2), 0]);
