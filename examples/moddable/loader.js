@@ -4,6 +4,7 @@
 import { createBootCore } from "slotboot/boot";
 import { createUpdateCore } from "slotboot/update";
 import { createCodecs } from "slotboot/codecs";
+import { createP256 } from "slotboot/p256";
 
 export const RESET = { powerOn: 0, watchdog: 1, software: 2, brownout: 3 };
 
@@ -32,8 +33,12 @@ export async function receive(host, layout, trust, source) {
   core.useCodecs(() => createCodecs(host).codecsApplier());
   const io = core.ioBuffer();
   io.fill(0, 0, 64);
-  io.set(trust.publicKey, 0);
-  core.trustConfigure(1, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? 0);
+  // A 65-byte key is ECDSA P-256 (04 || x || y): bytes 64..129 and flag bit 3,
+  // with the P-256 module plugged in; an Ed25519 key goes to bytes 0..32.
+  const p256Key = trust.publicKey.length === 65;
+  if (p256Key) core.useP256(() => createP256(host));
+  io.set(trust.publicKey, p256Key ? 64 : 0);
+  core.trustConfigure(p256Key ? 9 : 1, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? 0);
   core.receiveBegin();
   for (;;) {
     const chunk = await source(core.receivePosition(), core.ioBufferSize());
