@@ -32,7 +32,9 @@ const STAGE_ORDER: readonly ImageCheckStage[] = ["format", "sha256", "keyhash", 
 /** The stage each failure belongs to; every other status is a format failure. */
 const STAGE_OF_CODE: Record<string, ImageCheckStage> = {
   NO_DIGEST: "sha256",
+  UNSUPPORTED_DIGEST: "sha256",
   DIGEST_MISMATCH: "sha256",
+  P256_NOT_LOADED: "signature",
   NO_SIGNATURE: "signature",
   WRONG_KEY: "keyhash",
   BAD_SIGNATURE: "signature",
@@ -132,7 +134,7 @@ function runCheck(core: Core, slotSize: number, image: Uint8Array, o: ImageCheck
 
   const status = x.imageCheck(0, image.length >>> 0) as number;
   const code = status === 0 ? null : statusInfo(status).code;
-  const hashed = status === 0 || (code !== null && code !== "NO_DIGEST" && STAGE_OF_CODE[code] !== undefined);
+  const hashed = status === 0 || (code !== null && code !== "NO_DIGEST" && code !== "UNSUPPORTED_DIGEST" && STAGE_OF_CODE[code] !== undefined);
   let digest: Uint8Array | null = null;
   if (hashed) {
     x.imageComputedDigest();

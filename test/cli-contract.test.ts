@@ -81,7 +81,7 @@ beforeAll(() => {
 
 // The documented flags of each verb (docs/cli.md), besides --json and --help.
 const FLAGS: Record<string, string[]> = {
-  keygen: ["out", "force"],
+  keygen: ["out", "type", "force"],
   "image create": ["in", "version", "out", "header-size", "key", "security-counter", "vendor", "class", "hw-rev-min", "hw-rev-max", "min-bootloader", "force"],
   pack: ["key", "in", "out", "version", "security-counter", "vendor", "class", "compress", "base", "block-size", "hw-rev-min", "hw-rev-max", "min-bootloader", "header-size", "image-out", "force"],
   inspect: [],
