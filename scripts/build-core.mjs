@@ -138,7 +138,8 @@ function ${factory}(host) {
   const small = (await minify(module + `exports.${factory} = ${factory};\n`, {
     ecma: 5, module: false, toplevel: true,
     compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 3, join_vars: false, sequences: false },
-    mangle: { toplevel: true, reserved: [factory] },
+    // `of` is a keyword to Espruino's parser ("Got of expected EOF"): never a name.
+    mangle: { toplevel: true, reserved: [factory, "of"] },
     format: { beautify: true, indent_level: 0, comments: false },
   })).code;
   // Espruino's parser takes `function` in a for-loop's head for a declaration.
