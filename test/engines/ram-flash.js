@@ -59,6 +59,13 @@ function create(layout, nativeSha256) {
       if (!covered(addr, len)) return -1;
       counts.programs++;
       span(addr, len, function (g, from, at, n) {
+        // Onto erased bytes a program is a copy: Espruino checks that natively
+        // (E.sum), as a board's Flash.write is native; elsewhere, bit by bit.
+        var target = new Uint8Array(g.bytes.buffer, from, n);
+        if (typeof E !== "undefined" && E.sum(target) === 255 * n) {
+          target.set(new Uint8Array(buf.buffer, buf.byteOffset + off + at, n));
+          return;
+        }
         for (var i = 0; i < n; i++) g.bytes[from + i] &= buf[off + at + i];
       });
       return 0;
