@@ -144,7 +144,7 @@ describe.each(CORE_KINDS)("ECDSA P-256 verification in the %s core", (kind) => {
         expect(both(k, m, s)).toBe(expected);
         if (what !== "msg" || msg.length) expect(expected).toBe(false);
       }),
-      { numRuns: RUNS * 4 },
+      { numRuns: RUNS * 2 },
     );
   });
 
