@@ -168,6 +168,19 @@ export const VERBS: VerbSpec[] = [
     ],
     summary: "Flip one bit of a slot (bit rot), through the tool so the device file stays valid.",
   },
+  {
+    name: "serve",
+    operands: [],
+    flags: [
+      { name: "config", arg: "FLEET.json", help: "devices, packages and rollouts to load: { devices: [{ controllerId, token?, group? }], packages: [{ file, version }], rollouts: [{ package, group }] }" },
+      { name: "dir", arg: "DIR", help: "where to write ca.pem and packages/<sha256> (default: a new temporary folder)" },
+      { name: "port", arg: "N", help: "TCP port on 127.0.0.1 (default: any free port)" },
+      { name: "poll", arg: "SECONDS", help: "config.polling.sleep the devices get (default 300)" },
+      { name: "gateway-token", arg: "TOKEN", help: "accept Authorization: GatewayToken TOKEN for any device of the tenant" },
+      json,
+    ],
+    summary: "Run a local hawkBit-compatible (DDI) update server over HTTPS on loopback, with a throwaway CA.",
+  },
 ];
 
 /** Every flag any verb takes: the parser's option table. */

@@ -93,6 +93,7 @@ const FLAGS: Record<string, string[]> = {
   "sim reject": ["cut-after-ops", "lock-timeout"],
   "sim status": ["lock-timeout"],
   "sim corrupt": ["slot", "offset", "bit", "lock-timeout"],
+  serve: ["config", "dir", "port", "poll", "gateway-token"],
 };
 const EVERY_FLAG = [...new Set(Object.values(FLAGS).flat())];
 
