@@ -31,7 +31,8 @@ export interface LinkServerOptions {
 
 export interface ConnectionIo {
   write(bytes: Uint8Array): void;
-  close(): void;
+  /** The session ended (null: closed cleanly; else the refusal): end the stream. */
+  close(reason: LinkError | null): void;
 }
 
 interface Answering {
@@ -99,7 +100,7 @@ export class LinkConnection {
     this.flush();
     this.answering.clear();
     this.order.length = 0;
-    this.io.close();
+    this.io.close(error);
   }
 
   private onRecord(type: number, channel: number, flags: number, payload: Uint8Array): void {
