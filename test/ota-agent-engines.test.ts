@@ -6,9 +6,12 @@ import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { espruinoBinary, runEspruino } from "../tools/engines/espruino.js";
 import { read, storyFiles, storyModules } from "../tools/engines/story.js";
+import { esmToScript, runInXs, xsAvailable, xsStatus } from "./engines/xs.js";
 
 const binary = espruinoBinary();
 if (!binary) console.warn("espruino: ../shared/tools/espruino/espruino not found; the agent-in-Espruino test is skipped");
+const XS = xsAvailable();
+if (!XS) console.warn(`[xs] the agent-in-XS test is skipped: ${xsStatus().reason}`);
 
 const { v1, packageV2, input } = storyFiles();
 const dropAt = Math.floor(packageV2.length * 0.6) + 3;
@@ -105,4 +108,50 @@ require("slotboot-agent-story").run(engine, JSON.parse(S.read("story-input")));
     // The same requests, in the same order, as under Node.
     expect(story.requests).toEqual(runUnderNode().requests);
   }, 300_000);
+
+  // XS runs the role modules (build/boot.js, build/update.js: ES modules) behind a small
+  // require(); it has no native SHA-256 here, so the core hashes, and the signed story runs.
+  it.skipIf(!XS)("inside Moddable XS, signed", async () => {
+    const commonJs = (name: string, code: string) => `__modules[${JSON.stringify(name)}] = function (exports, module, require) {\n${code}\n};\n`;
+    const role = (name: string, path: string, factory: string) =>
+      `__modules[${JSON.stringify(name)}] = function (exports, module, require) {\n${esmToScript(read(path))}\nexports.${factory} = ${factory};\n};\n`;
+    const latin1 = (b: Uint8Array) => JSON.stringify(Buffer.from(b).toString("latin1"));
+    const modules = [
+      "var __modules = {};\n",
+      role("slotboot-boot", "build/boot.js", "createBootCore"),
+      role("slotboot-update", "build/update.js", "createUpdateCore"),
+      role("slotboot-codecs", "build/codecs.js", "createCodecs"),
+      commonJs("slotboot-loader", read("examples/espruino/loader.js")),
+      commonJs("slotboot-update-task", read("examples/espruino/update-task.js")),
+      commonJs("slotboot-ram-flash", read("test/engines/ram-flash.js")),
+      commonJs("slotboot-agent", read("ota/agent/agent.js")),
+      commonJs("slotboot-core-device", read("ota/agent/core-device.js")),
+      commonJs("slotboot-agent-story", read("test/engines/agent-story.js")),
+    ].join("");
+    const harness = `
+var __cache = {};
+function require(name) {
+  if (Object.prototype.hasOwnProperty.call(__cache, name)) return __cache[name].exports;
+  var module = { exports: {} };
+  __cache[name] = module;
+  __modules[name].call(module.exports, module.exports, module, require);
+  return module.exports;
+}
+var __files = { "image-v1": ${latin1(v1)}, "package-v2": ${latin1(packageV2)} };
+var engine = {
+  read: function (name) { return __files[name]; },
+  out: function (o) { print("@@" + JSON.stringify(o)); },
+  sha256: null,
+  unload: function () { delete __cache["slotboot-boot"]; delete __cache["slotboot-update"]; delete __cache["slotboot-codecs"]; }
+};
+require("slotboot-agent-story").run(engine, ${JSON.stringify({ ...input, dropAt, layout: { ...input.layout, hostHashing: false } })});
+`;
+    const run = await runInXs([modules, harness], { timeoutMs: 120_000, creation: { stackCount: 8192 } });
+    const line = run.output.find((l) => l.startsWith("@@"));
+    expect(line, run.output.join("\n")).toBeDefined();
+    const story = JSON.parse(line!.slice(2)) as AgentStory;
+    checkStory(story);
+    expect(story.requests).toEqual(runUnderNode().requests);
+    console.log(`xs: the agent's story, peak heap ${run.memory.heapPeakBytesMcu} bytes (16-byte slots), stack ${run.memory.stackPeak} slots`);
+  }, 180_000);
 });

@@ -34,6 +34,8 @@ export class SimulatedLink implements Transport {
   readonly stats: WireStats = newWireStats();
   /** Artifact bytes delivered to the device, all requests. */
   artifactTotal = 0;
+  /** Ranged artifact requests, all of them. */
+  artifactRequests = 0;
 
   constructor(
     private readonly inner: Transport,
@@ -49,6 +51,7 @@ export class SimulatedLink implements Transport {
     let innerHandle: TransportHandle | null = null;
     let innerOpen = false;
     this.stats.requests++;
+    if (request.range) this.artifactRequests++;
     this.stats.bytesSent += request.path.length + (request.body?.length ?? 0) + 120;
     const finish = (error: TransportError | null) => {
       if (finished) return;

@@ -54,3 +54,16 @@ export function settled(device: FleetDevice, server: UpdateServer): boolean {
   if (!agent || agent.record || agent.state !== "WAIT") return false;
   return server.fleet.openActions(device.spec.controllerId).length === 0;
 }
+
+/**
+ * The device and the server agree, and the device is on a good image:
+ * updated = runs the new version, confirmed; rolled back / failed / cancelled = runs the old one, confirmed.
+ * Returns what is wrong, or null.
+ */
+export function untruthful(outcome: DeviceOutcome, oldVersion: string, newVersion: string): string | null {
+  if (!outcome.confirmed) return `${outcome.controllerId} runs ${outcome.running} unconfirmed`;
+  if (outcome.kind === "pending") return `${outcome.controllerId}: the server still has action ${outcome.action?.id} open (${outcome.action?.status})`;
+  const expected = outcome.kind === "updated" ? newVersion : oldVersion;
+  if (outcome.running !== expected) return `${outcome.controllerId}: the server says ${outcome.kind}, the device runs ${outcome.running}`;
+  return null;
+}

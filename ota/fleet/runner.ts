@@ -104,6 +104,8 @@ export class FleetRunner {
 
   constructor(readonly options: RunnerOptions) {
     this.rng = new Rng(options.seed ?? 1);
+    // The server's feedback history is stamped with the fleet's simulated time.
+    options.server.settings.now = () => this.time;
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 32, ca: options.server.ca.caPem });
   }
 
