@@ -3,24 +3,22 @@
 // against the deployment's hashes, and serve the devices over the secure local
 // link (TCP on loopback here; docs/transport-gateway.md).
 // `slotboot link-keygen`: an X25519 key pair for the local link (gateway or device).
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { CliError, intOpt, need, type Opts } from "./args.js";
 import type { Out } from "./out.js";
 import { checkOutput, writeOutput } from "./safe-write.js";
+import { readInput } from "./io.js";
 import { runGateway } from "../ota/gateway/run-gateway.js";
 import { DeviceKeysError, parseDeviceKeys } from "../ota/gateway/device-keys.js";
 import { makeLinkKeyPair } from "../ota/link/noble-link-crypto.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
+/** A small text input (key, device list, CA), with the CLI's usual file errors. */
 function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new CliError("FILE_UNREADABLE", `cannot read ${what} ${path}: ${(error as Error).message}`);
-  }
+  const limit = { max: 1 << 20, error: () => new CliError("INPUT_TOO_LARGE", `${what} ${path} is larger than 1 MiB; is it the right file?`) };
+  return new TextDecoder().decode(readInput(path, what, limit));
 }
 
 /** A link secret file: 64 hex digits (made by `slotboot link-keygen`). */
