@@ -12,27 +12,22 @@
 // Every device must end on a good, confirmed image, and the cloud's record of
 // its feedback must tell the truth.
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { UpdateServer } from "../ota/server/server.js";
-import { FleetRunner, type FleetDevice } from "../ota/fleet/runner.js";
-import { deviceOutcome, settled, type DeviceOutcome } from "../ota/fleet/outcome.js";
-import type { Transport, TransportRequest } from "../ota/ddi/transport.js";
+import type { UpdateServer } from "../ota/server/server.js";
+import { deviceOutcome, type DeviceOutcome } from "../ota/fleet/outcome.js";
+import type { FleetDevice } from "../ota/fleet/runner.js";
+import type { TransportRequest } from "../ota/ddi/transport.js";
 import type { ControllerBase, DeploymentBase } from "../ota/ddi/types.js";
 import { artifactResponse } from "../ota/server/ddi-handler.js";
 import { rangeHeader } from "../ota/ddi/range.js";
-import type { GatewayResponse } from "../ota/gateway/gateway.js";
 import { problem } from "../ota/gateway/gateway.js";
+import { startSite, type SiteOptions } from "../ota/gateway/sim-site.js";
 import { statusInfo } from "../bindings/errors.js";
 import { createImage, parseVersion } from "../tools/image.js";
 import { packPackage } from "../tools/package.js";
 import { publicKeyOf } from "../tools/keys.js";
-import { GatewayHost, type LinkFaults } from "./helpers/edge-fleet.js";
 
 const long = process.env.SLOTBOOT_LONG === "1";
-const GATEWAY_TOKEN = "gateway-token-fleet";
 
 /** Factory 1.0.0 (security counter 2), the update 2.0.0 (3), and an old, validly signed 0.9.0 (1) a replaying gateway keeps. */
 const release = (() => {
@@ -62,90 +57,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-interface SiteOptions {
-  edges: number;
-  faults?: LinkFaults;
-  upstreamDown?: Array<[number, number]>;
-  alterResponse?: (controllerId: string, request: TransportRequest, response: GatewayResponse) => GatewayResponse;
-  /** Architecture (b): the gateway is a device that updates itself (with these download drops on its own link). */
-  gatewayDevice?: { dropAtBytes?: number[] };
-  /** The local link's speed (default 20 KB/s). */
-  edgeLink?: { latencyMs: number; bytesPerSecond: number };
-  seed?: number;
-}
-
-async function site(options: SiteOptions) {
-  const server = new UpdateServer({ pollSeconds: 60, gatewayToken: GATEWAY_TOKEN });
-  await server.listen();
-  const runner = new FleetRunner({
-    server, seed: options.seed ?? 11, keepLogs: true,
-    agent: { segmentBytes: 8192, trialBudgetMs: 600_000, backoffBaseMs: 1000, backoffMaxMs: 60_000 },
-    link: { latencyMs: 20, bytesPerSecond: 20_000 },
-  });
-  const host = new GatewayHost({
-    server, gatewayToken: GATEWAY_TOKEN, now: () => runner.now(), seed: options.seed ?? 11,
-    upstreamDown: options.upstreamDown, alterResponse: options.alterResponse,
-    cacheDirectory: mkdtempSync(join(tmpdir(), "slotboot-gateway-cache-")),
-  });
-  cleanups.push(() => server.close(), () => runner.close(), () => host.close());
-  let gatewayDevice: FleetDevice | null = null;
-  if (options.gatewayDevice) {
-    server.fleet.registerDevice("gateway-1", { token: "gateway-device-token", group: "gateways" });
-    gatewayDevice = runner.addDevice({
-      controllerId: "gateway-1", token: "gateway-device-token", factoryImage: release.factory, publicKey: release.publicKey,
-      faults: { dropAtBytes: options.gatewayDevice.dropAtBytes },
-    });
-  }
-  const edges: FleetDevice[] = [];
-  for (let index = 0; index < options.edges; index++) {
-    const controllerId = `edge-${index}`;
-    server.fleet.registerDevice(controllerId, { group: "edge" });
-    const link = host.edgeTransport(controllerId, options.faults);
-    // The agent stops a request itself when its receiver refuses the bytes, and then waits to be stepped;
-    // a host that steps only on notify() must step it after such a cancel (see the report to the agent's owner).
-    const transport: Transport = {
-      request: (request, sink) => {
-        const handle = link.request(request, sink);
-        return { cancel: () => { handle.cancel(); device.needsStep = true; } };
-      },
-    };
-    const device = runner.addDevice({ controllerId, token: "-", factoryImage: release.factory, publicKey: release.publicKey, transport, link: options.edgeLink });
-    edges.push(device);
-  }
-  const stored = server.fleet.addPackage(release.update, { version: "2.0.0" });
-  await runner.start();
-  server.fleet.createRollout(stored.sha256, "edge");
-  if (gatewayDevice) server.fleet.createRollout(stored.sha256, "gateways");
-  let gatewayBoots = 0;
-  const done = () => {
-    if (gatewayDevice) {
-      // The gateway service runs on the gateway-class device: down while it reboots, restarted after.
-      if (gatewayDevice.boots > gatewayBoots) {
-        if (gatewayBoots > 0) host.restart();
-        gatewayBoots = gatewayDevice.boots;
-      }
-      host.available = gatewayDevice.agent !== null;
-    }
-    return runner.devices.every((device) => {
-      const s = settled(device, server);
-      if (s && device.settledAt === null) device.settledAt = runner.now();
-      return s;
-    });
-  };
-  const run = async (limitMs = 7_200_000) => {
-    try {
-      await runner.run(done, limitMs);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${explain(runner.devices)}`);
-    }
-  };
-  return { server, runner, host, edges, gatewayDevice, done, run };
-}
-
-function explain(devices: FleetDevice[]): string {
-  return devices
-    .map((device) => `${device.spec.controllerId} (agent ${device.agent?.state ?? "none"}, wake ${device.wake}, last error ${device.agent?.lastError ?? "-"}):\n  ${device.log.slice(-30).join("\n  ")}`)
-    .join("\n");
+async function site(options: Omit<SiteOptions, "release">) {
+  const started = await startSite({ ...options, release: { ...release, version: "2.0.0" } });
+  cleanups.push(() => started.close());
+  return started;
 }
 
 async function outcomes(server: UpdateServer, devices: FleetDevice[]): Promise<DeviceOutcome[]> {
@@ -175,13 +90,13 @@ function expectUpdated(list: DeviceOutcome[], server: UpdateServer, context: str
 describe("(c) edge devices behind a gateway, on loopback with faults", () => {
   it("links cut at random byte offsets, a neighbour injecting frames, the cloud unreachable from the gateway: all updated, reports truthful", async () => {
     const edges = long ? 24 : 4;
-    const { server, runner, host, run } = await site({
+    const { server, runner, host, run, explain } = await site({
       edges,
       faults: { cutProbability: 0.5, cutWithinBytes: 30_000, injectProbability: 0.35 },
       upstreamDown: [[500, 240_000]],
     });
     await run();
-    expectUpdated(await outcomes(server, runner.devices), server, explain(runner.devices));
+    expectUpdated(await outcomes(server, runner.devices), server, explain());
     // The faults happened, and each injected frame ended its session with a refusal, never a delivery.
     expect(host.ledger.cuts, JSON.stringify(host.ledger)).toBeGreaterThan(0);
     expect(host.ledger.injections).toBeGreaterThan(0);
@@ -199,7 +114,7 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
   it("a gateway that tampers with the package: the device's core refuses it (signature / chain code), the device stays on its confirmed image and reports it", async () => {
     // edge-0: a byte of the signed manifest; edge-1: a byte deep in the payload.
     const offsets: Record<string, number> = { "edge-0": 100, "edge-1": 9000 };
-    const { server, runner, run } = await site({
+    const { server, runner, run, explain } = await site({
       edges: 2,
       alterResponse: (controllerId, request, response) => {
         if (!artifactRequest(request) || response.status >= 300) return response;
@@ -214,7 +129,7 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
     await run();
     const [manifest, payload] = await outcomes(server, runner.devices);
     for (const outcome of [manifest, payload]) {
-      expect(outcome.kind, explain(runner.devices)).toBe("failed");
+      expect(outcome.kind, explain()).toBe("failed");
       expect(outcome.running).toBe("1.0.0");
       expect(outcome.confirmed).toBe(true);
       expect(outcome.action!.status).toBe("error");
@@ -226,7 +141,7 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
   it("a gateway that replays an old, validly signed package (hashes rewritten to match): refused as DOWNGRADE, reported", async () => {
     const old = release.old;
     const oldSha = sha256(old);
-    const { server, runner, run } = await site({
+    const { server, runner, run, explain } = await site({
       edges: 1,
       alterResponse: (_controllerId, request, response) => {
         if (deploymentRequest(request) && response.status === 200) {
@@ -246,7 +161,7 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
     });
     await run();
     const [outcome] = await outcomes(server, runner.devices);
-    expect(outcome.kind, explain(runner.devices)).toBe("failed");
+    expect(outcome.kind, explain()).toBe("failed");
     expect(reportedCode(outcome.reason)).toBe("DOWNGRADE");
     expect(outcome.running).toBe("1.0.0");
     expect(outcome.confirmed).toBe(true);
@@ -254,7 +169,7 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
 
   it("a gateway that withholds the deployment, then the package: the device keeps polling and retrying, is never cut off, and updates once it gets through", async () => {
     let withholding = true;
-    const { server, runner, run, edges } = await site({
+    const { server, runner, run, edges, explain } = await site({
       edges: 1,
       alterResponse: (_controllerId, request, response) => {
         if (!withholding) return response;
@@ -278,13 +193,13 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
     expect(during.action!.history.length).toBe(0);
     withholding = false;
     await run(10_000_000);
-    expectUpdated(await outcomes(server, runner.devices), server, explain(runner.devices));
+    expectUpdated(await outcomes(server, runner.devices), server, explain());
   }, 60_000);
 });
 
 describe("(b) a gateway-class device that updates itself", () => {
   it("updates through the agent (with drops on its own link) while serving edge devices; its reboot drops their links and the service comes back with its cache", async () => {
-    const { server, runner, host, gatewayDevice, run } = await site({
+    const { server, runner, host, gatewayDevice, run, explain } = await site({
       edges: 2,
       gatewayDevice: { dropAtBytes: [3000, 11_000] },
       faults: { cutProbability: 0.3, cutWithinBytes: 30_000 },
@@ -292,7 +207,7 @@ describe("(b) a gateway-class device that updates itself", () => {
       edgeLink: { latencyMs: 30, bytesPerSecond: 1000 },
     });
     await run();
-    expectUpdated(await outcomes(server, runner.devices), server, explain(runner.devices));
+    expectUpdated(await outcomes(server, runner.devices), server, explain());
     expect(gatewayDevice!.boots).toBeGreaterThanOrEqual(2);
     expect(host.restarts).toBeGreaterThanOrEqual(1);
     // The restart dropped the edge devices' links; they reconnected with fresh sessions.

@@ -1,22 +1,30 @@
-// Architectures (b) and (c) on the fleet runner (ota/fleet/runner.ts):
-// a GatewayHost runs the gateway service in the test process — upstream to
+// The gateway service on a simulated site, for the fleet runner
+// (ota/fleet/runner.ts) in tests, the bench and demos: a GatewayHost runs the
+// gateway service in the process — upstream to
 // `slotboot serve` over HTTPS with the GatewayToken, its local link to edge
 // devices over in-memory byte pipes that can be cut at random byte offsets or
 // carry a neighbour's injected frames. The gateway service can be restarted
 // (the gateway-class device rebooting into its new image), and can be made
 // malicious (tamper, replay, withhold) through the link server's answer hook.
-import { HttpsTransport } from "../../ota/ddi/https-transport.js";
-import type { Transport, TransportRequest, TransportSink } from "../../ota/ddi/transport.js";
-import { Gateway, type GatewayResponse } from "../../ota/gateway/gateway.js";
-import { PackageCache } from "../../ota/gateway/package-cache.js";
-import { LinkConnection } from "../../ota/gateway/link-server.js";
-import { LinkTransport, type LinkConnector } from "../../ota/link/link-transport.js";
-import { FRAME_BYTES } from "../../ota/link/frame.js";
-import { nobleLinkCrypto } from "../../ota/link/noble-link-crypto.js";
-import type { UpdateServer } from "../../ota/server/server.js";
-import { Rng } from "../../bootloader-sim/rng.js";
 import https from "node:https";
-import { staticKey } from "./link-pair.js";
+import { x25519 } from "@noble/curves/ed25519.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { HttpsTransport } from "../ddi/https-transport.js";
+import type { Transport, TransportRequest, TransportSink } from "../ddi/transport.js";
+import { Gateway, type GatewayResponse } from "./gateway.js";
+import { PackageCache } from "./package-cache.js";
+import { LinkConnection } from "./link-server.js";
+import { LinkTransport, type LinkConnector } from "../link/link-transport.js";
+import { FRAME_BYTES } from "../link/frame.js";
+import { nobleLinkCrypto } from "../link/noble-link-crypto.js";
+import type { UpdateServer } from "../server/server.js";
+import { Rng } from "../../bootloader-sim/rng.js";
+
+/** A deterministic X25519 key pair for a simulated gateway or device (never for real ones). */
+export function simulatedLinkKey(label: string): { secretKey: Uint8Array; publicKey: Uint8Array } {
+  const secretKey = sha256(new TextEncoder().encode("slotboot simulated link key " + label));
+  return { secretKey, publicKey: x25519.getPublicKey(secretKey) };
+}
 
 export interface LinkFaults {
   /** Probability that a connection is cut, at a random byte offset below `cutWithinBytes`. */
@@ -52,7 +60,7 @@ export interface LinkLedger {
 }
 
 export class GatewayHost {
-  readonly key = staticKey("fleet gateway");
+  readonly key = simulatedLinkKey("fleet gateway");
   readonly devices = new Map<string, string>();
   readonly ledger: LinkLedger = { connections: 0, cuts: 0, injections: 0, refusals: {}, bytes: 0, droppedByRestart: 0 };
   gateway!: Gateway;
@@ -100,7 +108,7 @@ export class GatewayHost {
 
   /** A provisioned edge device's transport: LinkTransport over an in-memory pipe to this gateway. */
   edgeTransport(controllerId: string, faults: LinkFaults = {}): LinkTransport {
-    const key = staticKey("fleet edge " + controllerId);
+    const key = simulatedLinkKey("fleet edge " + controllerId);
     this.devices.set(Buffer.from(key.publicKey).toString("hex"), controllerId);
     const connector: LinkConnector = {
       connect: (events) => {
