@@ -6,7 +6,7 @@
 // bodies streamed as the session's send queue drains (never all queued).
 import type { LinkCrypto } from "../link/link-crypto.js";
 import { SecureSession } from "../link/secure-session.js";
-import { FLAG_LAST, JsonAssembler, RECORD_CANCEL, RECORD_CHUNK, RECORD_END, RECORD_REQUEST, RECORD_STATUS, jsonFragments } from "../link/ddi-records.js";
+import { FLAG_END, FLAG_LAST, JsonAssembler, RECORD_CANCEL, RECORD_CHUNK, RECORD_END, RECORD_REQUEST, RECORD_STATUS, jsonFragments } from "../link/ddi-records.js";
 import { RECORD_PAYLOAD_BYTES } from "../link/frame.js";
 import type { LinkError } from "../link/link-errors.js";
 import type { TransportRequest } from "../ddi/transport.js";
@@ -18,8 +18,9 @@ export type DeviceKeys = ReadonlyMap<string, string>;
 
 export interface LinkServerOptions {
   crypto: LinkCrypto;
-  /** The gateway's X25519 static secret. */
+  /** The gateway's X25519 static secret, and its public key (saves a scalar multiplication per handshake). */
   staticSecret: Uint8Array;
+  staticPublicKey?: Uint8Array;
   devices: DeviceKeys;
   gateway: Gateway;
   now: () => number;
@@ -63,6 +64,7 @@ export class LinkConnection {
       {
         crypto: options.crypto,
         staticSecret: options.staticSecret,
+        staticPublicKey: options.staticPublicKey,
         authorizeDevice: (key) => options.devices.get(toHex(key)) ?? null,
         sink: {
           onOpen: (peerId) => {
@@ -152,9 +154,11 @@ export class LinkConnection {
 
   private respond(entry: Answering, response: GatewayResponse): void {
     if (this.session.isEnded() || this.answering.get(entry.channel) !== entry || entry.cancelled) return;
+    // An answer without a body ends with its status; one with a body ends with its last chunk (FLAG_END).
+    const complete = response.body.length === 0 ? FLAG_END : 0;
     entry.records = jsonFragments({ status: response.status, headers: response.headers }).map((payload, index, all) => ({
       type: RECORD_STATUS,
-      flags: index === all.length - 1 ? FLAG_LAST : 0,
+      flags: index === all.length - 1 ? FLAG_LAST | complete : 0,
       payload,
     }));
     entry.body = response.body;
@@ -175,7 +179,7 @@ export class LinkConnection {
       let record = entry.records.shift();
       if (!record && entry.body && entry.bodyOffset < entry.body.length) {
         const end = Math.min(entry.body.length, entry.bodyOffset + RECORD_PAYLOAD_BYTES);
-        record = { type: RECORD_CHUNK, flags: 0, payload: entry.body.subarray(entry.bodyOffset, end) };
+        record = { type: RECORD_CHUNK, flags: end === entry.body.length ? FLAG_END : 0, payload: entry.body.subarray(entry.bodyOffset, end) };
         entry.bodyOffset = end;
       }
       if (!record) {
@@ -184,7 +188,7 @@ export class LinkConnection {
         entry.records = [];
       }
       this.session.send(record.type, channel, record.flags, record.payload);
-      if (record.type === RECORD_END) {
+      if (record.type === RECORD_END || record.flags & FLAG_END) {
         this.answering.delete(channel);
         this.order.shift();
       } else {

@@ -46,7 +46,8 @@ export async function runGateway(options: RunGatewayOptions): Promise<RunningGat
     cache: new PackageCache({ directory: options.cacheDirectory }),
     now: () => Date.now(),
   });
-  const link = await listenTcpLink({ crypto: nobleLinkCrypto(), staticSecret: options.linkSecret, devices: options.devices, gateway, now: () => Date.now() }, options.linkPort ?? 0);
+  const crypto = nobleLinkCrypto();
+  const link = await listenTcpLink({ crypto, staticSecret: options.linkSecret, staticPublicKey: crypto.x25519PublicKey(options.linkSecret), devices: options.devices, gateway, now: () => Date.now() }, options.linkPort ?? 0);
   const pollNow = async () => {
     const results: Record<string, string> = {};
     for (const controllerId of new Set(options.devices.values())) results[controllerId] = await gateway.prefetch(controllerId);

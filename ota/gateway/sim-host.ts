@@ -64,6 +64,8 @@ export class GatewayHost {
   readonly devices = new Map<string, string>();
   readonly ledger: LinkLedger = { connections: 0, cuts: 0, injections: 0, refusals: {}, bytes: 0, droppedByRestart: 0 };
   gateway!: Gateway;
+  /** Each edge device's transport, by controller id. */
+  readonly transports = new Map<string, LinkTransport>();
   /** False while the gateway-class device reboots: edge devices cannot connect. */
   available = true;
   restarts = 0;
@@ -154,7 +156,7 @@ export class GatewayHost {
           }
         };
         const connection = new LinkConnection(
-          { crypto: nobleLinkCrypto(), staticSecret: this.key.secretKey, devices: this.devices, gateway: this.gateway, now: this.options.now, alterResponse: this.options.alterResponse },
+          { crypto: nobleLinkCrypto(), staticSecret: this.key.secretKey, staticPublicKey: this.key.publicKey, devices: this.devices, gateway: this.gateway, now: this.options.now, alterResponse: this.options.alterResponse },
           {
             write: (bytes) => carry(bytes, (piece) => events.onBytes(piece), false),
             close: (error) => {
@@ -169,7 +171,9 @@ export class GatewayHost {
         };
       },
     };
-    return new LinkTransport({ crypto: nobleLinkCrypto(), staticSecret: key.secretKey, gatewayPublicKey: this.key.publicKey, connector, now: this.options.now });
+    const transport = new LinkTransport({ crypto: nobleLinkCrypto(), staticSecret: key.secretKey, gatewayPublicKey: this.key.publicKey, connector, now: this.options.now });
+    this.transports.set(controllerId, transport);
+    return transport;
   }
 }
 

@@ -19,6 +19,8 @@ export const RECORD_CANCEL = 5;
 
 /** Flag: the last fragment of a REQUEST, STATUS or END record. */
 export const FLAG_LAST = 1;
+/** Flag on the last STATUS fragment (no body) or on the last CHUNK: the response is complete, no END follows. */
+export const FLAG_END = 2;
 
 /** Largest reassembled JSON record (a request with its feedback body, a status with headers). */
 export const MAX_JSON_RECORD_BYTES = 16384;

@@ -8,7 +8,7 @@
 import type { Transport, TransportError, TransportHandle, TransportRequest, TransportSink } from "../ddi/transport.js";
 import type { LinkCrypto } from "./link-crypto.js";
 import { SecureSession } from "./secure-session.js";
-import { FLAG_LAST, JsonAssembler, RECORD_CANCEL, RECORD_CHUNK, RECORD_END, RECORD_REQUEST, RECORD_STATUS, jsonFragments } from "./ddi-records.js";
+import { FLAG_END, FLAG_LAST, JsonAssembler, RECORD_CANCEL, RECORD_CHUNK, RECORD_END, RECORD_REQUEST, RECORD_STATUS, jsonFragments } from "./ddi-records.js";
 import type { LinkError } from "./link-errors.js";
 
 /** A byte stream to the gateway, opened by the host. */
@@ -77,9 +77,11 @@ export class LinkTransport implements Transport {
   private readonly options: LinkTransportOptions;
   private readonly requestTimeoutMs: number;
   private readonly maxOutstanding: number;
+  private readonly staticPublicKey: Uint8Array;
 
   constructor(options: LinkTransportOptions) {
     this.options = options;
+    this.staticPublicKey = options.crypto.x25519PublicKey(options.staticSecret);
     this.requestTimeoutMs = options.requestTimeoutMs || 30000;
     this.maxOutstanding = options.maxOutstanding || 4;
   }
@@ -136,6 +138,7 @@ export class LinkTransport implements Transport {
       {
         crypto: this.options.crypto,
         staticSecret: this.options.staticSecret,
+        staticPublicKey: this.staticPublicKey,
         gatewayPublicKey: this.options.gatewayPublicKey,
         sink: {
           onOpen: () => this.onOpen(session),
@@ -213,7 +216,8 @@ export class LinkTransport implements Transport {
     if (!entry) {
       // Answers to a request we cancelled: discard until its END frees the channel.
       const drainingAt = this.draining.indexOf(channel);
-      if (type === RECORD_END && flags & FLAG_LAST && drainingAt >= 0) this.draining.splice(drainingAt, 1);
+      const ended = (type === RECORD_END && flags & FLAG_LAST) || ((type === RECORD_CHUNK || type === RECORD_STATUS) && flags & FLAG_END);
+      if (ended && drainingAt >= 0) this.draining.splice(drainingAt, 1);
       return;
     }
     entry.lastProgress = this.options.now();
@@ -224,11 +228,13 @@ export class LinkTransport implements Transport {
         if (typeof status.status !== "number" || typeof status.headers !== "object" || status.headers === null) throw new SyntaxError("status record");
         entry.statusSeen = true;
         entry.sink.onStatus(status.status, status.headers);
+        if (flags & FLAG_END) this.finish(entry, null);
         return;
       }
       if (type === RECORD_CHUNK && entry.statusSeen) {
         this.stats.bodyBytes += payload.length;
         entry.sink.onChunk(payload);
+        if (flags & FLAG_END) this.finish(entry, null);
         return;
       }
       if (type === RECORD_END && entry.statusSeen) {

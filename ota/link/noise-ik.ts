@@ -44,12 +44,15 @@ export class IkInitiator {
   private readonly crypto: LinkCrypto;
   private readonly state: SymmetricState;
   private readonly staticSecret: Uint8Array;
+  private readonly staticPublic: Uint8Array;
   private readonly responderStatic: Uint8Array;
   private ephemeralSecret: Uint8Array | null = null;
 
-  constructor(crypto: LinkCrypto, prologue: Uint8Array, staticSecret: Uint8Array, responderStatic: Uint8Array) {
+  /** `staticPublic` may be given to save a scalar multiplication per handshake. */
+  constructor(crypto: LinkCrypto, prologue: Uint8Array, staticSecret: Uint8Array, responderStatic: Uint8Array, staticPublic?: Uint8Array) {
     this.crypto = crypto;
     this.staticSecret = staticSecret;
+    this.staticPublic = staticPublic || crypto.x25519PublicKey(staticSecret);
     this.responderStatic = responderStatic;
     this.state = start(crypto, prologue, responderStatic);
   }
@@ -64,7 +67,7 @@ export class IkInitiator {
     const es = crypto.x25519(ephemeralSecret, this.responderStatic);
     if (!es) return null;
     this.state.mixKey(es);
-    const encryptedStatic = this.state.encryptAndHash(crypto.x25519PublicKey(this.staticSecret));
+    const encryptedStatic = this.state.encryptAndHash(this.staticPublic);
     const ss = crypto.x25519(this.staticSecret, this.responderStatic);
     if (!ss) return null;
     this.state.mixKey(ss);
@@ -104,10 +107,11 @@ export class IkResponder {
   private initiatorEphemeral: Uint8Array | null = null;
   private initiatorStatic: Uint8Array | null = null;
 
-  constructor(crypto: LinkCrypto, prologue: Uint8Array, staticSecret: Uint8Array) {
+  /** `staticPublic` may be given to save a scalar multiplication per handshake. */
+  constructor(crypto: LinkCrypto, prologue: Uint8Array, staticSecret: Uint8Array, staticPublic?: Uint8Array) {
     this.crypto = crypto;
     this.staticSecret = staticSecret;
-    this.state = start(crypto, prologue, crypto.x25519PublicKey(staticSecret));
+    this.state = start(crypto, prologue, staticPublic || crypto.x25519PublicKey(staticSecret));
   }
 
   /** The device's static public key and payload, or null when HELLO does not authenticate. */

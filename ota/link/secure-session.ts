@@ -44,6 +44,8 @@ export interface SessionOptions {
   crypto: LinkCrypto;
   /** This side's X25519 static secret key. */
   staticSecret: Uint8Array;
+  /** Its public key, if the host has it (saves one scalar multiplication per handshake). */
+  staticPublicKey?: Uint8Array;
   sink: LinkSink;
   /** Device side: the provisioned gateway (or fleet) static public key. */
   gatewayPublicKey?: Uint8Array;
@@ -101,14 +103,14 @@ export class SecureSession {
     this.maxQueuedFrames = options.maxQueuedFrames || 32;
     this.startedAt = now;
     this.state = this.isDevice ? STATE_IDLE : STATE_AWAIT_HELLO;
-    if (!this.isDevice) this.responder = new IkResponder(this.crypto, PROLOGUE, options.staticSecret);
+    if (!this.isDevice) this.responder = new IkResponder(this.crypto, PROLOGUE, options.staticSecret, options.staticPublicKey);
   }
 
   /** Device: send HELLO. */
   start(now: number): void {
     if (this.state !== STATE_IDLE) return this.fail(LINK_UNEXPECTED_FRAME, "start() outside the idle state");
     this.startedAt = now;
-    this.initiator = new IkInitiator(this.crypto, PROLOGUE, this.options.staticSecret, this.options.gatewayPublicKey as Uint8Array);
+    this.initiator = new IkInitiator(this.crypto, PROLOGUE, this.options.staticSecret, this.options.gatewayPublicKey as Uint8Array, this.options.staticPublicKey);
     const hello = this.initiator.writeHello(handshakePayload());
     if (!hello) return this.fail(LINK_HANDSHAKE_FAILED, "the provisioned gateway key is not a usable X25519 key");
     this.state = STATE_AWAIT_WELCOME;
