@@ -168,13 +168,12 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
   }, 60_000);
 
   it("a gateway that withholds the deployment, then the package: the device keeps polling and retrying, is never cut off, and updates once it gets through", async () => {
-    let withholding = true;
-    const { server, runner, run, edges, explain } = await site({
+    let withholding: "deployment" | "package" | "nothing" = "deployment";
+    const { server, runner, run, edges, host, explain } = await site({
       edges: 1,
       alterResponse: (_controllerId, request, response) => {
-        if (!withholding) return response;
-        if (artifactRequest(request)) return problem(503, "slotboot.gateway.upstreamUnavailable", "withheld");
-        if (request.path.split("?")[0].endsWith("/edge-0") && response.status === 200) {
+        if (withholding === "package" && artifactRequest(request)) return problem(503, "slotboot.gateway.upstreamUnavailable", "withheld");
+        if (withholding === "deployment" && request.path.split("?")[0].endsWith("/edge-0") && response.status === 200) {
           const base = JSON.parse(new TextDecoder().decode(response.body)) as ControllerBase;
           delete base._links?.deploymentBase;
           return { ...response, body: new TextEncoder().encode(JSON.stringify(base)) };
@@ -182,16 +181,23 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
         return response;
       },
     });
-    // Withheld for 20 simulated minutes: the device polls on its schedule, stays on its confirmed image, reports nothing false.
-    await runner.run(() => runner.now() > 1_200_000, 1_300_000);
     const device = edges[0];
+    // The deployment hidden for 20 simulated minutes: the device polls on its schedule, stays on its confirmed image, reports nothing.
+    await runner.run(() => runner.now() > 1_200_000, 1_300_000);
     expect(device.agent!.counters.polls).toBeGreaterThanOrEqual(15);
-    const during = await deviceOutcome(device, server);
-    expect(during.kind).toBe("pending");
-    expect(during.running).toBe("1.0.0");
-    expect(during.confirmed).toBe(true);
-    expect(during.action!.history.length).toBe(0);
-    withholding = false;
+    let during = await deviceOutcome(device, server);
+    expect([during.kind, during.running, during.confirmed, during.action!.history.length]).toEqual(["pending", "1.0.0", true, 0]);
+    // Then the package withheld for 20 more minutes: the device keeps asking, with bounded backoff, and reports no failure.
+    withholding = "package";
+    const requestsBefore = device.agent!.counters.requests;
+    await runner.run(() => runner.now() > 2_400_000, 2_500_000);
+    const asked = device.agent!.counters.requests - requestsBefore;
+    expect(asked).toBeGreaterThanOrEqual(10); // at least one try per backoff ceiling (60 s) on average over 20 minutes
+    expect(host.gateway.stats.requests.artifact ?? 0).toBeGreaterThanOrEqual(10); // those tries were for the withheld package
+    during = await deviceOutcome(device, server);
+    expect([during.kind, during.running, during.confirmed]).toEqual(["pending", "1.0.0", true]);
+    expect(during.action!.history.every((entry) => entry.feedback.status.execution !== "closed")).toBe(true);
+    withholding = "nothing";
     await run(10_000_000);
     expectUpdated(await outcomes(server, runner.devices), server, explain());
   }, 60_000);

@@ -8,6 +8,8 @@ import { FRAME_BYTES, KIND_DATA, KIND_HELLO, RECORD_PAYLOAD_BYTES, writeHeader }
 import { nobleLinkCrypto } from "../ota/link/noble-link-crypto.js";
 import { CipherKey } from "../ota/link/noise-symmetric.js";
 import { LinkError } from "../ota/link/link-errors.js";
+import { readFileSync } from "node:fs";
+import { utf8Decode, utf8Encode } from "../ota/link/utf8.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const codeOf = (error: LinkError | null | undefined) => error?.code ?? null;
@@ -290,5 +292,35 @@ describe("secure local link", () => {
     const [hello] = drain(pair.device);
     expect(hello[0]).toBe(KIND_HELLO);
     expect(hello.length).toBe(FRAME_BYTES);
+  });
+});
+
+describe("the device side of the link is portable", () => {
+  // What a device runs: the session, the handshake, the frames, the DDI records and the transport.
+  const portable = ["secure-session", "noise-ik", "noise-symmetric", "frame", "link-errors", "link-crypto", "ddi-records", "utf8", "link-transport"];
+  it("imports only its own modules and the agreed transport types, and uses no host API", () => {
+    for (const name of portable) {
+      const text = readFileSync(new URL(`../ota/link/${name}.ts`, import.meta.url), "utf8");
+      const code = text.replace(/\/\/.*$/gm, "");
+      for (const match of code.matchAll(/from "([^"]+)"/g)) expect(match[1], name).toMatch(/^\.\/[a-z0-9-]+\.js$|^\.\.\/ddi\/transport\.js$/);
+      expect(code, name).not.toMatch(/\b(Buffer|TextEncoder|TextDecoder|process|setTimeout|setInterval|setImmediate|require|crypto\.subtle)\b/);
+    }
+  });
+
+  it("UTF-8 without TextEncoder agrees with the host's, malformed input included (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+        const bytes = utf8Encode(text);
+        expect(Buffer.from(bytes).equals(Buffer.from(text, "utf8"))).toBe(true);
+        expect(utf8Decode(bytes)).toBe(text);
+      }),
+      { numRuns: long ? 2000 : 200 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 24 }), (bytes) => {
+        expect(utf8Decode(bytes)).toBe(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes));
+      }),
+      { numRuns: long ? 5000 : 300 },
+    );
   });
 });

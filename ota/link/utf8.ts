@@ -20,41 +20,57 @@ export function utf8Encode(text: string): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** Decodes UTF-8; malformed sequences become U+FFFD. */
+function appendCodePoint(text: string, code: number): string {
+  if (code < 0x10000) return text + String.fromCharCode(code);
+  const above = code - 0x10000;
+  return text + String.fromCharCode(0xd800 + (above >> 10), 0xdc00 + (above & 0x3ff));
+}
+
+/** Decodes UTF-8 as the WHATWG decoder does: each maximal malformed subpart becomes one U+FFFD. */
 export function utf8Decode(bytes: Uint8Array): string {
   let text = "";
-  let index = 0;
-  while (index < bytes.length) {
-    const first = bytes[index];
-    let code = 0xfffd;
-    let length = 1;
-    if (first < 0x80) code = first;
-    else if (first >= 0xc2 && first < 0xe0) length = 2;
-    else if (first >= 0xe0 && first < 0xf0) length = 3;
-    else if (first >= 0xf0 && first < 0xf5) length = 4;
-    if (length > 1) {
-      if (index + length > bytes.length) {
-        length = 1;
-      } else {
-        code = first & (0xff >> (length + 1));
-        for (let next = 1; next < length; next++) {
-          const byte = bytes[index + next];
-          if ((byte & 0xc0) !== 0x80) {
-            code = 0xfffd;
-            length = next;
-            break;
-          }
-          code = (code << 6) | (byte & 63);
-        }
-      }
+  let code = 0;
+  let needed = 0;
+  let seen = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index];
+    if (needed === 0) {
+      if (byte < 0x80) text += String.fromCharCode(byte);
+      else if (byte >= 0xc2 && byte <= 0xdf) {
+        needed = 1;
+        code = byte & 0x1f;
+      } else if (byte >= 0xe0 && byte <= 0xef) {
+        if (byte === 0xe0) lower = 0xa0;
+        if (byte === 0xed) upper = 0x9f;
+        needed = 2;
+        code = byte & 0xf;
+      } else if (byte >= 0xf0 && byte <= 0xf4) {
+        if (byte === 0xf0) lower = 0x90;
+        if (byte === 0xf4) upper = 0x8f;
+        needed = 3;
+        code = byte & 0x7;
+      } else text += "\ufffd";
+      continue;
     }
-    if (code >= 0x10000 && code <= 0x10ffff) {
-      code -= 0x10000;
-      text += String.fromCharCode(0xd800 + (code >> 10), 0xdc00 + (code & 0x3ff));
-    } else {
-      text += String.fromCharCode(code);
+    if (byte < lower || byte > upper) {
+      // The sequence broke off: one replacement for it, and this byte starts afresh.
+      text += "\ufffd";
+      code = needed = seen = 0;
+      lower = 0x80;
+      upper = 0xbf;
+      index--;
+      continue;
     }
-    index += length;
+    lower = 0x80;
+    upper = 0xbf;
+    code = (code << 6) | (byte & 0x3f);
+    seen++;
+    if (seen === needed) {
+      text = appendCodePoint(text, code);
+      code = needed = seen = 0;
+    }
   }
-  return text;
+  return needed ? text + "\ufffd" : text;
 }
