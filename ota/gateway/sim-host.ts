@@ -145,8 +145,12 @@ export class GatewayHost {
             // The neighbour's frame goes in right behind the device's.
             const replayed = seen[seen.length - 2];
             const frame = injectKind === 0 ? replayed : injectKind === 1 ? flipped(seen[seen.length - 1], rng) : noise(rng);
-            this.ledger.injections++;
-            setImmediate(() => open && connection.receive(frame));
+            setImmediate(() => {
+              // Counted only when it reaches a live session (a cut may have ended it first).
+              if (!open || connection.session.isEnded()) return;
+              this.ledger.injections++;
+              connection.receive(frame);
+            });
             faults = { ...faults, injectProbability: 0 };
             seen.length = 0;
           }
