@@ -52,6 +52,14 @@ interface KnownArtifact {
   upstreamPath: string;
 }
 
+interface RememberedDeployment {
+  /** Path of the deployment (no query). */
+  path: string;
+  response: GatewayResponse;
+  /** Local artifact path (no query) → what the deployment says about it. */
+  artifacts: Map<string, KnownArtifact>;
+}
+
 const encoder = new TextEncoder();
 
 export function problem(status: number, errorCode: string, message: string): GatewayResponse {
@@ -68,12 +76,9 @@ const withoutQuery = (path: string) => path.split("?")[0];
 
 export class Gateway {
   readonly stats: GatewayStats = { requests: {}, upstreamRequests: 0, upstreamFailures: 0, servedBytes: 0, packagesFetched: 0, packagesRefused: 0, staleDeployments: 0 };
-  /** Artifacts by controller id and local path (no query): only what a device's own deployments name. */
-  private readonly artifacts = new Map<string, KnownArtifact>();
-  /** The last deployment answer per controller id and path, for when upstream is unreachable. */
-  private readonly deployments = new Map<string, GatewayResponse>();
-  /** The artifacts each remembered deployment names. */
-  private readonly deploymentArtifacts = new Map<string, KnownArtifact[]>();
+  /** Per device, its latest deployment: the answer (served again while upstream is unreachable) and the artifacts it names
+   * (the only ones the device may fetch). One entry per device, so the memory is bounded by the device list. */
+  private readonly latest = new Map<string, RememberedDeployment>();
   /** One upstream fetch per package at a time. */
   private readonly fetching = new Map<string, Promise<Uint8Array | GatewayResponse>>();
   private readonly maxJsonBytes: number;
@@ -115,7 +120,7 @@ export class Gateway {
     if (!links?.deploymentBase) return "idle";
     const deployment = await this.deployment(controllerId, { method: "GET", path: links.deploymentBase.href });
     if (deployment.status !== 200) return deployment.status === 503 ? "unreachable" : "refused";
-    for (const artifact of this.deploymentArtifacts.get(controllerId + " " + withoutQuery(hrefPath(links.deploymentBase.href))) ?? []) {
+    for (const artifact of this.latest.get(controllerId)?.artifacts.values() ?? []) {
       const fetched = await this.fetchPackage(artifact);
       if (!(fetched instanceof Uint8Array)) return fetched.status === 503 ? "unreachable" : "refused";
     }
@@ -155,16 +160,17 @@ export class Gateway {
   }
 
   private async deployment(controllerId: string, request: TransportRequest): Promise<GatewayResponse> {
-    const key = controllerId + " " + withoutQuery(hrefPath(request.path));
+    const path = withoutQuery(hrefPath(request.path));
     const answer = await this.upstream({ method: "GET", path: hrefPath(request.path) }, this.maxJsonBytes);
-    if (answer.status === 503 && this.deployments.has(key)) {
+    const remembered = this.latest.get(controllerId);
+    if (answer.status === 503 && remembered?.path === path) {
       // Upstream is down but this device already learned of the deployment: let it download from the cache.
       this.stats.staleDeployments++;
-      return this.deployments.get(key)!;
+      return remembered.response;
     }
     if (answer.status !== 200) return answer as GatewayResponse;
     let deployment: DeploymentBase;
-    const named: KnownArtifact[] = [];
+    const named = new Map<string, KnownArtifact>();
     try {
       deployment = JSON.parse(new TextDecoder().decode(answer.body)) as DeploymentBase;
       for (const chunk of deployment.deployment.chunks) {
@@ -173,8 +179,7 @@ export class Gateway {
           if (!href) continue;
           const local = hrefPath(href);
           const known = { sha256: String(artifact.hashes.sha256).toLowerCase(), size: Number(artifact.size), upstreamPath: local };
-          this.artifacts.set(controllerId + " " + withoutQuery(local), known);
-          named.push(known);
+          named.set(withoutQuery(local), known);
           if (artifact._links.download) artifact._links.download.href = local;
           if (artifact._links["download-http"]) artifact._links["download-http"].href = local;
         }
@@ -183,15 +188,14 @@ export class Gateway {
       return problem(502, "slotboot.gateway.badUpstreamAnswer", "the update server's deployment is not DDI JSON");
     }
     const response: GatewayResponse = { status: 200, headers: jsonHeaders(answer.headers), body: encoder.encode(JSON.stringify(deployment)) };
-    this.deployments.set(key, response);
-    this.deploymentArtifacts.set(key, named);
+    this.latest.set(controllerId, { path, response, artifacts: named });
     // Start filling the cache now; the device's download waits for it.
-    for (const artifact of named) void this.fetchPackage(artifact);
+    for (const artifact of named.values()) void this.fetchPackage(artifact);
     return response;
   }
 
   private async artifact(controllerId: string, request: TransportRequest): Promise<GatewayResponse> {
-    const known = this.artifacts.get(controllerId + " " + withoutQuery(request.path));
+    const known = this.latest.get(controllerId)?.artifacts.get(withoutQuery(request.path));
     if (!known) return problem(404, "slotboot.gateway.unknownArtifact", `no deployment of ${controllerId} names ${request.path}; poll and fetch the deployment first`);
     const bytes = await this.fetchPackage(known);
     if (!(bytes instanceof Uint8Array)) return bytes;
