@@ -10,7 +10,8 @@ export interface TcpLinkServer {
   close(): Promise<void>;
 }
 
-export async function listenTcpLink(options: LinkServerOptions, port = 0, host = "127.0.0.1"): Promise<TcpLinkServer> {
+/** `maxConnections` bounds the sockets a neighbour can hold open (each also has the 10 s handshake timeout). */
+export async function listenTcpLink(options: LinkServerOptions, port = 0, host = "127.0.0.1", maxConnections = 1024): Promise<TcpLinkServer> {
   const connections = new Set<LinkConnection>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -31,6 +32,7 @@ export async function listenTcpLink(options: LinkServerOptions, port = 0, host =
     socket.on("close", gone);
     socket.on("error", gone);
   });
+  server.maxConnections = maxConnections;
   const ticker = setInterval(() => {
     for (const connection of connections) connection.tick();
   }, 1000);
