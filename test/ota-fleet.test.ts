@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function fleet(plans: FaultPlan[], options: { serverDown?: Array<[number, number]>; version?: string; seed?: number; pollSeconds?: number } = {}) {
+async function fleet(plans: FaultPlan[], options: { serverDown?: Array<[number, number]>; version?: string; seed?: number; pollSeconds?: number; corruptAt?: number } = {}) {
   const server = new UpdateServer({ pollSeconds: options.pollSeconds ?? 60 });
   await server.listen();
   const runner = new FleetRunner({
@@ -29,7 +29,9 @@ async function fleet(plans: FaultPlan[], options: { serverDown?: Array<[number, 
     runner.addDevice({ controllerId: `dev-${i}`, token: `token-${i}`, factoryImage: release.factory, faults, publicKey: release.publicKey });
   });
   const version = options.version ?? "2.0.0";
-  const stored = server.fleet.addPackage(release.packages.get(version)!, { version });
+  const bytes = release.packages.get(version)!.slice();
+  if (options.corruptAt !== undefined) bytes[options.corruptAt] ^= 0x10; // damaged at the source: every copy is bad
+  const stored = server.fleet.addPackage(bytes, { version });
   await runner.start();
   server.fleet.createRollout(stored.sha256, "field");
   const done = () => runner.devices.map((d) => {
@@ -118,6 +120,26 @@ describe("agent + slotboot serve on loopback, with faults (simulated clock)", ()
     const failures = runner.devices.map((d) => d.agent!.counters.failures);
     expect(Math.max(...failures)).toBeLessThan(40);
     expect(runner.now()).toBeGreaterThan(603_000);
+  }, 60_000);
+
+  it("a package damaged at the source is refused mid-download: the device stays on its image and reports why", async () => {
+    const { server, runner, done } = await fleet([{}, { dropAtBytes: [9000] }], { corruptAt: 20_000 });
+    try {
+      await runner.run(done, 3_600_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${explain(runner.devices)}`);
+    }
+    for (const o of await outcomes(server, runner)) {
+      expect(o.kind).toBe("failed");
+      expect(o.running).toBe("1.0.0");
+      const at = /the device refused the package \(core status -\d+\) at byte (\d+)/.exec(o.reason);
+      expect(at, o.reason).not.toBeNull();
+      // Caught by the hash chain at the end of the damaged block (4 KiB blocks and their 32-byte links).
+      expect(Number(at![1])).toBeGreaterThan(20_000);
+      expect(Number(at![1])).toBeLessThanOrEqual(20_000 + 4096 + 32);
+    }
+    // The refusal stopped the download: the rest of the package was never fetched.
+    for (const d of runner.devices) expect(d.link.artifactTotal).toBeLessThan(release.packages.get("2.0.0")!.length);
   }, 60_000);
 
   it.skipIf(process.env.SLOTBOOT_LONG !== "1")("long: seeded fleets of 60 with a fault on most devices and a server outage, all truthful", async () => {
