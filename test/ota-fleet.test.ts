@@ -142,9 +142,21 @@ describe("agent + slotboot serve on loopback, with faults (simulated clock)", ()
     for (const d of runner.devices) expect(d.link.artifactTotal).toBeLessThan(release.packages.get("2.0.0")!.length);
   }, 60_000);
 
+  it("the fleet scenario: direct devices and devices behind a gateway, with seeded faults, all truthful", async () => {
+    const result = await runScenario({ devices: 12, seed: 5, faultShare: 0.8, gatewayShare: 0.5, devicesPerGateway: 6, firmwareBytes: 30_000 });
+    for (const o of result.outcomes) expect(untruthful(o, "1.0.0", "2.0.0"), o.reason).toBeNull();
+    const labels = result.faults.map((f) => f.label);
+    result.outcomes.forEach((o, i) => {
+      // Only an image that cannot work may fail to update; every other fault is survived.
+      expect(o.kind === "updated" || /cut off|hangs/.test(labels[i]), `${o.controllerId} (${labels[i]}, ${result.faults[i].path}): ${o.kind} ${o.reason}`).toBe(true);
+    });
+    expect(result.gateways).toBe(1);
+    expect(result.faults.filter((f) => f.path === "gateway")).toHaveLength(6);
+  }, 60_000);
+
   it.skipIf(process.env.SLOTBOOT_LONG !== "1")("long: seeded fleets of 60 with a fault on most devices and a server outage, all truthful", async () => {
     for (const seed of [11, 12, 13, 14]) {
-      const result = await runScenario({ devices: 60, seed, faultShare: 0.7, serverDown: [[20_000 * seed, 20_000 * seed + 900_000]] });
+      const result = await runScenario({ devices: 60, seed, faultShare: 0.7, serverDown: [[20_000 * seed, 20_000 * seed + 900_000]], gatewayShare: 0.4, devicesPerGateway: 12 });
       for (const o of result.outcomes) expect(untruthful(o, "1.0.0", "2.0.0"), `seed ${seed}: ${o.reason}`).toBeNull();
       const bad = result.outcomes.filter((o, i) => o.kind !== "updated" && !/cut off|hangs/.test(result.faults[i].label));
       expect(bad.map((o) => `${o.controllerId} ${o.kind} ${o.reason}`), `seed ${seed}`).toEqual([]);
