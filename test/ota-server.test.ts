@@ -106,6 +106,18 @@ describe("slotboot serve (DDI over HTTPS)", () => {
     expect(server.fleet.actions.get(id)!.status).toBe("canceled");
   });
 
+  it("a server that is down resets connections: the request ends with a typed error, not an answer", async () => {
+    server.up = false;
+    try {
+      const r = await fetchVia(device, { method: "GET", path: "/DEFAULT/controller/v1/dev-1" });
+      expect(r.status).toBe(0);
+      expect((r.error as { code: string }).code).toBe("LINK_DROPPED");
+    } finally {
+      server.up = true;
+    }
+    expect((await fetchVia(device, { method: "GET", path: "/DEFAULT/controller/v1/dev-1" })).status).toBe(200);
+  });
+
   it("a gateway token acts for any device of the tenant", async () => {
     const withGateway = new UpdateServer({ gatewayToken: "gw" });
     await withGateway.listen();
