@@ -51,6 +51,10 @@ export async function run(): Promise<string> {
   lines.push("| update | package | bytes on the wire per update | ratio to the package | requests | plain GET of the package |", "|---|---:|---:|---:|---:|---:|");
   lines.push(`| full, 60 KB firmware | ${kib(clean.packageBytes)} KiB | ${kib(cleanFigures.bytes)} KiB | ${(cleanFigures.bytes / clean.packageBytes).toFixed(3)} | ${cleanFigures.requests} | ${kib(peer.received)} KiB, 1 request |`);
   lines.push(`| delta from v1 | ${kib(delta.packageBytes)} KiB | ${kib(deltaFigures.bytes)} KiB | ${(deltaFigures.bytes / delta.packageBytes).toFixed(3)} | ${deltaFigures.requests} | |`);
+  const edge = await runScenario({ devices: 10, faultShare: 0, seed: 1, gatewayShare: 1, devicesPerGateway: 10 });
+  const edgeFigures = perDevice(edge);
+  const linkPerDevice = edge.linkBytes / edge.outcomes.length;
+  lines.push(`| full, behind a gateway (10 edge devices) | ${kib(edge.packageBytes)} KiB | ${kib(edgeFigures.bytes)} KiB of DDI bodies; ${kib(linkPerDevice)} KiB on the local link (${(linkPerDevice / edge.packageBytes).toFixed(3)}x: frames, handshake, AEAD) | ${(edgeFigures.bytes / edge.packageBytes).toFixed(3)} | ${edgeFigures.requests} | cloud side: ${kib(edge.serverBytesOut)} KiB and ${edge.serverRequests} requests for the whole site (${(edge.serverBytesOut / edge.packageBytes).toFixed(2)} packages) |`);
   lines.push("", "Requests of a clean update: poll, deploymentBase, ranged GETs of 16 KiB segments, progress feedback at each quarter, downloaded, the trial's configData + check-in feedback, closed/success, and the polls and configData around them.", "");
 
   // The cost of a fault: one device with its link dropped at 50 %, or its power cut at 50 %, against the same device clean.
@@ -65,12 +69,16 @@ export async function run(): Promise<string> {
   lines.push("", "After a power cut the bytes received again are the chunk in flight when power went (up to one TLS record) plus what the receiver had not yet made durable (its resume point is the last verified block on flash).");
   lines.push("");
 
-  lines.push("| devices at once | updated | real time | updates / real s | p50 / p99 time to update (simulated) | server requests |", "|---:|---:|---:|---:|---:|---:|");
-  for (const devices of [50, 200]) {
-    const result = await runScenario({ devices, faultShare: 0, seed: 5, link: { latencyMs: 20, bytesPerSecond: 1_000_000 }, pollSeconds: 30, maxSockets: 64 });
+  lines.push("| path | devices at once | updated | real time | updates / real s | p50 / p99 time to update (simulated) | server requests |", "|---|---:|---:|---:|---:|---:|---:|");
+  for (const [path, devices] of [["direct", 50], ["direct", 200], ["one gateway", 50], ["one gateway", 200]] as const) {
+    const gateway = path === "one gateway";
+    const result = await runScenario({
+      devices, faultShare: 0, seed: 5, link: { latencyMs: 20, bytesPerSecond: 1_000_000 }, pollSeconds: 30, maxSockets: 64,
+      gatewayShare: gateway ? 1 : 0, devicesPerGateway: devices,
+    });
     const times = result.outcomes.filter((o) => o.updateMs !== null).map((o) => o.updateMs! / 1000);
     const updated = result.outcomes.filter((o) => o.kind === "updated").length;
-    lines.push(`| ${devices} | ${updated} | ${(result.realMs / 1000).toFixed(1)} s | ${(updated / (result.realMs / 1000)).toFixed(1)} | ${percentile(times, 50).toFixed(1)} / ${percentile(times, 99).toFixed(1)} s | ${result.serverRequests} |`);
+    lines.push(`| ${path} | ${devices} | ${updated} | ${(result.realMs / 1000).toFixed(1)} s | ${(updated / (result.realMs / 1000)).toFixed(1)} | ${percentile(times, 50).toFixed(1)} / ${percentile(times, 99).toFixed(1)} s | ${result.serverRequests} |`);
   }
   lines.push("", `One plain GET of the package over the same HTTPS: ${peer.ms.toFixed(1)} ms. Simulated time counts the link model (20 ms latency, 1 MB/s) and the polling interval (30 s), not this machine's speed; updates per real second is this machine's.`);
   return lines.join("\n");

@@ -11,6 +11,10 @@ import { deviceOutcome, settled, untruthful } from "../ota/fleet/outcome.js";
 import { makeRelease } from "../ota/fleet/release.js";
 import { createAgent, WAITING_FOR_IO, type AgentDevice } from "../ota/agent/load.js";
 import type { Transport } from "../ota/ddi/transport.js";
+import { readFileSync } from "node:fs";
+import ts from "typescript";
+// @ts-expect-error plain JS build helper without types
+import { findUseBeforeDeclaration } from "../scripts/declaration-order.mjs";
 
 const release = makeRelease(["2.0.0"], 30_000);
 const pkg = release.packages.get("2.0.0")!;
@@ -132,5 +136,24 @@ describe("device agent", () => {
     agent.step();
     expect(agent.state).toBe("BACKOFF");
     expect(agent.lastError).toMatch(/TOO_LARGE/);
+  });
+
+  it("is portable ES5 that Espruino can load: nothing used above its declaration, no ES2015 syntax", () => {
+    for (const file of ["ota/agent/agent.js", "ota/agent/core-device.js", "test/engines/agent-story.js"]) {
+      const text = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+      expect(findUseBeforeDeclaration(text), file).toEqual([]);
+      // Syntax an ES5 engine refuses: let/const, arrows, classes, template literals, spread, async, for-of.
+      const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES5, true);
+      const modern: string[] = [];
+      const visit = (node: ts.Node) => {
+        if (ts.isVariableDeclarationList(node) && node.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) modern.push("let/const");
+        if (ts.isArrowFunction(node) || ts.isClassDeclaration(node) || ts.isClassExpression(node) || ts.isTemplateExpression(node) ||
+          ts.isNoSubstitutionTemplateLiteral(node) || ts.isSpreadElement(node) || ts.isForOfStatement(node) || ts.isAwaitExpression(node)) modern.push(ts.SyntaxKind[node.kind]);
+        if (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) modern.push("async");
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+      expect(modern, file).toEqual([]);
+    }
   });
 });

@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function fleet(plans: FaultPlan[], options: { serverDown?: Array<[number, number]>; version?: string; seed?: number; pollSeconds?: number } = {}) {
+async function fleet(plans: FaultPlan[], options: { serverDown?: Array<[number, number]>; version?: string; seed?: number; pollSeconds?: number; corruptAt?: number } = {}) {
   const server = new UpdateServer({ pollSeconds: options.pollSeconds ?? 60 });
   await server.listen();
   const runner = new FleetRunner({
@@ -29,7 +29,9 @@ async function fleet(plans: FaultPlan[], options: { serverDown?: Array<[number, 
     runner.addDevice({ controllerId: `dev-${i}`, token: `token-${i}`, factoryImage: release.factory, faults, publicKey: release.publicKey });
   });
   const version = options.version ?? "2.0.0";
-  const stored = server.fleet.addPackage(release.packages.get(version)!, { version });
+  const bytes = release.packages.get(version)!.slice();
+  if (options.corruptAt !== undefined) bytes[options.corruptAt] ^= 0x10; // damaged at the source: every copy is bad
+  const stored = server.fleet.addPackage(bytes, { version });
   await runner.start();
   server.fleet.createRollout(stored.sha256, "field");
   const done = () => runner.devices.map((d) => {
@@ -120,9 +122,41 @@ describe("agent + slotboot serve on loopback, with faults (simulated clock)", ()
     expect(runner.now()).toBeGreaterThan(603_000);
   }, 60_000);
 
+  it("a package damaged at the source is refused mid-download: the device stays on its image and reports why", async () => {
+    const { server, runner, done } = await fleet([{}, { dropAtBytes: [9000] }], { corruptAt: 20_000 });
+    try {
+      await runner.run(done, 3_600_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${explain(runner.devices)}`);
+    }
+    for (const o of await outcomes(server, runner)) {
+      expect(o.kind).toBe("failed");
+      expect(o.running).toBe("1.0.0");
+      const at = /the device refused the package \(core status -\d+\) at byte (\d+)/.exec(o.reason);
+      expect(at, o.reason).not.toBeNull();
+      // Caught by the hash chain at the end of the damaged block (4 KiB blocks and their 32-byte links).
+      expect(Number(at![1])).toBeGreaterThan(20_000);
+      expect(Number(at![1])).toBeLessThanOrEqual(20_000 + 4096 + 32);
+    }
+    // The refusal stopped the download: the rest of the package was never fetched.
+    for (const d of runner.devices) expect(d.link.artifactTotal).toBeLessThan(release.packages.get("2.0.0")!.length);
+  }, 60_000);
+
+  it("the fleet scenario: direct devices and devices behind a gateway, with seeded faults, all truthful", async () => {
+    const result = await runScenario({ devices: 12, seed: 5, faultShare: 0.8, gatewayShare: 0.5, devicesPerGateway: 6, firmwareBytes: 30_000 });
+    for (const o of result.outcomes) expect(untruthful(o, "1.0.0", "2.0.0"), o.reason).toBeNull();
+    const labels = result.faults.map((f) => f.label);
+    result.outcomes.forEach((o, i) => {
+      // Only an image that cannot work may fail to update; every other fault is survived.
+      expect(o.kind === "updated" || /cut off|hangs/.test(labels[i]), `${o.controllerId} (${labels[i]}, ${result.faults[i].path}): ${o.kind} ${o.reason}`).toBe(true);
+    });
+    expect(result.gateways).toBe(1);
+    expect(result.faults.filter((f) => f.path === "gateway")).toHaveLength(6);
+  }, 60_000);
+
   it.skipIf(process.env.SLOTBOOT_LONG !== "1")("long: seeded fleets of 60 with a fault on most devices and a server outage, all truthful", async () => {
     for (const seed of [11, 12, 13, 14]) {
-      const result = await runScenario({ devices: 60, seed, faultShare: 0.7, serverDown: [[20_000 * seed, 20_000 * seed + 900_000]] });
+      const result = await runScenario({ devices: 60, seed, faultShare: 0.7, serverDown: [[20_000 * seed, 20_000 * seed + 900_000]], gatewayShare: 0.4, devicesPerGateway: 12 });
       for (const o of result.outcomes) expect(untruthful(o, "1.0.0", "2.0.0"), `seed ${seed}: ${o.reason}`).toBeNull();
       const bad = result.outcomes.filter((o, i) => o.kind !== "updated" && !/cut off|hangs/.test(result.faults[i].label));
       expect(bad.map((o) => `${o.controllerId} ${o.kind} ${o.reason}`), `seed ${seed}`).toEqual([]);

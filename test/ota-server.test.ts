@@ -106,6 +106,18 @@ describe("slotboot serve (DDI over HTTPS)", () => {
     expect(server.fleet.actions.get(id)!.status).toBe("canceled");
   });
 
+  it("a server that is down resets connections: the request ends with a typed error, not an answer", async () => {
+    server.up = false;
+    try {
+      const r = await fetchVia(device, { method: "GET", path: "/DEFAULT/controller/v1/dev-1" });
+      expect(r.status).toBe(0);
+      expect((r.error as { code: string }).code).toBe("LINK_DROPPED");
+    } finally {
+      server.up = true;
+    }
+    expect((await fetchVia(device, { method: "GET", path: "/DEFAULT/controller/v1/dev-1" })).status).toBe(200);
+  });
+
   it("a gateway token acts for any device of the tenant", async () => {
     const withGateway = new UpdateServer({ gatewayToken: "gw" });
     await withGateway.listen();
@@ -117,4 +129,45 @@ describe("slotboot serve (DDI over HTTPS)", () => {
       await withGateway.close();
     }
   });
+});
+
+describe("slotboot serve (the CLI)", () => {
+  it("loads a fleet file, prints where to connect and the CA to trust, serves DDI, stops on SIGTERM", async () => {
+    const { spawn } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync, readFileSync, existsSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "slotboot-serve-"));
+    writeFileSync(join(dir, "v2.pkg"), pkg);
+    writeFileSync(join(dir, "fleet.json"), JSON.stringify({
+      pollSeconds: 42,
+      devices: [{ controllerId: "cli-dev", token: "cli-token", group: "g" }],
+      packages: [{ file: "v2.pkg", version: "2.0.0" }],
+      rollouts: [{ package: "v2.pkg", group: "g" }],
+    }));
+    const child = spawn(process.execPath, [new URL("../bin/slotboot.js", import.meta.url).pathname, "serve", "--config", join(dir, "fleet.json"), "--dir", join(dir, "state"), "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const ready = await new Promise<{ url: string; caPath: string; adminToken: string }>((resolve, reject) => {
+        let text = "";
+        child.stdout.on("data", (b: Buffer) => {
+          text += b.toString();
+          if (text.includes("\n")) resolve(JSON.parse(text.split("\n")[0]));
+        });
+        child.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      expect(ready.caPath).toBe(join(dir, "state", "ca.pem"));
+      expect(existsSync(join(dir, "state", "packages", sha256))).toBe(true);
+      const transport = new HttpsTransport({ baseUrl: ready.url, ca: readFileSync(ready.caPath, "utf8"), credential: { scheme: "TargetToken", token: "cli-token" } });
+      const base = json((await fetchVia(transport, { method: "GET", path: "/DEFAULT/controller/v1/cli-dev" })).body) as ControllerBase;
+      expect(base.config.polling.sleep).toBe("00:00:42");
+      expect(base._links?.deploymentBase?.href).toContain(`${ready.url}/DEFAULT/controller/v1/cli-dev/deploymentBase/`);
+      const admin = new HttpsTransport({ baseUrl: ready.url, ca: readFileSync(ready.caPath, "utf8"), credential: { scheme: "TargetToken", token: "-" } });
+      // The admin API wants its own bearer token: a device token is refused.
+      expect((await fetchVia(admin, { method: "GET", path: "/admin/state" })).status).toBe(401);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
+  }, 30_000);
 });

@@ -134,6 +134,7 @@ function createAgent(config, device, transport) {
   }
 
   // Stop the request in flight; its onEnd is then ignored and the response given now.
+  // The host hears of it as of any ended request (notify), so it steps the agent again.
   function stopRequest() {
     var current = inflight;
     if (!current) return;
@@ -141,6 +142,7 @@ function createAgent(config, device, transport) {
     inflight = null;
     if (current.handle) current.handle.cancel();
     event = current.response;
+    if (config.notify) config.notify();
   }
 
   function parse(response) {
@@ -328,12 +330,13 @@ function createAgent(config, device, transport) {
       return send("GET", record.path, null, { start: position, end: end }, feed);
     }
     if (response.error && response.error.code === "REFUSED") {
+      var refusedAt = download ? download.offset : 0;
       device.receiveCancel();
       receiving = false;
       download = null;
       record.phase = "report";
       record.result = "failure";
-      record.details = "the device refused the package (core status " + response.error.status + ") at byte " + device.receivePosition();
+      record.details = "the device refused the package (core status " + response.error.status + ") at byte " + refusedAt;
       saveRecord();
       return go("REPORT");
     }

@@ -7,6 +7,7 @@ import { FleetRunner, type FaultPlan, type FleetDevice } from "./runner.js";
 import { deviceOutcome, settled, type DeviceOutcome } from "./outcome.js";
 import { makeRelease } from "./release.js";
 import type { LinkModel } from "./link.js";
+import { GatewaySite } from "./gateway-site.js";
 
 export interface ScenarioOptions {
   devices: number;
@@ -22,6 +23,10 @@ export interface ScenarioOptions {
   /** Called often while the fleet runs (live view). */
   onProgress?: (view: FleetView) => void;
   maxSockets?: number;
+  /** Fraction of the devices behind a gateway (default 0): they reach the server through the gateway's secure local link. */
+  gatewayShare?: number;
+  /** Edge devices per gateway (default 50). */
+  devicesPerGateway?: number;
 }
 
 export interface FleetView {
@@ -34,7 +39,10 @@ export interface FleetView {
 
 export interface ScenarioResult {
   outcomes: DeviceOutcome[];
-  faults: Array<{ controllerId: string; plan: FaultPlan; label: string }>;
+  faults: Array<{ controllerId: string; plan: FaultPlan; label: string; path: "direct" | "gateway" }>;
+  gateways: number;
+  /** Bytes on the gateways' local links (frames and handshakes included). */
+  linkBytes: number;
   simulatedMs: number;
   realMs: number;
   packageBytes: number;
@@ -61,7 +69,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const newVersion = "2.0.0";
   const release = makeRelease([newVersion], options.firmwareBytes ?? 60_000, options.delta ?? false);
   const packageBytes = release.packages.get(newVersion)!.length;
-  const server = new UpdateServer({ pollSeconds: options.pollSeconds ?? 60 });
+  const gatewayToken = "fleet-gateway-token";
+  const server = new UpdateServer({ pollSeconds: options.pollSeconds ?? 60, gatewayToken });
   await server.listen();
   const runner = new FleetRunner({
     server,
@@ -73,14 +82,25 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   });
   const rng = new Rng((options.seed ?? 1) * 7919);
   const faults: ScenarioResult["faults"] = [];
+  const sites: GatewaySite[] = [];
+  const behindGateways = Math.round(options.devices * (options.gatewayShare ?? 0));
+  const perGateway = options.devicesPerGateway ?? 50;
   try {
     for (let i = 0; i < options.devices; i++) {
-      const controllerId = `dev-${String(i).padStart(4, "0")}`;
+      // The last `behindGateways` devices sit behind gateways, `perGateway` to a gateway.
+      const edge = i >= options.devices - behindGateways;
+      const controllerId = `${edge ? "edge" : "dev"}-${String(i).padStart(4, "0")}`;
       const token = `token-${i}-${rng.next().toString(16)}`;
       server.fleet.registerDevice(controllerId, { token, group: "field" });
       const { plan, label } = planFor(rng, options.faultShare ?? 0.3, packageBytes, newVersion);
-      faults.push({ controllerId, plan, label });
-      runner.addDevice({ controllerId, token, factoryImage: release.factory, faults: plan, publicKey: release.publicKey });
+      faults.push({ controllerId, plan, label, path: edge ? "gateway" : "direct" });
+      let transport;
+      if (edge) {
+        const index = Math.floor((i - (options.devices - behindGateways)) / perGateway);
+        sites[index] ??= new GatewaySite({ server, gatewayToken, now: () => runner.now() });
+        transport = sites[index].edgeTransport(controllerId);
+      }
+      runner.addDevice({ controllerId, token, factoryImage: release.factory, faults: plan, publicKey: release.publicKey, transport });
     }
     const stored = server.fleet.addPackage(release.packages.get(newVersion)!, { version: newVersion });
     await runner.start();
@@ -104,9 +124,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     for (const d of runner.devices) outcomes.push(await deviceOutcome(d, server));
     return {
       outcomes, faults, simulatedMs: runner.now(), realMs: performance.now() - runner.realStart, packageBytes,
+      gateways: sites.length, linkBytes: sites.reduce((n, site) => n + site.linkBytes, 0),
       serverRequests: server.stats.requests, serverBytesOut: server.stats.bytesOut,
     };
   } finally {
+    for (const site of sites) site.close();
     runner.close();
     await server.close();
   }
