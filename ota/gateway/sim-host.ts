@@ -93,7 +93,7 @@ export class GatewayHost {
   }
 
   private start(): void {
-    this.gateway = new Gateway({ upstream: this.upstream, tenant: "DEFAULT", cache: new PackageCache({ directory: this.options.cacheDirectory }), now: this.options.now });
+    this.gateway = new Gateway({ upstream: this.upstream, tenant: this.options.server.settings.tenant, cache: new PackageCache({ directory: this.options.cacheDirectory }), now: this.options.now });
   }
 
   /** The gateway-class device rebooted: every link drops, the service comes back with the cache it kept on disk. */
