@@ -218,6 +218,11 @@ describe("secure local link", () => {
     expect(writable).toBe(1);
     expect(pair.device.send(1, 0, 0, text("y"))).toBe(true);
     expect(() => pair.device.send(1, 0, 0, new Uint8Array(RECORD_PAYLOAD_BYTES + 1))).toThrow(/split it/);
+    // A sender that asks canSend() first (never hitting send()'s false) is woken the same way.
+    drain(pair.device);
+    while (pair.device.canSend()) pair.device.send(1, 0, 0, text("z"));
+    pair.device.takeFrame();
+    expect(writable).toBe(2);
   });
 
   it("any single bit flip anywhere in a session's transcript is detected, and nothing after it is delivered (property)", () => {

@@ -31,7 +31,8 @@ export interface LinkServerOptions {
 }
 
 export interface ConnectionIo {
-  write(bytes: Uint8Array): void;
+  /** Write one frame; false when the stream is full: nothing more is written until resume(). */
+  write(bytes: Uint8Array): boolean | void;
   /** The session ended (null: closed cleanly; else the refusal): end the stream. */
   close(reason: LinkError | null): void;
 }
@@ -57,6 +58,8 @@ export class LinkConnection {
   private readonly answering = new Map<number, Answering>();
   private readonly order: number[] = [];
   private readonly maxOutstanding: number;
+  private paused = false;
+  private flushing = false;
 
   constructor(private readonly options: LinkServerOptions, private readonly io: ConnectionIo) {
     this.maxOutstanding = options.maxOutstanding ?? 4;
@@ -93,12 +96,31 @@ export class LinkConnection {
     this.session.tick(this.options.now());
   }
 
+  /** The stream drained after write() returned false: continue. */
+  resume(): void {
+    this.paused = false;
+    this.flush();
+  }
+
+  /** Frames go out while the stream takes them; a full stream leaves them in the session's bounded queue,
+   * and a full queue stops the answers (send() returns false) until the stream drains. */
   private flush(): void {
-    for (let frame = this.session.takeFrame(); frame; frame = this.session.takeFrame()) this.io.write(frame);
+    if (this.flushing) return; // taking a frame can make room, and the pump then queues more: the loop below takes them
+    this.flushing = true;
+    try {
+      while (!this.paused) {
+        const frame = this.session.takeFrame();
+        if (!frame) break;
+        if (this.io.write(frame) === false) this.paused = true;
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   private onClose(error: LinkError | null): void {
     this.closedWith = error;
+    this.paused = false; // the closing frame goes out whatever the stream's state
     this.flush();
     this.answering.clear();
     this.order.length = 0;

@@ -1,6 +1,7 @@
 // The gateway's local link over TCP (a LAN or loopback stand-in for a UART or
 // BLE link): one LinkConnection per accepted socket, ticked for handshake
-// timeouts, with socket backpressure bounding what is buffered per device.
+// timeouts, with socket backpressure: a device that reads slowly holds at most
+// the session's queue (32 frames) and the socket's buffer at the gateway.
 import net from "node:net";
 import { LinkConnection, type LinkServerOptions } from "./link-server.js";
 
@@ -18,9 +19,10 @@ export async function listenTcpLink(options: LinkServerOptions, port = 0, host =
     socket.setNoDelay(true);
     sockets.add(socket);
     const connection = new LinkConnection(options, {
-      write: (bytes) => void socket.write(bytes),
+      write: (bytes) => socket.write(bytes),
       close: () => socket.end(),
     });
+    socket.on("drain", () => connection.resume());
     connections.add(connection);
     socket.on("data", (chunk: Buffer) => connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
     const gone = () => {

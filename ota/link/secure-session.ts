@@ -125,9 +125,12 @@ export class SecureSession {
     return this.state === STATE_CLOSED || this.state === STATE_FAILED;
   }
 
-  /** Room for another record in the send queue. */
+  /** Room for another record in the send queue; when there is none, onWritable() fires once there is. */
   canSend(): boolean {
-    return this.state === STATE_OPEN && this.queue.length < this.maxQueuedFrames;
+    if (this.state !== STATE_OPEN) return false;
+    if (this.queue.length < this.maxQueuedFrames) return true;
+    this.queueWasFull = true;
+    return false;
   }
 
   /** Bytes from the stream, in any chunking. Never throws: refusals end the session through the sink. */
