@@ -30,13 +30,13 @@ async function localLinkCost(devices: number) {
       const transport = site.host.transports.get(device.spec.controllerId)!;
       return { bytes: transport.stats.bytesSent + transport.stats.bytesReceived, requests: transport.stats.requests, sessions: transport.stats.sessions, body: transport.stats.bodyBytes };
     });
-    const updated = (await Promise.all(site.edges.map((device) => deviceOutcome(device, site.server)))).filter((o) => o.kind === "updated").length;
+    const updated = (await Promise.all(site.edges.map((device) => deviceOutcome(device, site.server)))).filter((outcome) => outcome.kind === "updated").length;
     return {
       updated,
-      bytes: percentile(per.map((p) => p.bytes), 50),
-      body: percentile(per.map((p) => p.body), 50),
-      requests: percentile(per.map((p) => p.requests), 50),
-      sessions: percentile(per.map((p) => p.sessions), 50),
+      bytes: percentile(per.map((device) => device.bytes), 50),
+      body: percentile(per.map((device) => device.body), 50),
+      requests: percentile(per.map((device) => device.requests), 50),
+      sessions: percentile(per.map((device) => device.sessions), 50),
       cloudArtifactRequests: site.server.stats.byRoute.artifact ?? 0,
       upstreamRequests: site.host.gateway.stats.upstreamRequests,
     };

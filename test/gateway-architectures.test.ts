@@ -34,10 +34,10 @@ const release = (() => {
   const secretKey = Uint8Array.from({ length: 32 }, (_, i) => (i * 53 + 7) & 0xff);
   const firmware = (size: number, seed: number) => {
     const out = new Uint8Array(size);
-    let x = seed >>> 0;
-    for (let i = 0; i < size; i++) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      out[i] = i % 5 === 0 ? x >>> 24 : (i >> 4) & 0xff;
+    let state = seed >>> 0;
+    for (let index = 0; index < size; index++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      out[index] = index % 5 === 0 ? state >>> 24 : (index >> 4) & 0xff;
     }
     return out;
   };
@@ -110,7 +110,7 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
       // The package crossed the cloud link once for the whole site.
       expect(server.stats.byRoute.artifact ?? 0).toBe(1);
       // Every action's history is the device's own: one closing report each.
-      for (const action of server.fleet.actions.values()) expect(action.history.filter((h) => h.feedback.status.execution === "closed").length).toBe(1);
+      for (const action of server.fleet.actions.values()) expect(action.history.filter((entry) => entry.feedback.status.execution === "closed").length).toBe(1);
     }
   }, 300_000);
 

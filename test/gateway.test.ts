@@ -237,7 +237,7 @@ describe("LinkTransport (the device side)", () => {
       connector: { connect: () => null }, now: () => 0,
     });
     let error: unknown;
-    nowhere.request({ method: "GET", path: "/x" }, { onStatus: () => undefined, onChunk: () => undefined, onEnd: (e) => (error = e) });
+    nowhere.request({ method: "GET", path: "/x" }, { onStatus: () => undefined, onChunk: () => undefined, onEnd: (ended) => (error = ended) });
     expect(error).toMatchObject({ code: "UNREACHABLE" });
   });
 });

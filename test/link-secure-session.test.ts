@@ -34,7 +34,7 @@ describe("secure local link", () => {
     // Delivered in arbitrary chunkings of the byte stream.
     const stream = Buffer.concat(drain(device));
     for (let offset = 0; offset < stream.length; offset += 37) gateway.receive(stream.subarray(offset, offset + 37));
-    expect(gatewaySink.records.map((r) => new TextDecoder().decode(r.payload)).slice(0, 5)).toEqual([0, 1, 2, 3, 4].map((i) => "request " + i));
+    expect(gatewaySink.records.map((record) => new TextDecoder().decode(record.payload)).slice(0, 5)).toEqual([0, 1, 2, 3, 4].map((index) => "request " + index));
     expect(gatewaySink.records[5]).toMatchObject({ type: 2, channel: 9, flags: 1 });
     expect(gatewaySink.records[5].payload.length).toBe(RECORD_PAYLOAD_BYTES);
     gateway.send(3, 0, 0, text("status 200"));
@@ -109,24 +109,23 @@ describe("secure local link", () => {
       frame.set(new CipherKey(neighbourCrypto.randomBytes(32)).seal(counter, frame.subarray(0, 5), record, neighbourCrypto), 5);
       return frame;
     };
-    const a = openPair("inject-a");
-    a.gateway.receive(forge(0));
-    expect(a.gatewaySink.records).toEqual([]);
-    expect(codeOf(a.gatewaySink.closes[0])).toBe("LINK_AUTH_FAILED");
+    const forged = openPair("inject-a");
+    forged.gateway.receive(forge(0));
+    expect(forged.gatewaySink.records).toEqual([]);
+    expect(codeOf(forged.gatewaySink.closes[0])).toBe("LINK_AUTH_FAILED");
 
-    const b = openPair("inject-b");
-    b.gateway.receive(b.hello);
-    expect(codeOf(b.gatewaySink.closes[0])).toBe("LINK_UNEXPECTED_FRAME");
+    const secondHello = openPair("inject-b");
+    secondHello.gateway.receive(secondHello.hello);
+    expect(codeOf(secondHello.gatewaySink.closes[0])).toBe("LINK_UNEXPECTED_FRAME");
 
-    const c = openPair("inject-c");
-    const junk = new Uint8Array(FRAME_BYTES).fill(0x42);
-    c.device.receive(junk);
-    expect(codeOf(c.deviceSink.closes[0])).toBe("LINK_BAD_FRAME");
+    const junk = openPair("inject-c");
+    junk.device.receive(new Uint8Array(FRAME_BYTES).fill(0x42));
+    expect(codeOf(junk.deviceSink.closes[0])).toBe("LINK_BAD_FRAME");
 
     // DATA before the handshake: refused by the state table's default.
-    const d = sessionPair({ seed: "inject-d" });
-    d.gateway.receive(forge(0));
-    expect(codeOf(d.gatewaySink.closes[0])).toBe("LINK_UNEXPECTED_FRAME");
+    const early = sessionPair({ seed: "inject-d" });
+    early.gateway.receive(forge(0));
+    expect(codeOf(early.gatewaySink.closes[0])).toBe("LINK_UNEXPECTED_FRAME");
   });
 
   it("a neighbour with its own key pair cannot open a session: LINK_UNKNOWN_PEER", () => {
@@ -159,18 +158,18 @@ describe("secure local link", () => {
   });
 
   it("a truncated stream is refused with LINK_TRUNCATED, inside a frame or between frames", () => {
-    const a = openPair("trunc-a");
-    a.device.send(1, 0, 0, text("chunk"));
-    const [frame] = drain(a.device);
-    a.gateway.receive(frame.subarray(0, 100));
-    a.gateway.end();
-    expect(a.gatewaySink.records).toEqual([]);
-    expect(codeOf(a.gatewaySink.closes[0])).toBe("LINK_TRUNCATED");
-    expect(a.gatewaySink.closes[0]?.message).toMatch(/100 of 256/);
+    const inside = openPair("trunc-a");
+    inside.device.send(1, 0, 0, text("chunk"));
+    const [frame] = drain(inside.device);
+    inside.gateway.receive(frame.subarray(0, 100));
+    inside.gateway.end();
+    expect(inside.gatewaySink.records).toEqual([]);
+    expect(codeOf(inside.gatewaySink.closes[0])).toBe("LINK_TRUNCATED");
+    expect(inside.gatewaySink.closes[0]?.message).toMatch(/100 of 256/);
 
-    const b = openPair("trunc-b");
-    b.device.end();
-    expect(codeOf(b.deviceSink.closes[0])).toBe("LINK_TRUNCATED");
+    const between = openPair("trunc-b");
+    between.device.end();
+    expect(codeOf(between.deviceSink.closes[0])).toBe("LINK_TRUNCATED");
   });
 
   it("a handshake that stalls times out (host clock, no real time)", () => {
@@ -193,7 +192,7 @@ describe("secure local link", () => {
       sent.push(...drain(pair.device));
     }
     for (const frame of sent) pair.gateway.receive(frame);
-    expect(pair.gatewaySink.records.map((r) => new TextDecoder().decode(r.payload))).toEqual([...Array(10).keys()].map((i) => "n" + i));
+    expect(pair.gatewaySink.records.map((record) => new TextDecoder().decode(record.payload))).toEqual([...Array(10).keys()].map((index) => "n" + index));
     // Frame 4 sealed under the first rekeyed key differs from one sealed without rekeying.
     const plain = sessionPair({ seed: "rekey", extra: { maxFramesPerSession: 10 } });
     handshake(plain);

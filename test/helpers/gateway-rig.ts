@@ -159,9 +159,9 @@ export class GatewayRig {
     const chunks: Uint8Array[] = [];
     let ended: { error: { code: string; message: string } | null } | null = null;
     edge.transport.request(request, {
-      onStatus: (code, h) => {
+      onStatus: (code, responseHeaders) => {
         status = code;
-        headers = h;
+        headers = responseHeaders;
       },
       onChunk: (bytes) => chunks.push(bytes.slice()),
       onEnd: (error) => (ended = { error }),
