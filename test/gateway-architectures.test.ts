@@ -92,7 +92,7 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
     // The long run: more devices, more seeds (each seed places the cuts and injections differently).
     for (const seed of long ? [11, 12, 13, 14] : [11]) {
       const { server, runner, host, run, explain } = await site({
-        edges: long ? 24 : 4,
+        edges: long ? 24 : 3,
         seed,
         faults: { cutProbability: 0.5, cutWithinBytes: 30_000, injectProbability: 0.35 },
         upstreamDown: [[500, 240_000]],

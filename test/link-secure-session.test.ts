@@ -286,7 +286,7 @@ describe("secure local link", () => {
         }
         return delivered < 0;
       }),
-      { numRuns: long ? 2000 : 60 },
+      { numRuns: long ? 2000 : 40 },
     );
   });
 
