@@ -31,6 +31,7 @@ function modules(): Record<string, string> {
 }
 
 interface AgentStory {
+  agentMemory: number;
   done: boolean;
   boots: Array<{ slot: number; reason: number; version: string | null }>;
   feedbacks: string[];
@@ -91,6 +92,7 @@ describe("the agent inside the engines", () => {
 var S = require("Storage");
 var engine = {
   read: function (name) { return S.read(name); },
+  memory: function () { return process.memory().usage; },
   out: function (o) { print("@@" + JSON.stringify(o)); },
   sha256: function (b) { return require("crypto").SHA256(b); },
   unload: function () {
@@ -107,6 +109,8 @@ require("slotboot-agent-story").run(engine, JSON.parse(S.read("story-input")));
     checkStory(story);
     // The same requests, in the same order, as under Node.
     expect(story.requests).toEqual(runUnderNode().requests);
+    console.log(`espruino: the agent module plus one agent take ${story.agentMemory} variables`);
+    expect(story.agentMemory).toBeGreaterThan(0);
   }, 300_000);
 
   // XS runs the role modules (build/boot.js, build/update.js: ES modules) behind a small

@@ -157,3 +157,27 @@ describe("device agent", () => {
     }
   });
 });
+
+describe("device agent against a server that ignores Range", () => {
+  it("reads through the whole file after a power cut instead of asking again and again", async () => {
+    const server = new UpdateServer({ pollSeconds: 60 });
+    const runner = new FleetRunner({ server, agent: { segmentBytes: 8192 }, link: { latencyMs: 10, bytesPerSecond: 100_000 } });
+    try {
+      server.fleet.registerDevice("d", { token: "t" });
+      const inner = new InProcessTransport(server, { scheme: "TargetToken", token: "t" }, 2048);
+      // A plain static server: every artifact GET answers 200 with the whole file.
+      const noRange: Transport = { request: (request, sink) => inner.request({ ...request, range: undefined }, sink) };
+      const device = runner.addDevice({ controllerId: "d", token: "t", factoryImage: release.factory, publicKey: release.publicKey, faults: { cutAtBytes: [20_000] }, transport: noRange });
+      const stored = server.fleet.addPackage(pkg, { version: "2.0.0" });
+      await runner.start();
+      server.fleet.createRollout(stored.sha256, "default");
+      await runner.run(() => settled(device, server), 3_600_000);
+      const outcome = await deviceOutcome(device, server);
+      expect(outcome.kind).toBe("updated");
+      expect(device.powerCuts).toBe(1);
+      expect(device.agent!.counters.restarts).toBe(0);
+    } finally {
+      runner.close();
+    }
+  }, 30_000);
+});

@@ -283,7 +283,9 @@ function createAgent(config, device, transport) {
   // Bytes of the artifact arriving: straight into the receiver, skipping what it already has.
   function feed(bytes, status) {
     if (bytes === null) {
-      if (status === 200) download.offset = 0; // the server ignored the Range: the whole file comes
+      // A server that ignores Range sends the whole file: read through it (asking again would get the same).
+      download.whole = status === 200;
+      if (download.whole) download.offset = 0;
       return null;
     }
     if (status !== 200 && status !== 206) return null; // an error page: the end event reports it
@@ -291,7 +293,7 @@ function createAgent(config, device, transport) {
     while (i < bytes.length) {
       var want = device.receivePosition();
       if (download.offset < want) {
-        if (want - download.offset > skipLimit) return { code: "RESUME_JUMP", message: "the receiver resumes at " + want };
+        if (want - download.offset > skipLimit && !download.whole) return { code: "RESUME_JUMP", message: "the receiver resumes at " + want };
         var skip = want - download.offset;
         if (skip > bytes.length - i) skip = bytes.length - i;
         i += skip;

@@ -7,7 +7,7 @@ import { FleetRunner, type FaultPlan, type FleetDevice } from "./runner.js";
 import { deviceOutcome, settled, type DeviceOutcome } from "./outcome.js";
 import { makeRelease } from "./release.js";
 import type { LinkModel } from "./link.js";
-import { GatewaySite } from "./gateway-site.js";
+import { GatewayHost } from "../gateway/sim-host.js";
 
 export interface ScenarioOptions {
   devices: number;
@@ -82,7 +82,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   });
   const rng = new Rng((options.seed ?? 1) * 7919);
   const faults: ScenarioResult["faults"] = [];
-  const sites: GatewaySite[] = [];
+  const sites: GatewayHost[] = [];
   const behindGateways = Math.round(options.devices * (options.gatewayShare ?? 0));
   const perGateway = options.devicesPerGateway ?? 50;
   try {
@@ -97,7 +97,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       let transport;
       if (edge) {
         const index = Math.floor((i - (options.devices - behindGateways)) / perGateway);
-        sites[index] ??= new GatewaySite({ server, gatewayToken, now: () => runner.now() });
+        sites[index] ??= new GatewayHost({ server, gatewayToken, now: () => runner.now(), seed: (options.seed ?? 1) + index });
         transport = sites[index].edgeTransport(controllerId);
       }
       runner.addDevice({ controllerId, token, factoryImage: release.factory, faults: plan, publicKey: release.publicKey, transport });
@@ -124,7 +124,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     for (const d of runner.devices) outcomes.push(await deviceOutcome(d, server));
     return {
       outcomes, faults, simulatedMs: runner.now(), realMs: performance.now() - runner.realStart, packageBytes,
-      gateways: sites.length, linkBytes: sites.reduce((n, site) => n + site.linkBytes, 0),
+      gateways: sites.length, linkBytes: sites.reduce((n, site) => n + site.ledger.bytes, 0),
       serverRequests: server.stats.requests, serverBytesOut: server.stats.bytesOut,
     };
   } finally {

@@ -97,6 +97,13 @@ function run(engine, input) {
   require("slotboot-update-task").provision(flash, layout, trust);
   if (engine.unload) engine.unload();
 
+  // The agent's own footprint: its module loaded and one agent made (engine units: Espruino variables).
+  var memoryBefore = engine.memory ? engine.memory() : 0;
+  require("slotboot-agent");
+  var probe = require("slotboot-agent").createAgent({ controllerId: "probe" }, { now: function () { return 0; } }, transport);
+  var agentMemory = engine.memory ? engine.memory() - memoryBefore : 0;
+  probe = null;
+
   var reason = loader.RESET.powerOn;
   var done = false;
   var agent = null;
@@ -126,6 +133,6 @@ function run(engine, input) {
   }
   var last = loader.decide(flash, layout, loader.RESET.powerOn);
   boots.push({ slot: last.slot, reason: last.reason, version: last.version });
-  engine.out({ done: done, boots: boots, feedbacks: feedbacks, configs: configs, requests: requests, counters: agent.counters, state: agent.state, simulatedSeconds: clock / 1000 });
+  engine.out({ agentMemory: agentMemory, done: done, boots: boots, feedbacks: feedbacks, configs: configs, requests: requests, counters: agent.counters, state: agent.state, simulatedSeconds: clock / 1000 });
 }
 exports.run = run;
