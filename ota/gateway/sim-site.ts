@@ -11,7 +11,7 @@ import { FleetRunner, type FleetDevice } from "../fleet/runner.js";
 import { settled } from "../fleet/outcome.js";
 import type { LinkModel } from "../fleet/link.js";
 import type { AgentConfig } from "../agent/load.js";
-import type { Transport, TransportRequest } from "../ddi/transport.js";
+import type { TransportRequest } from "../ddi/transport.js";
 import type { GatewayResponse } from "./gateway.js";
 import { GatewayHost, type LinkFaults } from "./sim-host.js";
 
@@ -81,20 +81,7 @@ export async function startSite(options: SiteOptions): Promise<Site> {
   for (let index = 0; index < options.edges; index++) {
     const controllerId = `edge-${index}`;
     server.fleet.registerDevice(controllerId, { group: "edge" });
-    const link = host.edgeTransport(controllerId, options.faults);
-    // The agent stops a request itself when its receiver refuses the bytes and then waits to be
-    // stepped, without notify(): a host that steps on notify() steps it after such a cancel.
-    const transport: Transport = {
-      request: (request, sink) => {
-        const handle = link.request(request, sink);
-        return {
-          cancel: () => {
-            handle.cancel();
-            device.needsStep = true;
-          },
-        };
-      },
-    };
+    const transport = host.edgeTransport(controllerId, options.faults);
     const device = runner.addDevice({ controllerId, token: "-", factoryImage: release.factory, publicKey: release.publicKey, transport, link: options.edgeLink });
     edges.push(device);
   }
