@@ -117,6 +117,8 @@ export const HOST_CODES: readonly string[] = [
   "BAD_FORMAT", "BAD_ENCODING", "BASE_MISMATCH", "DECODE_FAILED",
   // tools/package.ts (PackageFormatError, reported by the CLI as is)
   "BAD_BLOCK_SIZE", "BAD_FIELD", "BAD_VERSION", "IMAGE_SIZE",
+  // slotboot gateway (cli/gateway-cmd.ts, ota/gateway/device-keys.ts)
+  "BAD_LINK_KEY", "GATEWAY_DEVICE_LIST",
 ];
 
 const CORE: ReadonlyMap<number, StatusEntry> = new Map(
