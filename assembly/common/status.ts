@@ -58,3 +58,18 @@ export const E_ENCRYPTED_IMAGE: i32 = -94;
 export const E_NON_BOOTABLE: i32 = -95;
 /** A compressed or delta package reached an update module whose codecs are not loaded. */
 export const E_CODECS_NOT_LOADED: i32 = -69;
+
+// Encrypted images and packages (docs/formats.md "Encrypted images"; -94 above
+// is the device without a decryption key)
+/** The ephemeral public key gives the all-zero X25519 shared secret (a small-order point). */
+export const E_ENC_ZERO_SECRET: i32 = -110;
+/** The image is flagged encrypted but its key-wrap entry (ENC_X25519) was not there before the body. */
+export const E_ENC_KEY_MISSING: i32 = -111;
+/** The key-wrap entry's HMAC tag does not verify: encrypted for another key, or altered. */
+export const E_ENC_TAG: i32 = -112;
+/** An encryption scheme or key size this device does not implement (RSA, AES-KW, ECIES-P256, both AES flags). */
+export const E_ENC_SCHEME: i32 = -113;
+/** The package is encrypted for another device (its recipient ID is not this device's key). */
+export const E_ENC_WRONG_DEVICE: i32 = -114;
+/** The payload is encrypted and the update module has no decryption unit loaded. */
+export const E_ENC_NOT_LOADED: i32 = -115;
