@@ -8,8 +8,9 @@ import { run as heatshrink } from "./heatshrink.js";
 import { run as delta } from "./delta.js";
 import { run as boot } from "./boot.js";
 import { run as engines } from "./engines.js";
+import { run as crypt } from "./crypt.js";
 
-const SECTIONS: Record<string, () => Promise<string>> = { boot, hash, ed25519, heatshrink, delta, engines };
+const SECTIONS: Record<string, () => Promise<string>> = { boot, hash, ed25519, crypt, heatshrink, delta, engines };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
