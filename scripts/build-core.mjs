@@ -4,6 +4,7 @@
 //   build/boot.js          the boot role only: createBootCore(host)
 //   build/update.js        the update role: createUpdateCore(host)
 //   build/codecs.js        the delta and heatshrink appliers: createCodecs(host)
+//   build/crypt.js         the decryption unit (X25519, HKDF, AES-CTR): createCrypt(host)
 //                          (the role modules hold one core per module load)
 //   build/es5/*.cjs        the same three for ES5 engines (Espruino): CommonJS,
 //                          every function declared before the code that runs
@@ -33,11 +34,13 @@ const ROLES = [
   { file: "boot", entry: "boot/index", factory: "createBootCore", substitute: { "common/buffers": "common/buffers-boot" } },
   // The JS update module leaves the codecs out: a socket stands in for the
   // applier and the host plugs in the codecs module when a package needs it.
-  { file: "update", entry: "update/index", factory: "createUpdateCore", substitute: { "codecs/delta_applier": "update/codec-socket" }, extraExports: ["useCodecs"] },
+  // Decryption likewise: the crypt module is plugged in only for an encrypted update.
+  { file: "update", entry: "update/index", factory: "createUpdateCore", substitute: { "codecs/delta_applier": "update/codec-socket", "crypt/decryptor": "update/decrypt-socket" }, extraExports: ["useCodecs", "useDecryption"] },
   { file: "codecs", entry: "codecs/index", factory: "createCodecs" },
+  { file: "crypt", entry: "crypt/index", factory: "createCrypt" },
 ];
 /** Portable-only sources: JS stand-ins that asc never sees. */
-const PORTABLE_ONLY = { "common/host": "common/host.portable", "update/codec-socket": "update/codec-socket.portable", "common/buffers-boot": "common/buffers-boot.portable" };
+const PORTABLE_ONLY = { "common/host": "common/host.portable", "update/codec-socket": "update/codec-socket.portable", "update/decrypt-socket": "update/decrypt-socket.portable", "common/buffers-boot": "common/buffers-boot.portable" };
 
 mkdirSync(join(root, "build", "es5"), { recursive: true });
 run(bin("asc"), ["assembly/index.ts", "--target", "release"]);

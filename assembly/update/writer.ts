@@ -11,6 +11,7 @@ import { checkHeader, IMAGE_HEADER_SIZE } from "../boot/image";
 import { checkSlotImage } from "../boot/verify";
 import { adoptFactoryImage } from "../boot/boot";
 import { resumeForget } from "./resume";
+import { bodyDecryptReset, bodyDecryptEntry, bodyDecryptHeader, bodyDecryptChunk } from "./body-decrypt";
 import { SLOT_A, NO_SLOT, otherSlot, slotSize } from "../common/layout";
 import {
   OK, E_FLASH, E_IMAGE_TOO_LARGE, E_NOT_OPEN, E_OVERFLOW, E_TRUNCATED, E_TRIAL_IN_PROGRESS,
@@ -62,9 +63,19 @@ export function writerOpen(size: u32): i32 {
   wrSlot = t;
   wrSize = size;
   wrHdrLen = 0;
+  bodyDecryptReset();
   slotWriteBegin(t, 0);
   wrOpen = true;
   return t;
+}
+
+/** An encrypted image's ENC_X25519 entry, before its first byte (body-decrypt.ts). */
+export function writerKeyEntry(buf: Uint8Array, off: i32, len: i32): i32 {
+  if (!wrOpen) return E_NOT_OPEN;
+  if (slotWritePosition() != 0) return E_BAD_ARGUMENT;
+  const es: i32 = bodyDecryptEntry(buf, off, len);
+  if (es != OK) wrOpen = false;
+  return es;
 }
 
 export function writerWrite(buf: Uint8Array, off: i32, len: i32): i32 {
@@ -82,13 +93,15 @@ export function writerWrite(buf: Uint8Array, off: i32, len: i32): i32 {
       k++;
     }
     if (wrHdrLen == IMAGE_HEADER_SIZE) {
-      const hs: i32 = checkHeader(wrHdr, 0, wrSize);
+      let hs: i32 = checkHeader(wrHdr, 0, wrSize);
+      if (hs == OK) hs = bodyDecryptHeader(wrHdr, 0);
       if (hs != OK) {
         wrOpen = false;
         return hs;
       }
     }
   }
+  bodyDecryptChunk(buf, off, len, slotWritePosition());
   const ws: i32 = slotWrite(buf, off, len);
   if (ws != OK) wrOpen = false;
   return ws;
