@@ -8,6 +8,10 @@ import { SlotbootError } from "../bindings/errors.js";
 import { RESET_CODES, slotIndex, type ResetReason } from "../bindings/names.js";
 import { DEFAULTS } from "../bindings/bootloader.js";
 import { checkImageFile } from "./image-cmd.js";
+import { readDecryptionKey } from "./encrypt-opts.js";
+import { readX25519PrivateKey } from "../tools/x25519-keys.js";
+import { isEncryptedImage } from "../tools/encrypt.js";
+import { formatVersion, parseImage } from "../tools/image.js";
 import { verifyPackageBytes } from "./verify-cmd.js";
 import { progressBar, type Out } from "./out.js";
 import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError } from "../tools/package.js";
@@ -134,6 +138,7 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
   const classId = typeof opts.class === "string" ? hexOf(uuid(opts.class, "class")) : undefined;
   const hardwareRevision = intOpt(opts, "hw-rev", 0, 0, 0xffff) as number;
   const pub = typeof opts.pub === "string" ? opts.pub : undefined;
+  const encKey = typeof opts["enc-key"] === "string" ? readDecryptionKey(opts["enc-key"], readX25519PrivateKey) : undefined;
   const output = { force: opts.force === true, inputs: [imagePath, pub], lockTimeoutMs: lockTimeoutMs(opts) };
   let info: { version: string } | undefined;
   await createDevice(
@@ -157,6 +162,7 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
       if (vendorId) dev.config.vendorId = vendorId;
       if (classId) dev.config.classId = classId;
       dev.config.hardwareRevision = hardwareRevision;
+      if (encKey) dev.config.decryptionKey = hexOf(encKey);
       try {
         await dev.provision(image);
       } catch (e) {
@@ -169,7 +175,7 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
   );
   const version = (info as { version: string }).version;
   out.human(`created ${path}: slot A holds ${version} (confirmed), slots of ${slotSize} bytes, sectors of ${sectorSize}, write unit ${writeSize}, max attempts ${maxAttempts}`);
-  out.json({ device: path, active: "A", version, slotSize, sectorSize, writeSize, maxAttempts, maxPowerAttempts, signed: pub !== undefined });
+  out.json({ device: path, active: "A", version, slotSize, sectorSize, writeSize, maxAttempts, maxPowerAttempts, signed: pub !== undefined, decrypts: encKey !== undefined });
 }
 
 export async function simInstall(path: string, file: string, opts: Opts, out: Out): Promise<void> {
@@ -178,7 +184,8 @@ export async function simInstall(path: string, file: string, opts: Opts, out: Ou
     const dev = d.dev;
     const bytes = readInput(file, "update file", updateLimit(file, dev.config.layout.slotSize));
     if (isPackage(bytes)) return installPackage(d, file, bytes, chunk, opts, out);
-    const info = checkImageFile(bytes, file);
+    // An encrypted image is checked by the device itself as it decrypts it (the host has no key).
+    const info = isEncryptedImage(bytes) && dev.config.decryptionKey ? { version: formatVersion(parseImageOrRefuse(bytes, file).version) } : checkImageFile(bytes, file);
     let slot: string | undefined;
     let rejected: SlotbootError | null = null;
     const r = await withCut(dev, opts, async () => {
@@ -371,4 +378,12 @@ export async function simCorrupt(path: string, opts: Opts, out: Out): Promise<vo
     out.human(`flipped bit ${bit} of byte ${offset} in slot ${slotText}`);
     out.json({ slot: slotText, offset, bit });
   });
+}
+
+function parseImageOrRefuse(bytes: Uint8Array, file: string): ReturnType<typeof parseImage> {
+  try {
+    return parseImage(bytes);
+  } catch (e) {
+    throw new CliError("BAD_HEADER", `${file}: ${(e as Error).message}`);
+  }
 }

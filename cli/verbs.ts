@@ -34,7 +34,12 @@ export const VERBS: VerbSpec[] = [
   {
     name: "keygen",
     operands: [],
-    flags: [{ name: "out", arg: "PREFIX", required: true, help: "write PREFIX.key (private, mode 0600) and PREFIX.pub (public)" }, force, json],
+    flags: [
+      { name: "out", arg: "PREFIX", required: true, help: "write PREFIX.key (private, mode 0600) and PREFIX.pub (public)" },
+      { name: "type", arg: "ed25519|x25519", help: "ed25519 (default): a signing key; x25519: a device's decryption key for encrypted updates" },
+      force,
+      json,
+    ],
     summary: "Make an Ed25519 key pair (PKCS#8 and SubjectPublicKeyInfo PEM, as openssl and imgtool use).",
   },
   {
@@ -52,6 +57,8 @@ export const VERBS: VerbSpec[] = [
       { name: "hw-rev-min", arg: "N", help: "add a HW_REVISION TLV: lowest hardware revision (default 0)" },
       { name: "hw-rev-max", arg: "N", help: "add a HW_REVISION TLV: highest hardware revision (default 65535)" },
       { name: "min-bootloader", arg: "x.y.z", help: "add a MIN_BOOTLOADER TLV: oldest bootloader that may take it" },
+      { name: "encrypt", arg: "DEVICE.pub", help: "encrypt the body for this X25519 key, as imgtool --encrypt (ENC_X25519 TLV)" },
+      { name: "aes", arg: "128|256", help: "with --encrypt: the AES key size (default 128)" },
       force,
       json,
     ],
@@ -114,6 +121,7 @@ export const VERBS: VerbSpec[] = [
       { name: "max-attempts", arg: "N", help: "watchdog/panic resets a trial may take (default 3)" },
       { name: "max-power-attempts", arg: "N", help: "power resets a trial may take (default 10)" },
       { name: "core", arg: "wasm|js", help: "boot core build (default wasm)" },
+      { name: "enc-key", arg: "KEY.pem", help: "the device's X25519 private key: it then takes encrypted images and packages" },
       force,
       lockTimeout,
       json,
