@@ -392,10 +392,11 @@ export class UpdateReceiver {
       const io = this.core.io();
       const n = Math.min(io.length, bytes.length - i);
       io.set(bytes.subarray(i, i + n), 0);
-      const before = this.position;
+      // State 1 is RX_MANIFEST: the manifest (and an encrypted package's encryption block) is being read.
+      const wasReadingManifest = this.core.exports.receiveState() === 1;
       const used = this.core.exports.receiveWrite(n) as number;
       if (used < 0) throw new SlotbootError(used, `at package offset ${this.hostOffset}`);
-      if (this.resumeAt === null && before < 256 && this.position >= 256) this.resumeAt = this.position;
+      if (this.resumeAt === null && wasReadingManifest && this.core.exports.receiveState() !== 1) this.resumeAt = this.position;
       i += used;
       this.hostOffset += used;
     }

@@ -21,8 +21,11 @@ export class Decryptor {
   zeroIv: Uint8Array;
   scratch: Uint8Array;
   hasher: Sha256;
+  /** Stream offset of the next byte xor() takes: a seek there costs nothing. */
+  position: u32;
 
   constructor() {
+    this.position = 0;
     this.ctr = new AesCtr();
     this.key = new Uint8Array(32);
     this.zeroIv = new Uint8Array(16);
@@ -37,17 +40,21 @@ export class Decryptor {
     const us: i32 = eciesUnwrap(entry, off, keyLen, privateKey, privOff, this.key, 0);
     if (us != OK) return us;
     const cs: i32 = this.ctr.begin(this.key, 0, keyLen, this.zeroIv, 0);
+    this.position = 0;
     for (let i: i32 = 0; i < 32; i++) this.key[i] = 0;
     return cs;
   }
 
   seek(offset: u32): void {
+    if (offset == this.position) return;
     this.ctr.seek(offset);
+    this.position = offset;
   }
 
   /** Decrypt buf[off .. off+len) in place: the next len bytes of the stream. */
   xor(buf: Uint8Array, off: i32, len: i32): void {
     this.ctr.xor(buf, off, len);
+    if (len > 0) this.position = u32(this.position + u32(len));
   }
 
   /** out[outOff..+32) = SHA-256 of the X25519 public key of privateKey: a package's recipient ID. */

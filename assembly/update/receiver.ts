@@ -13,6 +13,8 @@ import {
   mfBlockCount, mfBaseSize, mfSecurityCounter, mfImageDigestAt, mfChainHeadAt, mfBaseDigestAt, mfVersionMatches,
   ENC_RAW, ENC_DELTA,
 } from "./manifest";
+import { mfHeadSize, mfEncBlock } from "./manifest";
+import { payloadDecryptBegin, payloadDecrypt } from "./payload-decrypt";
 import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "../boot/bootctl";
 import { installTarget, prepareTarget, commitTarget } from "./writer";
 import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable } from "./slotwrite";
@@ -84,7 +86,7 @@ function blockLen(k: u32): u32 {
 }
 
 function blockPackageOffset(k: u32): u32 {
-  return u32(u32(MANIFEST_SIZE) + u32(k * u32(mfBlockSize + 32)));
+  return u32(mfHeadSize() + u32(k * u32(mfBlockSize + 32)));
 }
 
 function enterBlock(k: u32): void {
@@ -114,6 +116,9 @@ function startPayload(): i32 {
   if (ctlLoad() != OK) return E_FLASH;
   const ms: i32 = checkManifest();
   if (ms != OK) return ms;
+  // An encrypted payload: for this device, and its key opens, or nothing is written.
+  const es: i32 = payloadDecryptBegin();
+  if (es != OK) return es;
   rxDelta = mfEncoding != ENC_RAW;
   let oldAddr: u32 = 0;
   let oldSize: u32 = 0;
@@ -287,6 +292,8 @@ function takeData(buf: Uint8Array, off: i32, len: i32): i32 {
     skip = behind >= u32(len) ? len : i32(behind);
   }
   let s: i32 = OK;
+  // After the chain hash (over the ciphertext), before decoding.
+  if (len > skip) payloadDecrypt(buf, off + skip, len - skip, u32(rxDataPos + u32(skip)));
   if (len > skip) s = rxDelta ? writeDelta(buf, off + skip, len - skip) : writeRaw(buf, off + skip, len - skip);
   rxDataPos = u32(rxDataPos + u32(len));
   rxBlockData = u32(rxBlockData + u32(len));
@@ -329,8 +336,14 @@ export function rxWrite(buf: Uint8Array, off: i32, len: i32): i32 {
         rxMfLen++;
         i++;
       }
+      // An encrypted package's encryption block follows the manifest.
+      while (i < len && rxMfLen >= MANIFEST_SIZE && u32(rxMfLen) < mfHeadSize()) {
+        mfEncBlock[rxMfLen - MANIFEST_SIZE] = buf[off + i];
+        rxMfLen++;
+        i++;
+      }
       rxPos = u32(rxMfLen);
-      if (rxMfLen < MANIFEST_SIZE) return i;
+      if (rxMfLen < MANIFEST_SIZE || u32(rxMfLen) < mfHeadSize()) return i;
       const ss: i32 = startPayload();
       if (ss != OK) return fail(ss);
       return i;
