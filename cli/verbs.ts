@@ -83,6 +83,8 @@ export const VERBS: VerbSpec[] = [
       { name: "min-bootloader", arg: "x.y.z", help: "oldest bootloader that may take it, in the manifest and the image's MIN_BOOTLOADER TLV" },
       { name: "header-size", arg: "N", help: "image header size (default 0x200)" },
       { name: "image-out", arg: "FILE.img", help: "also write the signed image (the base of a later delta)" },
+      { name: "encrypt", arg: "DEVICE.pub", help: "encrypt the payload end to end for this X25519 key (a device's or a device class's)" },
+      { name: "aes", arg: "128|256", help: "with --encrypt: the AES key size (default 128)" },
       force,
       json,
     ],
