@@ -9,12 +9,15 @@
 // What lands in the slot is the plaintext image, exactly the bytes imgtool
 // hashed and signed (docs/threat-model.md "Encrypted images").
 import { getU16, getU32 } from "../common/bytes";
+import { flashRead } from "../common/flash";
+import { slotAddr } from "../common/layout";
 import { IMAGE_F_ENCRYPTED_AES128, IMAGE_F_ENCRYPTED_AES256 } from "../boot/image";
 import { decHasKey, decPrivateKey } from "./decryption-key";
 import { decryptAvailable, decryptor } from "../crypt/decryptor";
-import { OK, E_BAD_TLV, E_ENCRYPTED_IMAGE, E_ENC_KEY_MISSING, E_ENC_NOT_LOADED } from "../common/status";
+import { OK, E_FLASH, E_BAD_TLV, E_ENCRYPTED_IMAGE, E_ENC_KEY_MISSING, E_ENC_NOT_LOADED } from "../common/status";
 
 let bdEntryLen: i32 = 0;
+const bdHeader: Uint8Array = new Uint8Array(20);
 let bdActive: bool = false;
 let bdStart: u32 = 0;
 let bdEnd: u32 = 0;
@@ -64,4 +67,17 @@ export function bodyDecryptChunk(buf: Uint8Array, off: i32, len: i32, at: u32): 
   if (from >= to) return;
   decryptor().seek(u32(from - bdStart));
   decryptor().xor(buf, off + i32(from - at), i32(to - from));
+}
+
+/**
+ * An image that arrived inside a package, now in `slot`: a package carries
+ * plaintext images (the package itself may be encrypted), so an image flagged
+ * encrypted there was never decrypted. Refused as an install of it would be:
+ * without a key as unsupported, with one as lacking its entry ahead of the body.
+ */
+export function packagedImageEncryption(slot: i32): i32 {
+  if (flashRead(slotAddr(slot), bdHeader, 0, 20) != OK) return E_FLASH;
+  const flags: u32 = getU32(bdHeader, 16);
+  if ((flags & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256)) == 0) return OK;
+  return decHasKey ? E_ENC_KEY_MISSING : E_ENCRYPTED_IMAGE;
 }

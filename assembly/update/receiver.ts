@@ -15,6 +15,7 @@ import {
 } from "./manifest";
 import { mfHeadSize, mfEncBlock } from "./manifest";
 import { payloadDecryptBegin, payloadDecrypt } from "./payload-decrypt";
+import { packagedImageEncryption } from "./body-decrypt";
 import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "../boot/bootctl";
 import { installTarget, prepareTarget, commitTarget } from "./writer";
 import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable } from "./slotwrite";
@@ -388,6 +389,8 @@ export function rxComplete(): i32 {
   if (rxImagePos != mfImageSize) return failFinal(E_IMAGE_MISMATCH);
   const fl: i32 = slotWriteFlush();
   if (fl != OK) return fail(fl);
+  const es: i32 = packagedImageEncryption(rxSlot);
+  if (es != OK) return failFinal(es);
   const vs: i32 = checkSlotImage(rxSlot);
   if (vs != OK) return failFinal(vs);
   // The image must be exactly the one the manifest describes.
