@@ -14,7 +14,7 @@ import { isEncryptedImage } from "../tools/encrypt.js";
 import { formatVersion, parseImage } from "../tools/image.js";
 import { verifyPackageBytes } from "./verify-cmd.js";
 import { progressBar, type Out } from "./out.js";
-import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError } from "../tools/package.js";
+import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError, MANIFEST_SIZE, ENC_BLOCK_SIZE } from "../tools/package.js";
 import { applyPatch } from "../tools/delta/index.js";
 import { readPublicKey, KeyError } from "../tools/keys.js";
 import { parseUuid } from "../tools/uuid.js";
@@ -35,6 +35,7 @@ function imageOfPackage(bytes: Uint8Array, path: string): Uint8Array {
     throw e;
   }
   const m = p.manifest;
+  if (p.encryptionBlock) throw new CliError("ENCRYPTED_IMAGE_UNSUPPORTED", `${path} is an encrypted package; the factory image goes in as plaintext: pass the image or an unencrypted package`);
   const stream = new Uint8Array(m.dataSize);
   for (let k = 0, at = 0; k < p.blockCount; k++) {
     const n = Math.min(m.blockSize, m.dataSize - k * m.blockSize);
@@ -53,8 +54,9 @@ async function resumeOffsetOf(dev: SimDevice, pkg: Uint8Array): Promise<number> 
   probe.flash.powerOn();
   try {
     const rx = (await probe.bootloader()).receiver();
-    rx.write(pkg.subarray(0, 256));
-    return rx.position;
+    // The manifest, and an encrypted package's encryption block after it (docs/formats.md).
+    rx.write(pkg.subarray(0, Math.min(pkg.length, MANIFEST_SIZE + ENC_BLOCK_SIZE)));
+    return rx.resumeOffset ?? rx.position;
   } catch {
     return 0;
   }
