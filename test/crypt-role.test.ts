@@ -10,6 +10,7 @@ import { statusInfo } from "../bindings/errors.js";
 import { body, KEY, PUB, signedImage, VENDOR, CLASS } from "./helpers/signed.js";
 import { createEncryptedImage, findKeyEntry } from "../tools/encrypt.js";
 import { parseVersion } from "../tools/image.js";
+import { packPackage } from "../tools/package.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Module = Record<string, any>;
@@ -90,4 +91,32 @@ it("without the crypt module, the ES5 update module refuses an encrypted image w
   const image = createEncryptedImage(body(3000, 5), { version: parseVersion("2.0.0"), headerSize: 64, securityCounter: 2, key: { secretKey: KEY } },
     { recipientPublic: x25519.getPublicKey(DEVICE_SECRET) });
   expect(statusInfo(install(x, image, findKeyEntry(image))).code).toBe("ENC_NOT_LOADED");
+});
+
+/** Feed a package the way a board does: write from the offset the device asks for. */
+function receive(x: Module, pkg: Uint8Array): number {
+  const io = x.ioBuffer() as Uint8Array;
+  x.receiveBegin();
+  while (x.receivePosition() < pkg.length) {
+    const at = x.receivePosition();
+    const part = pkg.subarray(at, Math.min(pkg.length, at + 700));
+    io.set(part, 0);
+    const used = x.receiveWrite(part.length);
+    if (used < 0) return used;
+  }
+  return x.receiveComplete();
+}
+
+it("an encrypted package through the ES5 update module: refused without the crypt module, installed with it", () => {
+  const v1 = signedImage({ version: "1.0.0", securityCounter: 1, seed: 1, size: 2500 });
+  const v2 = signedImage({ version: "2.0.0", securityCounter: 2, seed: 2, size: 6000 });
+  const pkg = packPackage({ image: v2, secretKey: KEY, blockSize: 512, encryptFor: { recipientPublic: x25519.getPublicKey(DEVICE_SECRET) } }).bytes;
+  const flash = new Uint8Array(layout.flashSize).fill(0xff);
+  const x = updateCore(flash);
+  expect(install(x, v1)).toBe(0);
+  expect(x.factoryAdopt()).toBeGreaterThanOrEqual(0);
+  expect(statusInfo(receive(x, pkg)).code).toBe("ENC_NOT_LOADED");
+  x.useDecryption(() => load("crypt").createCrypt({}).cryptDecryptor());
+  expect(receive(x, pkg)).toBe(0);
+  expect(Buffer.from(flash.subarray(layout.slotB, layout.slotB + v2.length)).equals(Buffer.from(v2))).toBe(true);
 });

@@ -28,10 +28,7 @@ export const TLV_ED25519: u32 = 0x24;
 export const TLV_SEC_CNT: u32 = 0x50;
 export const TLV_VENDOR_UUID: u32 = 0x74;
 export const TLV_CLASS_UUID: u32 = 0x75;
-// Key-wrap entries of encrypted images: only ECIES-X25519 is implemented.
-export const TLV_ENC_RSA2048: u32 = 0x30;
-export const TLV_ENC_KW: u32 = 0x31;
-export const TLV_ENC_EC256: u32 = 0x32;
+/** The key-wrap entry of an encrypted image (ECIES-X25519, the only scheme implemented). */
 export const TLV_ENC_X25519: u32 = 0x33;
 // slotboot's own protected TLVs, in the range MCUboot leaves to vendors
 // (xxA0..xxFF; imgtool --custom-tlv takes them): what the image needs of the
@@ -71,19 +68,8 @@ export let tlvHwRevMax: u32 = 0;
 export let tlvMinBootloaderSeen: bool = false;
 export let tlvMinBootloader: u32 = 0;
 // Encrypted images (docs/formats.md "Encrypted images").
-export let imgFlags: u32 = 0;
 export let tlvEncAt: i32 = -1;
 export let tlvEncLen: u32 = 0;
-let tlvOtherEncSeen: bool = false;
-/**
- * Set when the device holds a decryption key (update/decryption-key.ts): an
- * image flagged encrypted is then taken, and decrypted while it is installed.
- */
-export let imgDecrypts: bool = false;
-
-export function setImageDecryption(on: bool): void {
-  imgDecrypts = on;
-}
 
 /** The digest computed by the last successful verifyImageDigest(). */
 export const imgDigest: Uint8Array = new Uint8Array(32);
@@ -116,32 +102,17 @@ function resetParse(): void {
   tlvHwRevMax = 0;
   tlvMinBootloaderSeen = false;
   tlvMinBootloader = 0;
-  imgFlags = 0;
   tlvEncAt = -1;
   tlvEncLen = 0;
-  tlvOtherEncSeen = false;
-}
-
-/** Both encryption flags at once: no such image exists. */
-function encryptionFlagsValid(flags: u32): bool {
-  return (flags & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256)) != u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256);
 }
 
 /**
- * Check a 32-byte header held in `h` against the slot size: the header of an
- * image as it is delivered (install, host checks). An encrypted one is taken
- * only by a device that decrypts.
+ * Check a 32-byte header held in `h` against the slot size. `encryptedOk`:
+ * the image may carry an encryption flag — as delivered, when the device
+ * holds a decryption key; at rest in a slot, always, since the installer
+ * stored it decrypted (docs/threat-model.md "Encrypted images").
  */
-export function checkHeader(h: Uint8Array, off: i32, limit: u32): i32 {
-  return checkHeaderFor(h, off, limit, imgDecrypts);
-}
-
-/**
- * The header rule. `encryptedOk`: the image may carry an encryption flag —
- * as delivered, when the device decrypts; at rest in a slot, always, since
- * the installer stored it decrypted (docs/threat-model.md "Encrypted images").
- */
-function checkHeaderFor(h: Uint8Array, off: i32, limit: u32, encryptedOk: bool): i32 {
+export function checkHeader(h: Uint8Array, off: i32, limit: u32, encryptedOk: bool): i32 {
   if (getU32(h, off) != IMAGE_MAGIC) return E_BAD_HEADER;
   const hdr: u32 = getU16(h, off + 8);
   const prot: u32 = getU16(h, off + 10);
@@ -154,11 +125,11 @@ function checkHeaderFor(h: Uint8Array, off: i32, limit: u32, encryptedOk: bool):
   if (prot != 0 && prot < 4) return E_BAD_HEADER;
   const flags: u32 = getU32(h, off + 16);
   if (flags != 0) {
-    if ((flags & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256)) != 0) {
-      if (!encryptedOk) return E_ENCRYPTED_IMAGE;
-      if (!encryptionFlagsValid(flags)) return E_ENC_SCHEME;
-    }
-    const others: u32 = flags & ~u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256);
+    const encrypted: u32 = flags & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256);
+    if (encrypted != 0 && !encryptedOk) return E_ENCRYPTED_IMAGE;
+    // Both at once: no such image exists.
+    if (encrypted == u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256)) return E_ENC_SCHEME;
+    const others: u32 = flags ^ encrypted;
     if (others == 0) return OK;
     if ((others & IMAGE_F_NON_BOOTABLE) != 0) return E_NON_BOOTABLE;
     return E_UNSUPPORTED_FLAGS;
@@ -174,9 +145,8 @@ export function parseImage(slot: i32): i32 {
   let allErased: bool = true;
   for (let i: i32 = 0; i < IMAGE_HEADER_SIZE; i++) if (unchecked(imgBuf[i]) != 0xff) allErased = false;
   if (allErased) return E_EMPTY_SLOT;
-  const hs: i32 = checkHeaderFor(imgBuf, 0, slotSize, true);
+  const hs: i32 = checkHeader(imgBuf, 0, slotSize, true);
   if (hs != OK) return hs;
-  imgFlags = getU32(imgBuf, 16);
   imgHeaderSize = getU16(imgBuf, 8);
   imgProtSize = getU16(imgBuf, 10);
   imgBodySize = getU32(imgBuf, 12);
@@ -197,17 +167,11 @@ export function parseImage(slot: i32): i32 {
   const us: i32 = walkTlvArea(base, at, TLV_INFO_MAGIC, unprot, false);
   if (us != OK) return us;
   imgTotalSize = u32(at + unprot);
-  return checkEncryptionEntry();
-}
-
-/** A flagged image carries its ECIES-X25519 key-wrap entry, sized for the flag's AES key. */
-function checkEncryptionEntry(): i32 {
-  const aes128: bool = (imgFlags & IMAGE_F_ENCRYPTED_AES128) != 0;
-  const aes256: bool = (imgFlags & IMAGE_F_ENCRYPTED_AES256) != 0;
-  if (!aes128 && !aes256) return OK;
-  if (tlvEncAt < 0) return tlvOtherEncSeen ? E_ENC_SCHEME : E_ENC_KEY_MISSING;
-  if (tlvEncLen != (aes128 ? 80 : 96)) return E_BAD_TLV;
-  return OK;
+  // A flagged image carries its ECIES-X25519 entry, sized for the flag's AES key (imgBuf still holds the header).
+  const encrypted: u32 = getU32(imgBuf, 16) & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256);
+  if (encrypted == 0) return OK;
+  if (tlvEncAt < 0) return E_ENC_KEY_MISSING;
+  return tlvEncLen == (encrypted == IMAGE_F_ENCRYPTED_AES128 ? 80 : 96) ? OK : E_BAD_TLV;
 }
 
 /** Types that are trusted only from the protected area (covered by the digest and signature). */
@@ -274,8 +238,6 @@ function takeUnprotectedTlv(type: u32, len: u32, valueAt: i32): i32 {
     if (len != 80 && len != 96) return E_BAD_TLV;
     tlvEncAt = valueAt;
     tlvEncLen = len;
-  } else if (type == TLV_ENC_RSA2048 || type == TLV_ENC_KW || type == TLV_ENC_EC256) {
-    tlvOtherEncSeen = true;
   } else if (isProtectedOnlyTlv(type)) {
     // Anyone can add unprotected entries: one of these here is a forgery or a
     // misbuilt image, and a reader that took it would trust unsigned data.

@@ -67,7 +67,7 @@ export const E_ENC_ZERO_SECRET: i32 = -110;
 export const E_ENC_KEY_MISSING: i32 = -111;
 /** The key-wrap entry's HMAC tag does not verify: encrypted for another key, or altered. */
 export const E_ENC_TAG: i32 = -112;
-/** An encryption scheme or key size this device does not implement (RSA, AES-KW, ECIES-P256, both AES flags). */
+/** Both AES flags in one header: no encryption scheme makes that. */
 export const E_ENC_SCHEME: i32 = -113;
 /** The package is encrypted for another device (its recipient ID is not this device's key). */
 export const E_ENC_WRONG_DEVICE: i32 = -114;

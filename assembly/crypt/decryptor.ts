@@ -38,8 +38,15 @@ export class Decryptor {
   recipient: Uint8Array;
   recipientKey: Uint8Array;
   recipientReady: bool;
+  /**
+   * An encrypted package's encryption block, as it arrives after the
+   * manifest: kept here so that a device that never meets an encrypted
+   * package holds no buffer for it (the update module reads it from here).
+   */
+  block: Uint8Array;
 
   constructor() {
+    this.block = new Uint8Array(160);
     this.position = 0;
     this.imageEntryLen = 0;
     this.bodyStart = 0;

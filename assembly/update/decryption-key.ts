@@ -3,8 +3,6 @@
 // (trust.ts). Without it the device refuses encrypted images and packages
 // (E_ENCRYPTED_IMAGE). The decryption itself lives in crypt/decryptor.ts, a
 // separate module on boards (update/decrypt-socket.portable.ts).
-import { setImageDecryption } from "../boot/image";
-
 export let decHasKey: bool = false;
 export const decPrivateKey: Uint8Array = new Uint8Array(32);
 
@@ -12,5 +10,4 @@ export const decPrivateKey: Uint8Array = new Uint8Array(32);
 export function configureDecryptionKey(src: Uint8Array, off: i32, present: bool): void {
   decHasKey = present;
   for (let i: i32 = 0; i < 32; i++) decPrivateKey[i] = present ? src[off + i] : 0;
-  setImageDecryption(present);
 }

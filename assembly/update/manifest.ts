@@ -5,6 +5,7 @@
 import { getU16, getU32, equalBytes } from "../common/bytes";
 import { updateVerifier } from "./provenance";
 import { Sha256 } from "../crypto/sha256";
+import { decryptor } from "../crypt/decryptor";
 import {
   trustHasKey, trustKey, trustKeyId, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
 } from "./trust";
@@ -29,18 +30,15 @@ export const mfBytes: Uint8Array = new Uint8Array(MANIFEST_SIZE);
  * the encryption, and a 160-byte encryption block follows the manifest,
  * covered by its signature: recipient ID (32), key-wrap entry (96: ephemeral
  * key, tag, wrapped key zero-padded), SHA-256 of the encrypted stream (32).
+ * The receiver collects the block into the decryptor (decryptor().block).
  */
 export const ENC_BLOCK_SIZE: i32 = 160;
-export const PKG_ENC_NONE: u32 = 0;
-export const PKG_ENC_AES128: u32 = 1;
-export const PKG_ENC_AES256: u32 = 2;
-export const mfEncBlock: Uint8Array = new Uint8Array(ENC_BLOCK_SIZE);
+/** Byte 180: 0 not encrypted, 1 AES-128-CTR, 2 AES-256-CTR. */
 export let mfEncryption: u32 = 0;
 
 /** Bytes before the payload: the manifest, and the encryption block when byte 180 says so (read before any check). */
 export function mfHeadSize(): u32 {
-  const e: u32 = u32(mfBytes[180]);
-  return e == PKG_ENC_AES128 || e == PKG_ENC_AES256 ? u32(MANIFEST_SIZE + ENC_BLOCK_SIZE) : u32(MANIFEST_SIZE);
+  return mfBytes[180] == 1 || mfBytes[180] == 2 ? u32(MANIFEST_SIZE + ENC_BLOCK_SIZE) : u32(MANIFEST_SIZE);
 }
 /** SHA-256 of the whole manifest: the identity of a download (for resume). */
 export const mfDigest: Uint8Array = new Uint8Array(32);
@@ -71,13 +69,13 @@ export function checkManifest(): i32 {
   const m: Uint8Array = mfBytes;
   if (getU32(m, 0) != MANIFEST_MAGIC || getU16(m, 4) != 1 || getU16(m, 6) != u32(MANIFEST_SIZE)) return E_PKG_FORMAT;
   // Byte 180: the encryption (0, 1 or 2); bytes 181-183 reserved, zero.
-  if (getU32(m, 180) > PKG_ENC_AES256) return E_PKG_FORMAT;
+  if (getU32(m, 180) > 2) return E_PKG_FORMAT;
   mfEncryption = u32(m[180]);
   if (trustHasKey) {
     if (!equalBytes(m, 184, trustKeyId, 0, 8)) return E_UNKNOWN_KEY;
     if (updateVerifier.begin(trustKey, 0, m, MANIFEST_SIGNED) != 0) return E_PKG_SIGNATURE;
     updateVerifier.update(m, 0, MANIFEST_SIGNED);
-    if (mfEncryption != PKG_ENC_NONE) updateVerifier.update(mfEncBlock, 0, ENC_BLOCK_SIZE);
+    if (mfEncryption != 0) updateVerifier.update(decryptor().block, 0, ENC_BLOCK_SIZE);
     if (!updateVerifier.finish()) return E_PKG_SIGNATURE;
   }
   if (!vendorMatches(m, 8)) return E_WRONG_VENDOR;
@@ -117,7 +115,7 @@ export function checkManifest(): i32 {
   if (mfEncoding == ENC_RAW && mfDataSize != mfImageSize) return E_PAYLOAD_SIZE;
   mfHash.reset();
   mfHash.update(m, 0, MANIFEST_SIZE);
-  if (mfEncryption != PKG_ENC_NONE) mfHash.update(mfEncBlock, 0, ENC_BLOCK_SIZE);
+  if (mfEncryption != 0) mfHash.update(decryptor().block, 0, ENC_BLOCK_SIZE);
   mfHash.finish(mfDigest, 0);
   return OK;
 }

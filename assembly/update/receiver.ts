@@ -13,7 +13,7 @@ import {
   mfBlockCount, mfBaseSize, mfSecurityCounter, mfImageDigestAt, mfChainHeadAt, mfBaseDigestAt, mfVersionMatches,
   ENC_RAW, ENC_DELTA,
 } from "./manifest";
-import { mfHeadSize, mfEncBlock, mfEncryption, PKG_ENC_AES128 } from "./manifest";
+import { mfHeadSize, mfEncryption } from "./manifest";
 import { decHasKey, decPrivateKey } from "./decryption-key";
 import { decryptAvailable, decryptor } from "../crypt/decryptor";
 import { getU32 } from "../common/bytes";
@@ -124,8 +124,7 @@ function startPayload(): i32 {
   // device, and its key wrap opens, or nothing is written.
   if (mfEncryption != 0) {
     if (!decHasKey) return E_ENCRYPTED_IMAGE;
-    if (!decryptAvailable()) return E_ENC_NOT_LOADED;
-    const es: i32 = decryptor().openPackage(mfEncBlock, 0, mfEncryption == PKG_ENC_AES128 ? 16 : 32, decPrivateKey, 0);
+    const es: i32 = decryptor().openPackage(decryptor().block, 0, mfEncryption == 1 ? 16 : 32, decPrivateKey, 0);
     if (es != OK) return es;
   }
   rxDelta = mfEncoding != ENC_RAW;
@@ -349,9 +348,11 @@ export function rxWrite(buf: Uint8Array, off: i32, len: i32): i32 {
         rxMfLen++;
         i++;
       }
-      // An encrypted package's encryption block follows the manifest.
+      // An encrypted package's encryption block follows the manifest; it goes
+      // into the decryption unit, which must then be there.
+      if (rxMfLen >= MANIFEST_SIZE && u32(rxMfLen) < mfHeadSize() && !decryptAvailable()) return fail(E_ENC_NOT_LOADED);
       while (i < len && rxMfLen >= MANIFEST_SIZE && u32(rxMfLen) < mfHeadSize()) {
-        mfEncBlock[rxMfLen - MANIFEST_SIZE] = buf[off + i];
+        decryptor().block[rxMfLen - MANIFEST_SIZE] = buf[off + i];
         rxMfLen++;
         i++;
       }

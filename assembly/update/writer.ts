@@ -101,7 +101,7 @@ export function writerWrite(buf: Uint8Array, off: i32, len: i32): i32 {
       k++;
     }
     if (wrHdrLen == IMAGE_HEADER_SIZE) {
-      let hs: i32 = checkHeader(wrHdr, 0, wrSize);
+      let hs: i32 = checkHeader(wrHdr, 0, wrSize, decHasKey);
       // Flags ENCRYPTED_AES128 / AES256 (checkHeader took them only with a key).
       wrDecrypting = hs == OK && (getU32(wrHdr, 16) & 0x0c) != 0;
       if (wrDecrypting) hs = wrEntryGiven ? decryptor().imageHeader(wrHdr, 0) : E_ENC_KEY_MISSING;
