@@ -29,6 +29,15 @@ export default {
         flash_sha256() {
           return -1; // no hardware hashing: the core's own SHA-256 is used
         },
+        sha256_begin() {
+          return -1; // nor streaming hashing
+        },
+        sha256_update() {
+          return -1;
+        },
+        sha256_finish() {
+          return -1;
+        },
         flash_erase(addr) {
           if (addr % SECTOR !== 0 || addr >= FLASH_SIZE) return -1;
           flash.fill(0xff, addr, addr + SECTOR);

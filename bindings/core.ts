@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Flash } from "./flash.js";
+import type { Flash, HostHash } from "./flash.js";
 
 /** "es5" is the JS build transpiled for ES5 engines (Espruino); tests run it explicitly. */
 export type CoreKind = "wasm" | "js" | "es5";
@@ -68,10 +68,35 @@ function guarded(fn: () => void): number {
   }
 }
 
+/** The host's streaming SHA-256 (Flash.sha256Stream) as the core's three host calls, one stream at a time. */
+function hostHashStream(flash: Flash) {
+  let current: HostHash | null = null;
+  return {
+    begin(len: number): number {
+      current = null;
+      if (!flash.sha256Stream) return HOST_FAULT;
+      return guarded(() => {
+        current = (flash.sha256Stream as NonNullable<Flash["sha256Stream"]>)(len);
+        if (!current) throw new Error("not offered");
+      });
+    },
+    update(piece: Uint8Array): number {
+      const hash = current;
+      return hash ? guarded(() => hash.update(piece)) : HOST_FAULT;
+    },
+    finish(put: (digest: Uint8Array) => void): number {
+      const hash = current;
+      current = null;
+      return hash ? guarded(() => put(hash.digest())) : HOST_FAULT;
+    },
+  };
+}
+
 /** The WASM build, instantiated synchronously (WebAssembly.Module/Instance are sync in Node). */
 export function loadWasmCoreSync(flash: Flash = NO_FLASH): Core {
   if (!wasmModule) wasmModule = new WebAssembly.Module(readFileSync(buildFile("core.wasm")));
   let memory: WebAssembly.Memory | null = null;
+  const stream = hostHashStream(flash);
   const mem = () => new Uint8Array((memory as WebAssembly.Memory).buffer);
   const imports = {
     env: {
@@ -87,6 +112,9 @@ export function loadWasmCoreSync(flash: Flash = NO_FLASH): Core {
       flash_erase: (addr: number) => guarded(() => flash.erase(addr >>> 0)),
       flash_sha256: (addr: number, len: number, ptr: number) =>
         flash.sha256 ? guarded(() => mem().set((flash.sha256 as NonNullable<Flash["sha256"]>)(addr >>> 0, len >>> 0), ptr)) : -1,
+      sha256_begin: (len: number) => stream.begin(len >>> 0),
+      sha256_update: (ptr: number, len: number) => stream.update(mem().subarray(ptr, ptr + len)),
+      sha256_finish: (ptr: number) => stream.finish((digest) => mem().set(digest, ptr)),
     },
   };
   const instance = new WebAssembly.Instance(wasmModule, imports);
@@ -116,6 +144,7 @@ export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise
     const mod = await import(pathToFileURL(buildFile("core.js")).href);
     jsFactory = mod.createCore;
   }
+  const stream = hostHashStream(flash);
   const host = {
     read: (addr: number, buf: Uint8Array, off: number, len: number) =>
       guarded(() => flash.read(addr >>> 0, buf.subarray(off, off + len))),
@@ -124,6 +153,9 @@ export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise
     erase: (addr: number) => guarded(() => flash.erase(addr >>> 0)),
     sha256: (addr: number, len: number, out: Uint8Array, off: number) =>
       flash.sha256 ? guarded(() => out.set((flash.sha256 as NonNullable<Flash["sha256"]>)(addr >>> 0, len >>> 0), off)) : -1,
+    sha256Begin: (len: number) => stream.begin(len >>> 0),
+    sha256Update: (buf: Uint8Array, off: number, len: number) => stream.update(buf.subarray(off, off + len)),
+    sha256Finish: (out: Uint8Array, off: number) => stream.finish((digest) => out.set(digest, off)),
   };
   // The ES5 build holds one core per module load (as on a device), so each
   // instance here evaluates the module afresh.

@@ -24,6 +24,18 @@ export interface Flash {
    * when told to (Bootloader option `hashByHost`); its own SHA-256 is the fallback.
    */
   sha256?(addr: number, len: number): Uint8Array;
+  /**
+   * Optional: a streaming SHA-256 over `len` bytes the core hands over in
+   * pieces (a package's chain blocks), used with the same option; null =
+   * not offered for this length, and the core hashes the block itself.
+   */
+  sha256Stream?(len: number): HostHash | null;
+}
+
+/** One streaming SHA-256 by the host: pieces in order, then the 32-byte digest. */
+export interface HostHash {
+  update(data: Uint8Array): void;
+  digest(): Uint8Array;
 }
 
 /** A host-side flash fault (out of range, misaligned, refused by the part). */

@@ -84,6 +84,7 @@ export const STATUS_TABLE: readonly StatusEntry[] = [
   { status: -81, scope: "core", core: "E_TRAILING", code: "TRAILING_BYTES", aliases: ["TRAILING_DATA"], message: "bytes follow the end of the package; send exactly the package" },
   { status: -82, scope: "core", core: "E_IMAGE_MISMATCH", code: "IMAGE_MISMATCH", message: "the rebuilt image does not match the manifest (size, version or security counter)" },
   { status: -83, scope: "core", core: "E_RX_STATE", code: "RECEIVER_STATE", message: "the receiver was used out of order: call begin() first" },
+  { status: -84, scope: "core", core: "E_HOST_HASH", code: "HOST_HASH_FAILED", message: "the host's SHA-256 accepted a package block and then failed; fix the host's sha256Begin/Update/Finish, or leave hashing to the core (hashByHost off), and retry: the download resumes" },
   // Image rules shared by device and host tools (docs/formats.md "Image TLVs").
   { status: -91, scope: "core", core: "E_DUPLICATE_TLV", code: "DUPLICATE_TLV", message: "the image carries a security TLV (digest, signature, key hash, counter, vendor, class, hardware revision or bootloader) twice; readers could take different ones, so it is refused: rebuild the image" },
   { status: -92, scope: "core", core: "E_MISPLACED_TLV", code: "MISPLACED_TLV", message: "a security TLV sits in the wrong TLV area (counter, vendor, class, hardware revision and bootloader belong in the protected area; digest, signature and key hash outside it); rebuild the image" },
@@ -117,6 +118,8 @@ export const HOST_CODES: readonly string[] = [
   "BAD_FORMAT", "BAD_ENCODING", "BASE_MISMATCH", "DECODE_FAILED",
   // tools/package.ts (PackageFormatError, reported by the CLI as is)
   "BAD_BLOCK_SIZE", "BAD_FIELD", "BAD_VERSION", "IMAGE_SIZE",
+  // slotboot gateway (cli/gateway-cmd.ts, ota/gateway/device-keys.ts)
+  "BAD_LINK_KEY", "GATEWAY_DEVICE_LIST",
 ];
 
 const CORE: ReadonlyMap<number, StatusEntry> = new Map(

@@ -8,6 +8,8 @@ import { SlotbootError } from "../bindings/errors.js";
 import { generateKeyPair } from "../tools/keys.js";
 import { packPackage } from "../tools/package.js";
 import { existsSync, readFileSync } from "node:fs";
+import { fleetDemo } from "./demo-fleet.js";
+import { serverStory } from "./demo-server.js";
 
 const core = (process.argv.includes("--js") ? "js" : "wasm") as "wasm" | "js";
 let step = 0;
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   await boot(dev, "noconfirm", "power");
   note("a power loss is not a failed attempt: v3 keeps its trial");
   await boot(dev, "ok", "power");
-  note("v3's health check passed (it reached the update server), so it confirmed itself");
+  note("v3's health check passed, so it confirmed itself (part three does this for real: the new image must reach the update server first)");
   await status(dev);
 
   await boot(dev, "crash", "power");
@@ -185,7 +187,14 @@ function editedBody(old: Uint8Array): Uint8Array {
   return b;
 }
 
-main().catch((e) => {
+const fleetAt = process.argv.indexOf("--fleet");
+const run = fleetAt > 0
+  ? () => fleetDemo(Number(process.argv[fleetAt + 1] ?? 200) || 200, 1)
+  : async () => {
+    await main();
+    await serverStory(core);
+  };
+run().catch((e) => {
   console.error(e);
   process.exit(1);
 });

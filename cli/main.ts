@@ -12,6 +12,8 @@ import { keygen } from "./keys-cmd.js";
 import { pack } from "./pack-cmd.js";
 import { inspectCmd } from "./inspect-cmd.js";
 import { verifyCmd } from "./verify-cmd.js";
+import { serve } from "./serve-cmd.js";
+import { gatewayCmd, linkKeygen } from "./gateway-cmd.js";
 import { simBoot, simConfirm, simCorrupt, simCreate, simInstall, simReject, simStatus } from "./sim.js";
 import { SlotbootError } from "../bindings/errors.js";
 import { KeyError } from "../tools/keys.js";
@@ -31,6 +33,9 @@ const RUN: Record<string, Run> = {
   "sim reject": (p, o, out) => simReject(p[0], o, out),
   "sim status": (p, o, out) => simStatus(p[0], o, out),
   "sim corrupt": (p, o, out) => simCorrupt(p[0], o, out),
+  serve: (_p, o, out) => serve(o, out),
+  gateway: (_p, o, out) => gatewayCmd(o, out),
+  "link-keygen": (_p, o, out) => linkKeygen(o, out),
 };
 
 /** The usage text printed after a usage error: the verb's own line when the verb is known. */

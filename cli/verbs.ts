@@ -178,6 +178,42 @@ export const VERBS: VerbSpec[] = [
     ],
     summary: "Flip one bit of a slot (bit rot), through the tool so the device file stays valid.",
   },
+  {
+    name: "serve",
+    operands: [],
+    flags: [
+      { name: "config", arg: "FLEET.json", help: "devices, packages and rollouts to load: { devices: [{ controllerId, token?, group? }], packages: [{ file, version }], rollouts: [{ package, group }] }" },
+      { name: "dir", arg: "DIR", help: "where to write ca.pem and packages/<sha256> (default: a new temporary folder)" },
+      { name: "port", arg: "N", help: "TCP port on 127.0.0.1 (default: any free port)" },
+      { name: "poll", arg: "SECONDS", help: "config.polling.sleep the devices get (default 300)" },
+      { name: "gateway-token", arg: "TOKEN", help: "accept Authorization: GatewayToken TOKEN for any device of the tenant" },
+      json,
+    ],
+    summary: "Run a local hawkBit-compatible (DDI) update server over HTTPS on loopback, with a throwaway CA.",
+  },
+  {
+    name: "gateway",
+    operands: [],
+    flags: [
+      { name: "upstream", arg: "URL", required: true, help: "the update server's base URL (slotboot serve's, or hawkBit's)" },
+      { name: "gateway-token", arg: "TOKEN", required: true, help: "the tenant's GatewayToken, sent upstream for every device" },
+      { name: "link-key", arg: "FILE", required: true, help: "the gateway's link secret key (64 hex digits, from `slotboot link-keygen`)" },
+      { name: "devices", arg: "FILE", required: true, help: 'provisioned devices: { "devices": [ { "controllerId", "linkPublicKey" } ] }' },
+      { name: "ca", arg: "FILE", help: "PEM CA certificate to trust upstream (slotboot serve's ca.pem; default: the system's)" },
+      { name: "tenant", arg: "NAME", help: "DDI tenant (default DEFAULT)" },
+      { name: "port", arg: "N", help: "TCP port of the local link on 127.0.0.1 (default: any free port)" },
+      { name: "cache", arg: "DIR", help: "keep cached packages here, named by SHA-256 (default: memory only)" },
+      { name: "poll", arg: "SECONDS", help: "check the update server for every device this often (default 60; 0 = only when devices ask)" },
+      json,
+    ],
+    summary: "Relay DDI for edge devices without internet over the secure local link, caching packages checked against their hashes.",
+  },
+  {
+    name: "link-keygen",
+    operands: [],
+    flags: [{ name: "out", arg: "PREFIX", required: true, help: "write PREFIX.link.key (secret, mode 0600) and PREFIX.link.pub (public), hex" }, force, json],
+    summary: "Make an X25519 key pair for the gateway's local link (one for the gateway, one per device).",
+  },
 ];
 
 /** Every flag any verb takes: the parser's option table. */

@@ -93,6 +93,9 @@ const FLAGS: Record<string, string[]> = {
   "sim reject": ["cut-after-ops", "lock-timeout"],
   "sim status": ["lock-timeout"],
   "sim corrupt": ["slot", "offset", "bit", "lock-timeout"],
+  serve: ["config", "dir", "port", "poll", "gateway-token"],
+  gateway: ["upstream", "gateway-token", "link-key", "devices", "ca", "tenant", "port", "cache", "poll"],
+  "link-keygen": ["out", "force"],
 };
 const EVERY_FLAG = [...new Set(Object.values(FLAGS).flat())];
 

@@ -4,10 +4,11 @@
 // here, so a board pays only for this at boot (docs/porting.md). The list is
 // what a loader needs; the state getters, statistics and inspection calls
 // stay in the update role and the whole core, so that the boot module
-// carries no code for them.
+// carries no code for them (on Espruino every function and export costs
+// variables: the loaders print major.minor.revision, so no imageBuild).
 export { ioBuffer, ioBufferSize } from "../api/io";
 export {
   layoutConfigure, bootDecide, bootLastReason, appConfirm, appReject,
-  slotParse, slotHeader, imageMajor, imageMinor, imageRevision, imageBuild,
+  slotParse, slotHeader, imageMajor, imageMinor, imageRevision,
   bootCheckMode, bootKeyed, hashByHost,
 } from "../api/boot";

@@ -10,6 +10,12 @@ declare function host_flash_program(addr: u32, ptr: usize, len: u32): i32;
 declare function host_flash_erase(addr: u32): i32;
 @external("slotboot", "flash_sha256")
 declare function host_flash_sha256(addr: u32, len: u32, outPtr: usize): i32;
+@external("slotboot", "sha256_begin")
+declare function host_sha256_begin(len: u32): i32;
+@external("slotboot", "sha256_update")
+declare function host_sha256_update(ptr: usize, len: u32): i32;
+@external("slotboot", "sha256_finish")
+declare function host_sha256_finish(outPtr: usize): i32;
 
 export function hostRead(addr: u32, buf: Uint8Array, off: u32, len: u32): i32 {
   return host_flash_read(addr, buf.dataStart + <usize>off, len);
@@ -26,6 +32,23 @@ export function hostErase(addr: u32): i32 {
 /** Optional: SHA-256 of a flash range by the host (a hardware engine); -1 = not offered. */
 export function hostFlashSha256(addr: u32, len: u32, out: Uint8Array, off: u32): i32 {
   return host_flash_sha256(addr, len, out.dataStart + <usize>off);
+}
+
+/**
+ * Optional: a SHA-256 of `len` bytes that the core hands over in pieces
+ * (a package's chain block). -1 = not offered (or not for this length): the
+ * core hashes it itself. One stream at a time.
+ */
+export function hostSha256Begin(len: u32): i32 {
+  return host_sha256_begin(len);
+}
+
+export function hostSha256Update(buf: Uint8Array, off: u32, len: u32): i32 {
+  return host_sha256_update(buf.dataStart + <usize>off, len);
+}
+
+export function hostSha256Finish(out: Uint8Array, off: u32): i32 {
+  return host_sha256_finish(out.dataStart + <usize>off);
 }
 
 /** Where a core-owned buffer lives, so the host can fill or read it. */

@@ -45,6 +45,9 @@ export class RecordLog {
   private nextOffset: u32 = 0;
   /** The sector appends continue in: it holds the newest state's last copy. */
   private newestSector: u32 = 0;
+  /** Offsets in newestSector of the first and last copies of the newest state that load() saw. */
+  private newestFirst: u32 = 0;
+  private newestLast: u32 = 0;
   private readonly holdsRecord: Uint8Array = new Uint8Array(LOG_MAX_SECTORS);
   private readonly holdsNewest: Uint8Array = new Uint8Array(LOG_MAX_SECTORS);
   private readonly scan: Uint8Array = new Uint8Array(LOG_SCAN_BYTES);
@@ -98,60 +101,74 @@ export class RecordLog {
     this.newestCopies = 0;
     this.newestSector = 0;
     this.growingMax = 0;
-    let bestFirst: u32 = 0;
-    let bestLast: u32 = 0;
+    this.newestFirst = 0;
+    this.newestLast = 0;
     const chunk: u32 = u32(LOG_SCAN_BYTES);
     const n: i32 = this.recordSize;
     for (let s: u32 = 0; s < this.sectors; s++) this.holdsRecord[s] = 0;
     this.forgetNewestSectors();
-    // Locals rather than fields in the loop: an interpreter (Espruino) looks a
-    // field up by name each time, and this scan runs at every power-up.
+    // Locals rather than fields in the loop, and loop bodies kept short: an
+    // interpreter (Espruino) looks a field up by name each time and re-reads a
+    // loop's body text (from flash, where the code stays) at every turn, and
+    // this scan runs at every power-up.
     const scan: Uint8Array = this.scan;
-    const magicByte: u32 = this.magic & 0xff;
+    const magicByte: u8 = u8(this.magic & 0xff);
     const sectorBytes: u32 = this.sectorBytes;
     for (let s: u32 = 0; s < this.sectors; s++) {
       const sectorStart: u32 = this.sectorAddr(s);
       for (let pos: u32 = 0; pos < sectorBytes; pos = u32(pos + chunk)) {
         if (flashRead(u32(sectorStart + pos), scan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
-        for (let r: i32 = 0; r < LOG_SCAN_BYTES; r += n) {
-          // Most slots are blank: one byte compare skips them without a call.
-          if (u32(unchecked(scan[r])) != magicByte) continue;
-          if (!this.valid(this.scan, r)) continue;
-          this.holdsRecord[s] = 1;
-          this.noteGrowing(this.scan, r);
-          const seq: u32 = getU32(this.scan, r + 4);
-          const at: u32 = u32(pos + u32(r));
-          if (!this.found || seq > this.newestSeq) {
-            this.forgetNewestSectors();
-            this.found = true;
-            this.newestSeq = seq;
-            this.newestCopies = 1;
-            this.holdsNewest[s] = 1;
-            this.newestSector = s;
-            bestFirst = at;
-            bestLast = at;
-            for (let i: i32 = 0; i < n; i++) this.newest[i] = this.scan[r + i];
-          } else if (seq == this.newestSeq) {
-            this.newestCopies++;
-            this.holdsNewest[s] = 1;
-            if (s == this.newestSector) {
-              bestLast = at;
-            } else if (at < bestFirst) {
-              // Copies in two sectors come from a writer that moved on after a
-              // copy at the end of a sector failed its read-back: the one
-              // nearer the start of its sector was written later.
-              this.newestSector = s;
-              bestFirst = at;
-              bestLast = at;
-            }
-          }
+        // Candidates are the slots whose first byte is the magic's: a native
+        // search finds them, so a blank chunk costs one call, not one turn of
+        // an interpreted loop per slot. After a hit, the search goes on from
+        // the next slot (indexOf past the end is -1).
+        for (let r: i32 = scan.indexOf(magicByte, 0); r >= 0; r = scan.indexOf(magicByte, r - (r % n) + n)) {
+          if (r % n == 0) this.consider(s, u32(pos + u32(r)));
         }
       }
     }
-    const fs: i32 = this.findAppendPoint(this.newestSector, this.found ? u32(bestLast + u32(n)) : 0);
+    const fs: i32 = this.findAppendPoint(this.newestSector, this.found ? u32(this.newestLast + u32(n)) : 0);
     if (fs != OK) return fs;
     this.loaded = true;
     return OK;
+  }
+
+  /**
+   * One slot of load()'s scan: the record read from sector `s` at offset
+   * `at`, now in scan[at % LOG_SCAN_BYTES] (chunks start at multiples of
+   * LOG_SCAN_BYTES). Two parameters: on Espruino each costs a variable.
+   */
+  private consider(s: u32, at: u32): void {
+    const n: i32 = this.recordSize;
+    const r: i32 = i32(at % u32(LOG_SCAN_BYTES));
+    if (!this.valid(this.scan, r)) return;
+    this.holdsRecord[s] = 1;
+    this.noteGrowing(this.scan, r);
+    const seq: u32 = getU32(this.scan, r + 4);
+    if (!this.found || seq > this.newestSeq) {
+      this.forgetNewestSectors();
+      this.found = true;
+      this.newestSeq = seq;
+      this.newestCopies = 1;
+      this.holdsNewest[s] = 1;
+      this.newestSector = s;
+      this.newestFirst = at;
+      this.newestLast = at;
+      for (let i: i32 = 0; i < n; i++) this.newest[i] = this.scan[r + i];
+    } else if (seq == this.newestSeq) {
+      this.newestCopies++;
+      this.holdsNewest[s] = 1;
+      if (s == this.newestSector) {
+        this.newestLast = at;
+      } else if (at < this.newestFirst) {
+        // Copies in two sectors come from a writer that moved on after a
+        // copy at the end of a sector failed its read-back: the one
+        // nearer the start of its sector was written later.
+        this.newestSector = s;
+        this.newestFirst = at;
+        this.newestLast = at;
+      }
+    }
   }
 
   /** First fully erased record slot in sector `s` at or after `from`; else the sector is full. */

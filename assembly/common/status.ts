@@ -49,6 +49,8 @@ export const E_CHAIN_MISMATCH: i32 = -80;
 export const E_TRAILING: i32 = -81;
 export const E_IMAGE_MISMATCH: i32 = -82;
 export const E_RX_STATE: i32 = -83;
+/** The host's SHA-256 took a package block and then failed to hash it. */
+export const E_HOST_HASH: i32 = -84;
 
 // Image rules shared by device and host tools (docs/formats.md "Image TLVs")
 export const E_DUPLICATE_TLV: i32 = -91;

@@ -25,7 +25,7 @@ import {
   resumeFind, resumeSlotMatches, resumeCheckStart, resumeForget, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect,
   rsCodecPatch, rsCodecOut,
 } from "./resume";
-import { verifyImageDigest, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "../boot/image";
+import { verifyImageDigest, imgHashByHost, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "../boot/image";
 import { checkSlotImage, checkedSecurityCounter } from "../boot/verify";
 import { deltaApplier, deltaAvailable } from "../codecs/delta_applier";
 import { DELTA_BLOCK_SIZE } from "../codecs/delta_format";
@@ -33,9 +33,10 @@ import { slotAddr, sectorSize, NO_SLOT } from "../common/layout";
 import { trustHasKey } from "./trust";
 import {
   OK, E_FLASH, E_TRUNCATED, E_TRIAL_IN_PROGRESS, E_BASE_MISMATCH, E_CHAIN_MISMATCH, E_TRAILING,
-  E_IMAGE_MISMATCH, E_RX_STATE, E_DIGEST_MISMATCH, E_CODECS_NOT_LOADED,
+  E_IMAGE_MISMATCH, E_RX_STATE, E_DIGEST_MISMATCH, E_CODECS_NOT_LOADED, E_HOST_HASH,
   E_ENCRYPTED_IMAGE, E_ENC_NOT_LOADED, E_ENC_KEY_MISSING,
 } from "../common/status";
+import { hostSha256Begin, hostSha256Update, hostSha256Finish } from "../common/host";
 
 export const RX_IDLE: i32 = 0;
 export const RX_MANIFEST: i32 = 1;
@@ -70,6 +71,10 @@ let rxPending: bool = false;
 /** Resume records written during this download (for figures). */
 export let rxSaves: u32 = 0;
 const rxChain: Sha256 = new Sha256();
+/** The current block is hashed by the host (see chainBegin). */
+let rxChainByHost: bool = false;
+/** The host refused a piece of the current block. */
+let rxChainHostFault: bool = false;
 const rxExpect: Uint8Array = new Uint8Array(32);
 /** The expected digest of the block before the current one: a codec block may start there. */
 const rxPrevExpect: Uint8Array = new Uint8Array(32);
@@ -93,6 +98,31 @@ function blockPackageOffset(k: u32): u32 {
   return u32(mfHeadSize() + u32(k * u32(mfBlockSize + 32)));
 }
 
+/**
+ * A chain block's digest: by the host's SHA-256 when image hashing is the
+ * host's (hashByHost) and it takes this block (a native one is far faster
+ * than the core's in an interpreter), else by the core's.
+ */
+function chainBegin(len: u32): void {
+  rxChainByHost = imgHashByHost && hostSha256Begin(len) == OK;
+  rxChainHostFault = false;
+  if (!rxChainByHost) rxChain.reset();
+}
+
+function chainUpdate(buf: Uint8Array, off: i32, len: i32): void {
+  if (!rxChainByHost) rxChain.update(buf, off, len);
+  else if (hostSha256Update(buf, u32(off), u32(len)) != OK) rxChainHostFault = true;
+}
+
+/** The block's digest into rxDigest; false if the host failed to make it. */
+function chainFinish(): bool {
+  if (!rxChainByHost) {
+    rxChain.finish(rxDigest, 0);
+    return true;
+  }
+  return hostSha256Finish(rxDigest, 0) == OK && !rxChainHostFault;
+}
+
 function enterBlock(k: u32): void {
   rxBlock = k;
   rxBlockData = 0;
@@ -100,7 +130,8 @@ function enterBlock(k: u32): void {
   rxNextLen = 0;
   rxDataPos = u32(k * mfBlockSize);
   rxPos = blockPackageOffset(k);
-  rxChain.reset();
+  // Each block hashes its data and the 32-byte digest of the next one.
+  chainBegin(u32(rxBlockLen + 32));
   rxState = RX_DATA;
 }
 
@@ -293,7 +324,7 @@ function writeDelta(buf: Uint8Array, off: i32, len: i32): i32 {
 
 /** Data bytes of the current block: hash them all, decode those past the resume point. */
 function takeData(buf: Uint8Array, off: i32, len: i32): i32 {
-  rxChain.update(buf, off, len);
+  chainUpdate(buf, off, len);
   let skip: i32 = 0;
   if (rxDataPos < rxSkipUntil) {
     const behind: u32 = u32(rxSkipUntil - rxDataPos);
@@ -314,7 +345,7 @@ function takeData(buf: Uint8Array, off: i32, len: i32): i32 {
 }
 
 function endBlock(): i32 {
-  rxChain.finish(rxDigest, 0);
+  if (!chainFinish()) return E_HOST_HASH;
   if (!equalBytes(rxDigest, 0, rxExpect, 0, 32)) return E_CHAIN_MISMATCH;
   for (let i: i32 = 0; i < 32; i++) {
     rxPrevExpect[i] = rxExpect[i];
@@ -369,14 +400,14 @@ export function rxWrite(buf: Uint8Array, off: i32, len: i32): i32 {
       i += n;
       if (rxBlockData == rxBlockLen) rxState = RX_NEXT;
     } else if (rxState == RX_NEXT) {
+      const from: i32 = i;
       while (i < len && rxNextLen < 32) {
-        const b: u8 = buf[off + i];
-        rxNext[rxNextLen] = b;
-        rxChain.update(buf, off + i, 1);
+        rxNext[rxNextLen] = buf[off + i];
         rxNextLen++;
         i++;
         rxPos++;
       }
+      chainUpdate(buf, off + from, i - from);
       if (rxNextLen == 32) {
         const es: i32 = endBlock();
         if (es != OK) return fail(es);

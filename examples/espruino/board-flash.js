@@ -6,6 +6,7 @@
 // which most Espruino boards need.
 function create(base) {
   var Flash = require("Flash");
+  var stream = require("slotboot-gathering-sha256").create(function (bytes) { return require("crypto").SHA256(bytes); }, 4096 + 32);
   return {
     read: function (addr, buf, off, len) {
       try { buf.set(Flash.read(len, base + addr), off); return 0; } catch (e) { return -1; }
@@ -28,6 +29,11 @@ function create(base) {
       try { out.set(new Uint8Array(require("crypto").SHA256(E.memoryArea(base + addr, len))), off); return 0; } catch (e) { return -1; }
     },
     text: function (addr, len) { return E.memoryArea(base + addr, len); },
+    // A package's chain blocks: Espruino's SHA-256 is one-shot, so a block is
+    // gathered in RAM (kept between blocks) and hashed at the end.
+    sha256Begin: function (len) { return stream.begin(len); },
+    sha256Update: function (buf, off, len) { return stream.update(buf, off, len); },
+    sha256Finish: function (out, off) { return stream.finish(out, off); },
   };
 }
 exports.create = create;

@@ -1,12 +1,14 @@
 // slotboot's host calls over Moddable's Flash: offsets inside one partition,
 // a fault is -1 (the driver never throws into the core), and the image
-// digest streams through Crypt.Digest in blocks (no copy of the image in RAM).
+// digest and the package's chain blocks stream through Crypt.Digest (no copy
+// of the image in RAM).
 import Flash from "flash";
 import { Digest } from "crypt";
 
 export function createFlashHost(partition) {
   const part = new Flash(partition);
   const block = new Uint8Array(512);
+  let stream = null;
   return {
     blockSize: part.blockSize,
     read(addr, buf, off, len) {
@@ -28,6 +30,16 @@ export function createFlashHost(partition) {
         out.set(new Uint8Array(digest.close()), off);
         return 0;
       } catch { return -1; }
+    },
+    // A package's chain blocks, streamed through Crypt.Digest as they arrive.
+    sha256Begin(len) {
+      try { stream = new Digest("SHA256"); return 0; } catch { stream = null; return -1; }
+    },
+    sha256Update(buf, off, len) {
+      try { stream.write(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + len)); return 0; } catch { return -1; }
+    },
+    sha256Finish(out, off) {
+      try { out.set(new Uint8Array(stream.close()), off); stream = null; return 0; } catch { stream = null; return -1; }
     },
   };
 }

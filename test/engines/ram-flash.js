@@ -1,70 +1,110 @@
 // A RAM-backed NOR flash for the engine tests, with the host calls of
 // examples/espruino/board-flash.js: program clears bits, erase sets a sector
-// to 0xFF. Regions are separate buffers because Espruino's typed-array views
-// cannot start more than 65535 bytes into a buffer. `sha256` hashes in place
-// with the engine's native SHA-256 where it has one (Espruino's crypto).
+// to 0xFF. The flash is held in pieces of at most 64 KiB because Espruino's
+// typed-array views cannot start more than 65535 bytes into a buffer; an
+// operation may span pieces. `regions` are the control area and the two
+// slots (each a list of pieces), for the story's flash digests. `sha256`
+// hashes with the engine's native SHA-256 where it has one (Espruino's crypto).
 function create(layout, nativeSha256) {
-  var regions = [
-    { at: 0, bytes: new Uint8Array(layout.slotA) },
-    { at: layout.slotA, bytes: new Uint8Array(layout.slotSize) },
-    { at: layout.slotB, bytes: new Uint8Array(layout.slotSize) },
-  ];
-  for (var r = 0; r < regions.length; r++) regions[r].bytes.fill(255);
+  var PIECE = 65536;
+  var pieces = [];
+  function region(at, size) {
+    var list = [];
+    for (var off = 0; off < size; off += PIECE) {
+      var piece = { at: at + off, bytes: new Uint8Array(Math.min(PIECE, size - off)) };
+      piece.bytes.fill(255);
+      pieces.push(piece);
+      list.push(piece);
+    }
+    return { at: at, size: size, pieces: list };
+  }
+  var regions = [region(0, layout.slotA), region(layout.slotA, layout.slotSize), region(layout.slotB, layout.slotSize)];
   var counts = { reads: 0, programs: 0, erases: 0, hashes: 0 };
-  function region(addr, len) {
-    for (var i = 0; i < regions.length; i++) {
-      var g = regions[i];
-      if (addr >= g.at && addr + len <= g.at + g.bytes.length) return g;
+  var stream = nativeSha256 ? require("slotboot-gathering-sha256").create(nativeSha256, 4096 + 32) : null;
+  /** The piece holding addr, or null. */
+  function pieceAt(addr) {
+    for (var i = 0; i < pieces.length; i++) {
+      var g = pieces[i];
+      if (addr >= g.at && addr < g.at + g.bytes.length) return g;
     }
     return null;
   }
+  /** Calls visit(piece, offsetInPiece, offsetInRange, length) over [addr, addr+len); false if any byte is outside the flash. */
+  function span(addr, len, visit) {
+    var done = 0;
+    while (done < len) {
+      var g = pieceAt(addr + done);
+      if (!g) return false;
+      var from = addr + done - g.at;
+      var n = Math.min(len - done, g.bytes.length - from);
+      visit(g, from, done, n);
+      done += n;
+    }
+    return true;
+  }
+  function covered(addr, len) { return span(addr, len, function () {}); }
   var flash = {
     counts: counts,
     regions: regions,
     sample: null,
     read: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
-      var g = region(addr, len);
-      if (!g) return -1;
+      if (!covered(addr, len)) return -1;
       counts.reads++;
-      buf.set(new Uint8Array(g.bytes.buffer, addr - g.at, len), off);
+      span(addr, len, function (g, from, at, n) { buf.set(new Uint8Array(g.bytes.buffer, from, n), off + at); });
       return 0;
     },
     program: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
-      var g = region(addr, len);
-      if (!g) return -1;
+      if (!covered(addr, len)) return -1;
       counts.programs++;
-      var base = addr - g.at;
-      for (var i = 0; i < len; i++) g.bytes[base + i] &= buf[off + i];
+      span(addr, len, function (g, from, at, n) {
+        // Onto erased bytes a program is a copy: Espruino checks that natively
+        // (E.sum), as a board's Flash.write is native; elsewhere, bit by bit.
+        var target = new Uint8Array(g.bytes.buffer, from, n);
+        if (typeof E !== "undefined" && E.sum(target) === 255 * n) {
+          target.set(new Uint8Array(buf.buffer, buf.byteOffset + off + at, n));
+          return;
+        }
+        for (var i = 0; i < n; i++) g.bytes[from + i] &= buf[off + at + i];
+      });
       return 0;
     },
     erase: function (addr) {
       if (flash.sample) flash.sample();
-      var g = region(addr, layout.sectorSize);
-      if (!g || (addr - g.at) % layout.sectorSize !== 0) return -1;
+      if (addr % layout.sectorSize !== 0 || !covered(addr, layout.sectorSize)) return -1;
       counts.erases++;
-      g.bytes.fill(255, addr - g.at, addr - g.at + layout.sectorSize);
+      span(addr, layout.sectorSize, function (g, from, at, n) { g.bytes.fill(255, from, from + n); });
       return 0;
     },
     sha256: function (addr, len, out, off) {
-      if (!nativeSha256) return -1;
-      var g = region(addr, len);
-      if (!g) return -1;
+      if (!nativeSha256 || !covered(addr, len)) return -1;
       counts.hashes++;
-      out.set(new Uint8Array(nativeSha256(new Uint8Array(g.bytes.buffer, addr - g.at, len))), off);
+      var parts = [];
+      span(addr, len, function (g, from, at, n) { parts.push(new Uint8Array(g.bytes.buffer, from, n)); });
+      var data = parts[0];
+      // A range across pieces is joined first (a board's flash is one memory-mapped area).
+      if (parts.length > 1) {
+        data = new Uint8Array(len);
+        for (var p = 0, at = 0; p < parts.length; at += parts[p].length, p++) data.set(parts[p], at);
+      }
+      out.set(new Uint8Array(nativeSha256(data)), off);
       return 0;
     },
+    // Package chain blocks, gathered and hashed natively (the board driver's way).
+    sha256Begin: function (len) { return stream ? stream.begin(len) : -1; },
+    sha256Update: function (buf, off, len) { return stream ? stream.update(buf, off, len) : -1; },
+    sha256Finish: function (out, off) { return stream ? stream.finish(out, off) : -1; },
     text: function (addr, len) {
-      var g = region(addr, len);
       var s = "";
-      for (var i = 0; i < len; i++) s += String.fromCharCode(g.bytes[addr - g.at + i]);
+      span(addr, len, function (g, from, at, n) { for (var i = 0; i < n; i++) s += String.fromCharCode(g.bytes[from + i]); });
       return s;
     },
     /** Raw bytes written into flash (factory programming). */
     load: function (addr, bytes) {
-      var g = region(addr, bytes.length);
-      for (var i = 0; i < bytes.length; i++) g.bytes[addr - g.at + i] = bytes.charCodeAt ? bytes.charCodeAt(i) : bytes[i];
+      span(addr, bytes.length, function (g, from, at, n) {
+        for (var i = 0; i < n; i++) g.bytes[from + i] = bytes.charCodeAt ? bytes.charCodeAt(at + i) : bytes[at + i];
+      });
     },
   };
   return flash;

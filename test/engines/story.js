@@ -24,9 +24,16 @@ function run(engine, input) {
     var seconds = engine.now() - t0;
     var after = engine.memory();
     if (after > peak) peak = after;
-    var digest = engine.sha256 ? hex(engine.sha256(flash.regions[0].bytes)) + hex(engine.sha256(flash.regions[1].bytes)) + hex(engine.sha256(flash.regions[2].bytes)) : "";
+    var digest = engine.sha256 ? hex(engine.sha256(regionBytes(flash.regions[0]))) + hex(engine.sha256(regionBytes(flash.regions[1]))) + hex(engine.sha256(regionBytes(flash.regions[2]))) : "";
     engine.out({ step: name, role: role, result: result, seconds: seconds, memory: peak - before, flash: digest });
     return result;
+  }
+  /** A flash region's bytes in one array (the RAM flash keeps them in pieces). */
+  function regionBytes(region) {
+    if (region.pieces.length === 1) return region.pieces[0].bytes;
+    var all = new Uint8Array(region.size);
+    for (var p = 0; p < region.pieces.length; p++) all.set(region.pieces[p].bytes, region.pieces[p].at - region.at);
+    return all;
   }
   function hex(digest) {
     var d = new Uint8Array(digest), s = "";

@@ -188,8 +188,9 @@ var engine = {
   },
   out: function (o) {
     xsMark("end " + __step);
+    // The story's slots are 64 KiB: each region is one piece of the RAM flash.
     var r = __flash.regions;
-    o.flash = __regionDigest(0, r[0].bytes) + __regionDigest(1, r[1].bytes) + __regionDigest(2, r[2].bytes);
+    o.flash = __regionDigest(0, r[0].pieces[0].bytes) + __regionDigest(1, r[1].pieces[0].bytes) + __regionDigest(2, r[2].pieces[0].bytes);
     print("@@" + JSON.stringify(o));
     __step++;
   }
@@ -208,6 +209,7 @@ function storySources(preload: boolean): XsSource[] {
     commonJs("slotboot-loader", read("examples/espruino/loader.js")),
     commonJs("slotboot-update-task", read("examples/espruino/update-task.js")),
     commonJs("slotboot-ram-flash", read("test/engines/ram-flash.js")),
+    commonJs("slotboot-gathering-sha256", read("examples/espruino/gathering-sha256.js")),
     commonJs("slotboot-story", read("test/engines/story.js")),
   ].join("");
   // The files the story reads: string literals (in flash when preloaded, as Storage files are

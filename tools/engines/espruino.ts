@@ -21,32 +21,73 @@ export function espruinoBinary(): string | null {
 export interface EspruinoRun {
   results: Array<Record<string, unknown>>;
   output: string;
+  /** CPU seconds (user + system) of the main script's run, start-up included. */
+  cpuSeconds: number;
 }
 
-/** Storage file contents: text, or bytes (stored as a binary string). */
-export type StorageFiles = Record<string, string | Uint8Array>;
+/**
+ * A file stored as heatshrink-compressed pieces ("name#0", "name#1", …, each
+ * `pieceSize` bytes before compression), compressed by Espruino's own
+ * heatshrink: for data larger than the engine's 256 KiB Storage holds raw.
+ */
+export interface CompressedFile { pieces: Uint8Array; pieceSize: number }
 
-function setupScript(files: StorageFiles): string {
+/** Storage file contents: text, bytes (stored as a binary string), or compressed pieces. */
+export type StorageFiles = Record<string, string | Uint8Array | CompressedFile>;
+
+/**
+ * The scripts that write `files` into Storage, each small enough for the
+ * engine to load as one script (a script is read into RAM whole).
+ */
+function setupScripts(files: StorageFiles): string[] {
+  const scriptBytes = 48 << 10;
+  const scripts: string[] = [];
   let s = 'var S = require("Storage");\nS.eraseAll();\n';
+  const flush = () => { scripts.push(s); s = 'var S = require("Storage");\n'; };
+  const add = (statement: string) => {
+    if (s.length + statement.length > scriptBytes) flush();
+    s += statement;
+  };
   for (const [name, data] of Object.entries(files)) {
+    if (typeof data === "object" && "pieces" in data) {
+      for (let at = 0, piece = 0; at < data.pieces.length; at += data.pieceSize, piece++) {
+        const part = Buffer.from(data.pieces.subarray(at, at + data.pieceSize)).toString("base64");
+        add(`S.write(${JSON.stringify(`${name}#${piece}`)}, require("heatshrink").compress(atob(${JSON.stringify(part)})));\n`);
+      }
+      continue;
+    }
     const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : Buffer.from(data);
     const chunk = 4096;
     for (let at = 0; at < bytes.length || at === 0; at += chunk) {
       const part = bytes.subarray(at, at + chunk).toString("base64");
-      s += `S.write(${JSON.stringify(name)}, atob(${JSON.stringify(part)}), ${at}, ${bytes.length});\n`;
+      add(`S.write(${JSON.stringify(name)}, atob(${JSON.stringify(part)}), ${at}, ${bytes.length});\n`);
       if (bytes.length === 0) break;
     }
   }
   s += 'print("@@" + JSON.stringify({ storageFree: S.getFree() }));\n';
-  return s;
+  scripts.push(s);
+  return scripts;
 }
 
-function runScript(binary: string, dir: string, script: string, timeoutMs: number): string {
+const CPU_MARK = "@@cpu ";
+
+/**
+ * Runs one script; also returns the engine process's CPU seconds (user +
+ * system), read by the shell that starts it: wall time on a shared machine
+ * says little, and the issue's goals are CPU time.
+ */
+function runScript(binary: string, dir: string, script: string, timeoutMs: number): { output: string; cpuSeconds: number } {
   const file = join(dir, "main.js");
   writeFileSync(file, script);
-  const r = spawnSync(binary, [file], { cwd: dir, encoding: "latin1", timeout: timeoutMs, input: "", maxBuffer: 64 << 20 });
+  // bash's `times` prints the shell's then its children's user and system time.
+  const shell = `"$1" "$2"; status=$?; echo "${CPU_MARK}" >&2; times >&2; exit $status`;
+  const r = spawnSync("bash", ["-c", shell, "espruino", binary, file], { cwd: dir, encoding: "latin1", timeout: timeoutMs, input: "", maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`espruino: ${r.error.message}`);
-  return r.stdout + r.stderr;
+  const at = r.stderr.lastIndexOf(CPU_MARK);
+  // After the mark: the shell's own times, then its children's (the engine's).
+  const children = at < 0 ? "" : (r.stderr.slice(at).split("\n")[2] ?? "");
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+  return { output: r.stdout + (at < 0 ? r.stderr : r.stderr.slice(0, at)), cpuSeconds: seconds };
 }
 
 export function runEspruino(files: StorageFiles, main: string, timeoutMs = 120_000): EspruinoRun {
@@ -54,13 +95,17 @@ export function runEspruino(files: StorageFiles, main: string, timeoutMs = 120_0
   if (!binary) throw new Error("espruino: interpreter not found");
   const dir = mkdtempSync(join(tmpdir(), "slotboot-espruino-"));
   try {
-    const setup = runScript(binary, dir, setupScript(files), timeoutMs);
-    if (!setup.includes("@@")) throw new Error(`espruino: could not write Storage:\n${setup.slice(-2000)}`);
-    const output = runScript(binary, dir, main, timeoutMs);
+    const scripts = setupScripts(files);
+    scripts.forEach((script, i) => {
+      const setup = runScript(binary, dir, script, timeoutMs).output;
+      const done = i === scripts.length - 1 ? setup.includes("@@") : !/Uncaught|Error/.test(setup);
+      if (!done) throw new Error(`espruino: could not write Storage:\n${setup.slice(-2000)}`);
+    });
+    const { output, cpuSeconds } = runScript(binary, dir, main, timeoutMs);
     const results = output.split("\n").filter((l) => l.startsWith("@@")).map((l) => JSON.parse(l.slice(2)));
     const errors = output.split("\n").filter((l) => /Uncaught|Error/.test(l));
     if (errors.length) throw new Error(`espruino: ${errors.join("\n")}\n${output.slice(-3000)}`);
-    return { results, output };
+    return { results, output, cpuSeconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

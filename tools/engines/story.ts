@@ -61,6 +61,7 @@ export function storyModules(): Record<string, string> {
     "slotboot-loader": read("examples/espruino/loader.js"),
     "slotboot-update-task": read("examples/espruino/update-task.js"),
     "slotboot-ram-flash": read("test/engines/ram-flash.js"),
+    "slotboot-gathering-sha256": read("examples/espruino/gathering-sha256.js"),
     "slotboot-story": read("test/engines/story.js"),
   };
 }

@@ -1,0 +1,34 @@
+// A streaming SHA-256 for hosts whose native SHA-256 is one-shot (Espruino's
+// require("crypto").SHA256): the core's sha256Begin/Update/Finish host calls
+// over a buffer that gathers one package chain block. Save as the Storage
+// module "slotboot-gathering-sha256" beside the flash driver.
+//
+// The buffer grows to the largest block seen, at most `limit` bytes; a longer
+// block is left to the core (begin returns -1), as is any misuse.
+function create(oneShotSha256, limit) {
+  var gathered = null, used = 0, expected = -1;
+  return {
+    begin: function (len) {
+      expected = -1;
+      if (len > limit) return -1;
+      if (!gathered || gathered.length < len) gathered = new Uint8Array(len);
+      used = 0;
+      expected = len;
+      return 0;
+    },
+    update: function (buf, off, len) {
+      if (expected < 0 || used + len > expected) return -1;
+      gathered.set(new Uint8Array(buf.buffer, buf.byteOffset + off, len), used);
+      used += len;
+      return 0;
+    },
+    finish: function (out, off) {
+      var complete = expected >= 0 && used === expected;
+      expected = -1;
+      if (!complete) return -1;
+      out.set(new Uint8Array(oneShotSha256(new Uint8Array(gathered.buffer, 0, used))), off);
+      return 0;
+    },
+  };
+}
+exports.create = create;
