@@ -5,6 +5,7 @@ export * from "./api/io";
 export * from "./api/hash";
 export * from "./api/ed25519";
 export * from "./api/ecdsa";
+export * from "./api/crypt";
 export * from "./api/heatshrink";
 export * from "./api/delta";
 export * from "./api/boot";

@@ -9,10 +9,11 @@ import { run as heatshrink } from "./heatshrink.js";
 import { run as delta } from "./delta.js";
 import { run as boot } from "./boot.js";
 import { run as engines } from "./engines.js";
+import { run as crypt } from "./crypt.js";
 import { run as ota } from "./ota.js";
 import { run as gateway } from "./gateway.js";
 
-const SECTIONS: Record<string, () => Promise<string>> = { boot, hash, ed25519, ecdsa, heatshrink, delta, engines, ota, gateway };
+const SECTIONS: Record<string, () => Promise<string>> = { boot, hash, ed25519, ecdsa, crypt, heatshrink, delta, engines, ota, gateway };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -3,7 +3,7 @@
 import { loadCore, type Core, type CoreKind } from "./core.js";
 import type { Flash } from "./flash.js";
 import { check, SlotbootError } from "./errors.js";
-import { provisionTrust } from "./trust.js";
+import { provisionTrust, provisionDecryptionKey } from "./trust.js";
 import {
   BOOT_REASONS, EVENTS, RESET_CODES, STORED_STATES, slotName,
   type ResetReason, type SlotName, type SlotStateName,
@@ -134,6 +134,8 @@ export interface Trust {
   bootloaderVersion?: number;
   /** Let the host's Flash.sha256 (a hardware engine) hash images; the core's own SHA-256 is the fallback. */
   hashByHost?: boolean;
+  /** X25519 private key (32 bytes) for encrypted images and packages; without one they are refused. */
+  decryptionKey?: Uint8Array;
 }
 
 /** The version this bootloader reports to packages' "minimum bootloader" field: 1.0.0. */
@@ -154,6 +156,7 @@ export class Bootloader {
       "layout",
     );
     provisionTrust(core, trust, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? BOOTLOADER_VERSION);
+    if (trust.decryptionKey) provisionDecryptionKey(core, trust.decryptionKey);
     core.exports.hashByHost(trust.hashByHost ? 1 : 0);
     return new Bootloader(core, layout);
   }
@@ -280,11 +283,19 @@ export class UpdateWriter {
   private slot: SlotName | null = null;
   constructor(private readonly core: Core) {}
 
-  /** Start an install of `byteLength` bytes; returns the target slot. */
-  open(options: { byteLength: number }): SlotName {
+  /**
+   * Start an install of `byteLength` bytes; returns the target slot. An
+   * encrypted image's ENC_X25519 entry goes in `keyEntry`: it sits after the
+   * body in the image, and the device needs it before the body.
+   */
+  open(options: { byteLength: number; keyEntry?: Uint8Array }): SlotName {
     const n = options.byteLength;
     if (!Number.isInteger(n) || n < 0) throw new TypeError("byteLength must be a non-negative integer");
     const s = check(this.core.exports.installOpen(n >>> 0), "open");
+    if (options.keyEntry) {
+      this.core.io().set(options.keyEntry, 0);
+      check(this.core.exports.installKeyEntry(options.keyEntry.length), "key entry");
+    }
     this.isOpen = true;
     this.slot = slotName(s);
     return this.slot as SlotName;
@@ -381,10 +392,11 @@ export class UpdateReceiver {
       const io = this.core.io();
       const n = Math.min(io.length, bytes.length - i);
       io.set(bytes.subarray(i, i + n), 0);
-      const before = this.position;
+      // State 1 is RX_MANIFEST: the manifest (and an encrypted package's encryption block) is being read.
+      const wasReadingManifest = this.core.exports.receiveState() === 1;
       const used = this.core.exports.receiveWrite(n) as number;
       if (used < 0) throw new SlotbootError(used, `at package offset ${this.hostOffset}`);
-      if (this.resumeAt === null && before < 256 && this.position >= 256) this.resumeAt = this.position;
+      if (this.resumeAt === null && wasReadingManifest && this.core.exports.receiveState() !== 1) this.resumeAt = this.position;
       i += used;
       this.hostOffset += used;
     }

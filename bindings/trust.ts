@@ -39,3 +39,14 @@ export function provisionTrust(core: Core, identity: TrustedIdentity, hardwareRe
   put(identity.classId, 48, 16, 4, "class ID");
   core.exports.trustConfigure(flags, hardwareRevision >>> 0, bootloaderVersion >>> 0);
 }
+
+/**
+ * The device's X25519 private key for encrypted images and packages (32
+ * bytes), or none: without one the device refuses encrypted updates.
+ */
+export function provisionDecryptionKey(core: Core, privateKey: Uint8Array | undefined): void {
+  if (privateKey && privateKey.length !== 32) throw new TypeError(`an X25519 private key must be 32 bytes, not ${privateKey.length}`);
+  if (!core.exports.decryptionConfigure) return;
+  if (privateKey) core.io().set(privateKey, 0);
+  core.exports.decryptionConfigure(privateKey ? 1 : 0);
+}

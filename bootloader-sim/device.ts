@@ -5,6 +5,7 @@ import { Bootloader, planLayout, type BootResult, type DeviceState, type Layout,
 import type { CoreKind } from "../bindings/core.js";
 import type { ResetReason, SlotName } from "../bindings/names.js";
 import { SimFlash } from "./flash.js";
+import { findKeyEntry, isEncryptedImage } from "../tools/encrypt.js";
 
 export type AppBehaviour = "ok" | "noconfirm" | "hang" | "crash";
 export const APP_BEHAVIOURS: readonly AppBehaviour[] = ["ok", "noconfirm", "hang", "crash"];
@@ -18,6 +19,8 @@ export interface DeviceConfig {
   vendorId?: string;
   classId?: string;
   hardwareRevision?: number;
+  /** Hex X25519 private key for encrypted images and packages (`sim create --enc-key`). */
+  decryptionKey?: string;
 }
 
 /** Called as bytes go in: how many so far, of how many. */
@@ -78,6 +81,7 @@ export class SimDevice {
       vendorId: fromHex(c.vendorId),
       classId: fromHex(c.classId),
       hardwareRevision: c.hardwareRevision ?? 0,
+      decryptionKey: fromHex(c.decryptionKey),
     };
   }
 
@@ -165,7 +169,8 @@ export class SimDevice {
   async installImage(image: Uint8Array, chunk = 4096, onProgress?: Progress): Promise<SlotName> {
     const bl = await this.bootloader();
     const w = bl.update();
-    w.open({ byteLength: image.length });
+    // An encrypted image's key entry goes first: the device decrypts the body as it arrives.
+    w.open({ byteLength: image.length, keyEntry: isEncryptedImage(image) ? findKeyEntry(image) : undefined });
     for (let off = 0; off < image.length; off += chunk) {
       const end = Math.min(image.length, off + chunk);
       w.write(image.subarray(off, end));

@@ -148,7 +148,7 @@ function checkMeta(meta: unknown, fail: Fail): { config: DeviceConfig; runtime: 
   const r = meta.runtime;
   if (!isObject(c)) throw fail("config is missing");
   if (!isObject(r)) throw fail("runtime is missing");
-  onlyKeys(c, ["layout", "core", "publicKey", "vendorId", "classId", "hardwareRevision"], "config", fail);
+  onlyKeys(c, ["layout", "core", "publicKey", "vendorId", "classId", "hardwareRevision", "decryptionKey"], "config", fail);
   const l = c.layout;
   if (!isObject(l)) throw fail("layout is missing");
   onlyKeys(l, LAYOUT_KEYS, "layout", fail);
@@ -181,6 +181,8 @@ function checkMeta(meta: unknown, fail: Fail): { config: DeviceConfig; runtime: 
   if (vendorId !== undefined) config.vendorId = vendorId;
   if (classId !== undefined) config.classId = classId;
   if (c.hardwareRevision !== undefined) config.hardwareRevision = int(c, "hardwareRevision", 0, 0xffff, fail);
+  const decryptionKey = hex(c, "decryptionKey", 64, fail);
+  if (decryptionKey !== undefined) config.decryptionKey = decryptionKey;
   onlyKeys(r, ["nextReset", "running", "boots"], "runtime", fail);
   if (typeof r.nextReset !== "string" || !Object.hasOwn(RESET_CODES, r.nextReset)) throw fail("nextReset is not a reset reason");
   if (r.running !== null && r.running !== "A" && r.running !== "B") throw fail("running is not A, B or null");

@@ -11,6 +11,8 @@ import { keyId, publicKeyOf, type KeyType } from "../tools/keys.js";
 import { parseUuid, UuidError } from "../tools/uuid.js";
 import { checkImage } from "../bindings/image-check.js";
 import type { Out } from "./out.js";
+import { encryptOpts } from "./encrypt-opts.js";
+import { createEncryptedImage } from "../tools/encrypt.js";
 
 /**
  * The checks every device makes of an image (header, TLV rules, flags,
@@ -98,7 +100,8 @@ export async function imageCreate(opts: Opts, out: Out): Promise<void> {
     ...(req.hwRevGiven ? { hwRevMin: req.hwRevMin, hwRevMax: req.hwRevMax } : {}),
     minBootloader: req.minBootloader,
   };
-  const img = createImage(body, o);
+  const enc = encryptOpts(opts);
+  const img = enc ? createEncryptedImage(body, o, enc) : createImage(body, o);
   writeOutput(output, img, { what: "image", force, inputs });
   const id = signing.key ? Buffer.from(keyId(publicKeyOf(signing.key.secretKey, signing.key.type))).toString("hex") : null;
   out.human(`wrote ${output}: MCUboot image v${formatVersion(version)}, ${body.length} byte body, ${img.length} bytes in all${id ? `, signed by key ${id}` : ""}`);
@@ -114,5 +117,6 @@ export async function imageCreate(opts: Opts, out: Out): Promise<void> {
     securityCounter: signing.securityCounter ?? null,
     hwRevision: req.hwRevGiven ? { min: req.hwRevMin, max: req.hwRevMax } : null,
     minBootloader: req.minBootloader ? formatBootloaderVersion(req.minBootloader) : null,
+    encrypted: enc ? `aes-${enc.aes}` : null,
   });
 }

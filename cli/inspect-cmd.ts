@@ -12,7 +12,7 @@ import { parseImage, formatVersion, ImageFormatError, TLV, type ParsedImage } fr
 import { formatUuid } from "../tools/uuid.js";
 import {
   blockCount, bytesEqual, checkChain, codecName, decodeManifest, encodingName, formatBootloaderVersion, isValidBlockSize,
-  CHAIN_DIGEST_SIZE, ENCODING, MANIFEST_SIZE, PACKAGE_FORMAT_VERSION,
+  CHAIN_DIGEST_SIZE, ENCODING, MANIFEST_SIZE, PACKAGE_FORMAT_VERSION, PACKAGE_ENCRYPTION, packageHeadSize,
 } from "../tools/package.js";
 import { applyPatch } from "../tools/delta/index.js";
 import { checkImage } from "../bindings/image-check.js";
@@ -101,18 +101,21 @@ export function describePackage(bytes: Uint8Array) {
   const count = sizeOk ? blockCount(m.dataSize, m.blockSize) : 0;
   const geometryOk = sizeOk && m.dataSize > 0 && m.payloadSize === m.dataSize + count * CHAIN_DIGEST_SIZE;
   if (sizeOk && !geometryOk) problems.push(`payload size ${m.payloadSize} does not fit ${m.dataSize} data bytes in ${count} blocks`);
-  const total = MANIFEST_SIZE + m.payloadSize;
+  const head = packageHeadSize(m.reserved);
+  const encryptionBlock = head > MANIFEST_SIZE ? bytes.slice(MANIFEST_SIZE, head) : undefined;
+  const total = head + m.payloadSize;
   if (bytes.length < total) problems.push(`truncated: ${bytes.length} of ${total} bytes`);
   if (bytes.length > total) problems.push(`${bytes.length - total} bytes after the payload`);
   let chainOk = false;
   let chainBadBlock: number | null = null;
   let image: Uint8Array | undefined;
   if (geometryOk) {
-    const chain = checkChain(bytes.subarray(MANIFEST_SIZE, total), m.chainHead, m.blockSize, m.dataSize);
+    const chain = checkChain(bytes.subarray(head, total), m.chainHead, m.blockSize, m.dataSize);
     chainOk = chain.ok;
     chainBadBlock = chain.ok ? null : chain.badBlock;
-    if (chain.ok && m.encoding === ENCODING.raw) image = chain.stream;
-    if (chain.ok && m.encoding === ENCODING.compressed) {
+    // An encrypted payload is opaque here: only the device it is for can read the image.
+    if (chain.ok && !encryptionBlock && m.encoding === ENCODING.raw) image = chain.stream;
+    if (chain.ok && !encryptionBlock && m.encoding === ENCODING.compressed) {
       try {
         image = applyPatch(new Uint8Array(0), chain.stream);
       } catch (e) {
@@ -162,9 +165,12 @@ export function describePackage(bytes: Uint8Array) {
     baseDigest: delta ? hex(m.baseDigest) : null,
     baseSize: delta ? m.baseSize : null,
     reserved: m.reserved,
+    encryption: encryptionBlock ? (m.reserved === PACKAGE_ENCRYPTION.aes128 ? "aes-128" : "aes-256") : null,
+    recipientId: encryptionBlock ? hex(encryptionBlock.subarray(0, 32)) : null,
+    ciphertextDigest: encryptionBlock ? hex(encryptionBlock.subarray(128, 160)) : null,
     keyId: hex(m.keyId),
     signature: hex(m.signature),
-    manifestSha256: hex(sha256(bytes.subarray(0, MANIFEST_SIZE))),
+    manifestSha256: hex(sha256(bytes.subarray(0, Math.min(bytes.length, head)))),
     imageDigestOk,
     image: embedded,
     problems,
@@ -217,6 +223,7 @@ export async function inspectCmd(file: string, out: Out): Promise<void> {
       ["payload", `${p.payloadSize} bytes, ${p.blockCount} blocks of ${p.blockSize}`],
       ["chain", p.chainOk ? `ok (head ${p.chainHead})` : `BROKEN${p.chainBadBlock !== null ? ` at block ${p.chainBadBlock}` : ""}`],
       ["base", p.baseDigest ? `${p.baseSize} bytes, digest ${p.baseDigest}` : null],
+      ["encryption", p.encryption ? `${p.encryption} for recipient ${p.recipientId}, ciphertext SHA-256 ${p.ciphertextDigest}` : null],
       ["key ID", p.keyId],
       ["signature", p.signature],
       ["manifest SHA-256", p.manifestSha256],

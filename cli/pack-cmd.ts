@@ -7,6 +7,7 @@ import { checkOutput, distinctOutputs, writeOutput } from "./safe-write.js";
 import { requirementOpts, signingOpts, versionOpt } from "./image-cmd.js";
 import { isImage } from "./verify-cmd.js";
 import type { Out } from "./out.js";
+import { encryptOpts } from "./encrypt-opts.js";
 import { compareVersions, createImage, formatVersion } from "../tools/image.js";
 import { publicKeyOf } from "../tools/keys.js";
 import { checkImage, type ImageFacts } from "../bindings/image-check.js";
@@ -60,6 +61,7 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
   // Written into the image too: a raw image lifted out of the package keeps them.
   const req = requirementOpts(opts);
   const compress = oneOf(opts, "compress", ["rc", "heatshrink"] as const);
+  const encryptFor = encryptOpts(opts);
 
   const inBytes = readInput(input, "firmware", sizeLimit(input, "firmware", MAX_FIRMWARE_BYTES, "no slot holds more"));
   let image: Uint8Array;
@@ -108,6 +110,7 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
       hwRevMin: req.hwRevGiven ? req.hwRevMin : undefined,
       hwRevMax: req.hwRevGiven ? req.hwRevMax : undefined,
       minBootloader: req.minBootloader,
+      encryptFor,
     });
   } catch (e) {
     if (e instanceof PackageFormatError) throw new CliError(e.code, e.message);
@@ -120,7 +123,8 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
   const codec = codecName(m.codec);
   out.human(
     `wrote ${output}: v${formatVersion(m.version)} (security counter ${m.securityCounter}), ${enc}${enc === "raw" ? "" : ` (${codec})`}, ` +
-      `${m.imageSize}-byte image as ${m.dataSize} stream bytes in ${res.chain.blockCount} blocks, ${res.bytes.length} bytes in all; key ID ${hex(m.keyId)}`,
+      `${m.imageSize}-byte image as ${m.dataSize} stream bytes in ${res.chain.blockCount} blocks, ${res.bytes.length} bytes in all; key ID ${hex(m.keyId)}` +
+      (res.encryptionBlock ? `; encrypted (AES-${encryptFor!.aes}) for recipient ${hex(res.encryptionBlock.subarray(0, 32))}` : ""),
   );
   out.json({
     out: output,
@@ -143,5 +147,8 @@ export async function pack(opts: Opts, out: Out): Promise<void> {
     minBootloader: formatBootloaderVersion(m.minBootloader),
     manifestSha256: hex(sha256(res.manifestBytes)),
     imageOut: typeof opts["image-out"] === "string" ? opts["image-out"] : null,
+    encryption: encryptFor ? `aes-${encryptFor.aes}` : null,
+    recipientId: res.encryptionBlock ? hex(res.encryptionBlock.subarray(0, 32)) : null,
+    ciphertextDigest: res.encryptionBlock ? hex(res.encryptionBlock.subarray(128, 160)) : null,
   });
 }

@@ -8,9 +8,13 @@ import { SlotbootError } from "../bindings/errors.js";
 import { RESET_CODES, slotIndex, type ResetReason } from "../bindings/names.js";
 import { DEFAULTS } from "../bindings/bootloader.js";
 import { checkImageFile } from "./image-cmd.js";
+import { readDecryptionKey } from "./encrypt-opts.js";
+import { readX25519PrivateKey } from "../tools/x25519-keys.js";
+import { isEncryptedImage } from "../tools/encrypt.js";
+import { formatVersion, parseImage } from "../tools/image.js";
 import { verifyPackageBytes } from "./verify-cmd.js";
 import { progressBar, type Out } from "./out.js";
-import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError } from "../tools/package.js";
+import { parsePackage, PACKAGE_MAGIC, ENCODING, PackageFormatError, MANIFEST_SIZE, ENC_BLOCK_SIZE } from "../tools/package.js";
 import { applyPatch } from "../tools/delta/index.js";
 import { readPublicKey, KeyError } from "../tools/keys.js";
 import { parseUuid } from "../tools/uuid.js";
@@ -31,6 +35,7 @@ function imageOfPackage(bytes: Uint8Array, path: string): Uint8Array {
     throw e;
   }
   const m = p.manifest;
+  if (p.encryptionBlock) throw new CliError("ENCRYPTED_IMAGE_UNSUPPORTED", `${path} is an encrypted package; the factory image goes in as plaintext: pass the image or an unencrypted package`);
   const stream = new Uint8Array(m.dataSize);
   for (let k = 0, at = 0; k < p.blockCount; k++) {
     const n = Math.min(m.blockSize, m.dataSize - k * m.blockSize);
@@ -49,8 +54,9 @@ async function resumeOffsetOf(dev: SimDevice, pkg: Uint8Array): Promise<number> 
   probe.flash.powerOn();
   try {
     const rx = (await probe.bootloader()).receiver();
-    rx.write(pkg.subarray(0, 256));
-    return rx.position;
+    // The manifest, and an encrypted package's encryption block after it (docs/formats.md).
+    rx.write(pkg.subarray(0, Math.min(pkg.length, MANIFEST_SIZE + ENC_BLOCK_SIZE)));
+    return rx.resumeOffset ?? rx.position;
   } catch {
     return 0;
   }
@@ -134,6 +140,7 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
   const classId = typeof opts.class === "string" ? hexOf(uuid(opts.class, "class")) : undefined;
   const hardwareRevision = intOpt(opts, "hw-rev", 0, 0, 0xffff) as number;
   const pub = typeof opts.pub === "string" ? opts.pub : undefined;
+  const encKey = typeof opts["enc-key"] === "string" ? readDecryptionKey(opts["enc-key"], readX25519PrivateKey) : undefined;
   const output = { force: opts.force === true, inputs: [imagePath, pub], lockTimeoutMs: lockTimeoutMs(opts) };
   let info: { version: string } | undefined;
   await createDevice(
@@ -157,6 +164,7 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
       if (vendorId) dev.config.vendorId = vendorId;
       if (classId) dev.config.classId = classId;
       dev.config.hardwareRevision = hardwareRevision;
+      if (encKey) dev.config.decryptionKey = hexOf(encKey);
       try {
         await dev.provision(image);
       } catch (e) {
@@ -169,7 +177,7 @@ export async function simCreate(path: string, opts: Opts, out: Out): Promise<voi
   );
   const version = (info as { version: string }).version;
   out.human(`created ${path}: slot A holds ${version} (confirmed), slots of ${slotSize} bytes, sectors of ${sectorSize}, write unit ${writeSize}, max attempts ${maxAttempts}`);
-  out.json({ device: path, active: "A", version, slotSize, sectorSize, writeSize, maxAttempts, maxPowerAttempts, signed: pub !== undefined });
+  out.json({ device: path, active: "A", version, slotSize, sectorSize, writeSize, maxAttempts, maxPowerAttempts, signed: pub !== undefined, decrypts: encKey !== undefined });
 }
 
 export async function simInstall(path: string, file: string, opts: Opts, out: Out): Promise<void> {
@@ -178,7 +186,8 @@ export async function simInstall(path: string, file: string, opts: Opts, out: Ou
     const dev = d.dev;
     const bytes = readInput(file, "update file", updateLimit(file, dev.config.layout.slotSize));
     if (isPackage(bytes)) return installPackage(d, file, bytes, chunk, opts, out);
-    const info = checkImageFile(bytes, file);
+    // An encrypted image is checked by the device itself as it decrypts it (the host has no key).
+    const info = isEncryptedImage(bytes) && dev.config.decryptionKey ? { version: formatVersion(parseImageOrRefuse(bytes, file).version) } : checkImageFile(bytes, file);
     let slot: string | undefined;
     let rejected: SlotbootError | null = null;
     const r = await withCut(dev, opts, async () => {
@@ -371,4 +380,12 @@ export async function simCorrupt(path: string, opts: Opts, out: Out): Promise<vo
     out.human(`flipped bit ${bit} of byte ${offset} in slot ${slotText}`);
     out.json({ slot: slotText, offset, bit });
   });
+}
+
+function parseImageOrRefuse(bytes: Uint8Array, file: string): ReturnType<typeof parseImage> {
+  try {
+    return parseImage(bytes);
+  } catch (e) {
+    throw new CliError("BAD_HEADER", `${file}: ${(e as Error).message}`);
+  }
 }

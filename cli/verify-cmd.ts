@@ -21,6 +21,8 @@ import {
 } from "../tools/package.js";
 import { checkImage, type ImageCheck, type ImageCheckStage } from "../bindings/image-check.js";
 import { applyPatch } from "../tools/delta/index.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { ENC_BLOCK_SIZE, PACKAGE_ENCRYPTION, packageHeadSize, signedPart } from "../tools/package.js";
 import { DELTA_HEADER_SIZE, DELTA_MAGIC, getU32 } from "../tools/delta/format.js";
 
 export interface Check {
@@ -205,18 +207,23 @@ export function verifyPackageBytes(bytes: Uint8Array, pub: Uint8Array, o: Packag
   const id = keyId(pub);
   if (!r.check("key-id", bytesEqual(m.keyId, id), bytesEqual(m.keyId, id) ? `manifest key ID ${hex(id)} is this key` : `manifest key ID ${hex(m.keyId)} is not this key's ${hex(id)}`, "UNKNOWN_KEY"))
     return r.done();
+  // An encrypted package: the signature covers the encryption block after the manifest too.
+  const head = packageHeadSize(m.reserved);
+  const encryptionBlock = head > MANIFEST_SIZE ? bytes.subarray(MANIFEST_SIZE, Math.min(bytes.length, head)) : undefined;
+  const blockOk = !encryptionBlock || encryptionBlock.length === ENC_BLOCK_SIZE;
+  const message = signedPart(manifestBody(m), encryptionBlock);
   const isP256 = pub.length === 65;
   // P-256: the core's own verifier (r || s over SHA-256 of the signed part), as the device runs it.
-  const sigOk = isP256
-    ? ecdsaP256VerifyRawPrehashedWith(loadWasmCoreSync(), pub, sha256(manifestBody(m)), m.signature)
-    : ed25519.verify(m.signature, manifestBody(m), pub, { zip215: false });
+  const sigOk = blockOk && (isP256
+    ? ecdsaP256VerifyRawPrehashedWith(loadWasmCoreSync(), pub, sha256(message), m.signature)
+    : ed25519.verify(m.signature, message, pub, { zip215: false }));
   const scheme = isP256 ? "ECDSA P-256 (SHA-256, r || s)" : "Ed25519";
-  if (!r.check("signature", sigOk, sigOk ? `${scheme} signature over manifest bytes 0…191 verifies` : "the manifest signature does not verify with this key", "BAD_SIGNATURE"))
+  if (!r.check("signature", sigOk, sigOk ? `${scheme} signature over manifest bytes 0…191${encryptionBlock ? " and the encryption block" : ""} verifies` : "the manifest signature does not verify with this key", "BAD_SIGNATURE"))
     return r.done();
   const device: DeviceIdentity = { hardwareRevision: o.hardwareRevision, bootloaderVersion: o.bootloaderVersion };
   manifestRequirements(r, m, device);
 
-  const formatOk = m.formatVersion === PACKAGE_FORMAT_VERSION && m.manifestSize === MANIFEST_SIZE && m.reserved === 0;
+  const formatOk = m.formatVersion === PACKAGE_FORMAT_VERSION && m.manifestSize === MANIFEST_SIZE && m.reserved <= PACKAGE_ENCRYPTION.aes256;
   r.check("format", formatOk, `format ${m.formatVersion}, manifest ${m.manifestSize} bytes, reserved ${m.reserved}`, "BAD_FORMAT");
   const [p1, p2] = codecParams(m.codec);
   const codecOk = m.encoding === ENCODING.raw ? m.codec === CODEC.none : (m.encoding === ENCODING.compressed || m.encoding === ENCODING.delta) && (m.codec === CODEC.rc || m.codec === CODEC.heatshrink);
@@ -226,12 +233,20 @@ export function verifyPackageBytes(bytes: Uint8Array, pub: Uint8Array, o: Packag
   const geometryOk = count > 0 && m.payloadSize === m.dataSize + count * CHAIN_DIGEST_SIZE && (m.encoding !== ENCODING.raw || m.dataSize === m.imageSize);
   r.check("payload-size", geometryOk, `${m.dataSize} data bytes in ${count} blocks of ${m.blockSize} = payload ${m.payloadSize}`, "BAD_FORMAT");
   if (!geometryOk) return r.done();
-  const total = MANIFEST_SIZE + m.payloadSize;
+  const total = head + m.payloadSize;
   const lengthOk = bytes.length === total;
-  r.check("length", lengthOk, `file ${bytes.length} bytes, manifest + payload ${total}`, bytes.length < total ? "TRUNCATED" : "TRAILING_BYTES");
-  const chain = checkChain(bytes.subarray(MANIFEST_SIZE, total), m.chainHead, m.blockSize, m.dataSize);
+  r.check("length", lengthOk, `file ${bytes.length} bytes, manifest${encryptionBlock ? " + encryption block" : ""} + payload ${total}`, bytes.length < total ? "TRUNCATED" : "TRAILING_BYTES");
+  const chain = checkChain(bytes.subarray(head, total), m.chainHead, m.blockSize, m.dataSize);
   r.check("chain", chain.ok, chain.ok ? `all ${count} blocks match the signed chain head` : `block ${chain.badBlock} of ${count} does not match its chain digest`, "CHAIN_MISMATCH");
   if (!chain.ok || !encodingOk) return r.done();
+  if (encryptionBlock) {
+    // What a gateway can check without the device's key: the ciphertext is the one signed for.
+    const digestOk = chain.stream.length === m.dataSize && bytesEqual(sha256(chain.stream), encryptionBlock.subarray(128, 160));
+    r.check("ciphertext", digestOk, digestOk ? `the encrypted stream has the signed ciphertext digest; encrypted for recipient ${hex(encryptionBlock.subarray(0, 32))}` : "the encrypted stream does not match the signed ciphertext digest", "CHAIN_MISMATCH");
+    for (const name of ["decode", "image-size", "image-digest", "image-signature"])
+      r.skip(name, "the payload is encrypted for one device: that device checks the image after decrypting it");
+    return r.done();
+  }
 
   let image: Uint8Array | undefined;
   if (m.encoding === ENCODING.raw) {

@@ -5,6 +5,7 @@
 //   build/update.js        the update role: createUpdateCore(host)
 //   build/codecs.js        the delta and heatshrink appliers: createCodecs(host)
 //   build/p256.js          ECDSA P-256 verification: createP256(host)
+//   build/crypt.js         the decryption unit (X25519, HKDF, AES-CTR): createCrypt(host)
 //                          (the role modules hold one core per module load)
 //   build/es5/*.cjs        the same three for ES5 engines (Espruino): CommonJS,
 //                          every function declared before the code that runs
@@ -35,13 +36,15 @@ const ROLES = [
   // The JS update module leaves the codecs out: a socket stands in for the
   // applier and the host plugs in the codecs module when a package needs it.
   // P-256 likewise: a socket stands in for the verifier and the host plugs in
-  // the p256 module when the device trusts a P-256 key.
-  { file: "update", entry: "update/index", factory: "createUpdateCore", substitute: { "codecs/delta_applier": "update/codec-socket", "crypto/ecdsa-p256": "update/p256-socket" }, extraExports: ["useCodecs", "useP256"] },
+  // the p256 module when the device trusts a P-256 key. Decryption likewise:
+  // the crypt module is plugged in only for an encrypted update.
+  { file: "update", entry: "update/index", factory: "createUpdateCore", substitute: { "codecs/delta_applier": "update/codec-socket", "crypto/ecdsa-p256": "update/p256-socket", "crypt/decryptor": "update/decrypt-socket" }, extraExports: ["useCodecs", "useP256", "useDecryption"] },
   { file: "codecs", entry: "codecs/index", factory: "createCodecs" },
   { file: "p256", entry: "crypto/p256-index", factory: "createP256" },
+  { file: "crypt", entry: "crypt/index", factory: "createCrypt" },
 ];
 /** Portable-only sources: JS stand-ins that asc never sees. */
-const PORTABLE_ONLY = { "common/host": "common/host.portable", "update/codec-socket": "update/codec-socket.portable", "update/p256-socket": "update/p256-socket.portable", "common/buffers-boot": "common/buffers-boot.portable" };
+const PORTABLE_ONLY = { "common/host": "common/host.portable", "update/codec-socket": "update/codec-socket.portable", "update/p256-socket": "update/p256-socket.portable", "update/decrypt-socket": "update/decrypt-socket.portable", "common/buffers-boot": "common/buffers-boot.portable" };
 
 mkdirSync(join(root, "build", "es5"), { recursive: true });
 run(bin("asc"), ["assembly/index.ts", "--target", "release"]);

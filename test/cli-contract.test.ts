@@ -82,11 +82,11 @@ beforeAll(() => {
 // The documented flags of each verb (docs/cli.md), besides --json and --help.
 const FLAGS: Record<string, string[]> = {
   keygen: ["out", "type", "force"],
-  "image create": ["in", "version", "out", "header-size", "key", "security-counter", "vendor", "class", "hw-rev-min", "hw-rev-max", "min-bootloader", "force"],
-  pack: ["key", "in", "out", "version", "security-counter", "vendor", "class", "compress", "base", "block-size", "hw-rev-min", "hw-rev-max", "min-bootloader", "header-size", "image-out", "force"],
+  "image create": ["in", "version", "out", "header-size", "key", "security-counter", "vendor", "class", "hw-rev-min", "hw-rev-max", "min-bootloader", "encrypt", "aes", "force"],
+  pack: ["key", "in", "out", "version", "security-counter", "vendor", "class", "compress", "base", "block-size", "hw-rev-min", "hw-rev-max", "min-bootloader", "header-size", "image-out", "encrypt", "aes", "force"],
   inspect: [],
   verify: ["pub", "base", "hw-rev", "bootloader"],
-  "sim create": ["image", "pub", "vendor", "class", "hw-rev", "slot-size", "sector-size", "write-size", "max-attempts", "max-power-attempts", "core", "force", "lock-timeout"],
+  "sim create": ["image", "pub", "vendor", "class", "hw-rev", "slot-size", "sector-size", "write-size", "max-attempts", "max-power-attempts", "core", "enc-key", "force", "lock-timeout"],
   "sim install": ["chunk", "cut-after-ops", "lock-timeout"],
   "sim boot": ["app", "reset", "cut-after-ops", "lock-timeout"],
   "sim confirm": ["cut-after-ops", "lock-timeout"],

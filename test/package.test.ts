@@ -343,7 +343,8 @@ describe("host verifier", () => {
       [{ vendorId: CLASS }, "IMAGE_MISMATCH", "image-vendor"],
       [{ codecParam1: 8 }, "BAD_ENCODING", "encoding"],
       [{ encoding: 3 }, "BAD_ENCODING", "encoding"],
-      [{ reserved: 1 }, "BAD_FORMAT", "format"],
+      // 1 and 2 name an encryption (an encryption block then follows the manifest); 3 is no known one.
+      [{ reserved: 3 }, "BAD_FORMAT", "format"],
       [{ dataSize: small.length - 1 }, "BAD_FORMAT", "payload-size"],
       [{ chainHead: new Uint8Array(32) }, "CHAIN_MISMATCH", "chain"],
     ];

@@ -12,8 +12,15 @@ import { DELTA_HS_LOOKAHEAD_BITS, DELTA_HS_WINDOW_BITS } from "./delta/format.js
 import { keyId, publicKeyOf, type KeyType } from "./keys.js";
 import { p256SignRaw } from "./p256-keys.js";
 import { NIL_UUID } from "./uuid.js";
+import { randomBytes } from "@noble/hashes/utils.js";
+import { aesCtrZero, eciesWrap, type AesBits } from "./encrypt.js";
+import { recipientId } from "./x25519-keys.js";
 
 export const MANIFEST_SIZE = 256;
+/** Encrypted packages: the block after the manifest (docs/formats.md "Encrypted packages"). */
+export const ENC_BLOCK_SIZE = 160;
+/** Manifest byte 180 (the former reserved field): the payload's encryption. */
+export const PACKAGE_ENCRYPTION = { none: 0, aes128: 1, aes256: 2 } as const;
 /** Bytes 0 … 191 are signed; the signature fills 192 … 255. */
 export const MANIFEST_SIGNED_SIZE = 192;
 export const PACKAGE_MAGIC = Uint8Array.from([0x53, 0x42, 0x50, 0x4b]); // "SBPK"
@@ -162,14 +169,17 @@ export function manifestBody(m: Manifest): Uint8Array {
 }
 
 /**
- * Manifest body + signature over the 192 bytes = the 256-byte manifest: Ed25519
+ * Manifest body + signature over the 192 bytes (and an encrypted package's
+ * encryption block) = the 256-byte manifest: Ed25519
  * (RFC 8032), or for a P-256 key r || s of ECDSA-SHA256 (docs/formats.md).
  */
-export function signManifest(body: Uint8Array, secretKey: Uint8Array, keyType: KeyType = "ed25519"): Uint8Array {
+export function signManifest(body: Uint8Array, secretKey: Uint8Array, keyType: KeyType = "ed25519", encryptionBlock?: Uint8Array): Uint8Array {
   if (body.length !== MANIFEST_SIGNED_SIZE) throw new PackageFormatError("BAD_FIELD", `a manifest body has ${MANIFEST_SIGNED_SIZE} bytes`);
   const out = new Uint8Array(MANIFEST_SIZE);
   out.set(body, 0);
-  out.set(keyType === "ecdsa-p256" ? p256SignRaw(body, secretKey) : ed25519.sign(body, secretKey), MANIFEST_SIGNED_SIZE);
+  // An encrypted package's signature covers its encryption block too (signedPart).
+  const message = signedPart(body, encryptionBlock);
+  out.set(keyType === "ecdsa-p256" ? p256SignRaw(message, secretKey) : ed25519.sign(message, secretKey), MANIFEST_SIGNED_SIZE);
   return out;
 }
 
@@ -279,6 +289,8 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 export interface ParsedPackage {
   manifest: Manifest;
+  /** The encryption block of an encrypted package (manifest byte 180 = 1 or 2), else undefined. */
+  encryptionBlock?: Uint8Array;
   signature: Uint8Array;
   /** The 256 manifest bytes as found. */
   manifestBytes: Uint8Array;
@@ -301,19 +313,37 @@ export function parsePackage(bytes: Uint8Array): ParsedPackage {
   const count = blockCount(m.dataSize, m.blockSize);
   if (m.dataSize === 0 || m.payloadSize !== m.dataSize + count * CHAIN_DIGEST_SIZE)
     throw new PackageFormatError("BAD_FORMAT", `payload size ${m.payloadSize} does not fit data size ${m.dataSize} in ${count} blocks of ${m.blockSize}`);
-  const total = MANIFEST_SIZE + m.payloadSize;
+  const head = packageHeadSize(m.reserved);
+  const total = head + m.payloadSize;
   if (bytes.length < total) throw new PackageFormatError("TRUNCATED", `the package is ${bytes.length} bytes but its manifest declares ${total}; download it again`);
   if (bytes.length > total) throw new PackageFormatError("TRAILING_BYTES", `${bytes.length - total} bytes follow the payload the manifest declares`);
   const { signature, ...manifest } = m;
   const manifestBytes = bytes.slice(0, MANIFEST_SIZE);
+  const encryptionBlock = head > MANIFEST_SIZE ? bytes.slice(MANIFEST_SIZE, head) : undefined;
   return {
     manifest,
+    encryptionBlock,
     signature,
     manifestBytes,
-    manifestDigest: sha256(manifestBytes),
-    payload: bytes.slice(MANIFEST_SIZE),
+    // The device's identity of a download: the manifest, and the encryption block it signs.
+    manifestDigest: sha256(bytes.subarray(0, head)),
+    payload: bytes.slice(head),
     blockCount: count,
   };
+}
+
+/** Bytes before the payload: the manifest, plus the encryption block when byte 180 names an encryption. */
+export function packageHeadSize(reserved: number): number {
+  return reserved === PACKAGE_ENCRYPTION.aes128 || reserved === PACKAGE_ENCRYPTION.aes256 ? MANIFEST_SIZE + ENC_BLOCK_SIZE : MANIFEST_SIZE;
+}
+
+/** What the manifest signature covers: bytes 0 … 191, then the encryption block if any. */
+export function signedPart(body: Uint8Array, encryptionBlock?: Uint8Array): Uint8Array {
+  if (!encryptionBlock) return body;
+  const out = new Uint8Array(body.length + encryptionBlock.length);
+  out.set(body, 0);
+  out.set(encryptionBlock, body.length);
+  return out;
 }
 
 // --- building -----------------------------------------------------------------
@@ -350,6 +380,8 @@ export interface PackOptions {
   signature?: Uint8Array;
   /** Skip the consistency checks on image and base (defaults then fall back to zeros). */
   unchecked?: boolean;
+  /** Encrypt the payload for this device (or device class) X25519 key: the outermost layer, over any encoding. */
+  encryptFor?: { recipientPublic: Uint8Array; aes?: AesBits; imageKey?: Uint8Array; ephemeralSecret?: Uint8Array };
 }
 
 export interface PackResult {
@@ -359,6 +391,9 @@ export interface PackResult {
   signature: Uint8Array;
   stream: Uint8Array;
   chain: Chain;
+  /** Encrypted packages: the block after the manifest, and the encrypted stream the chain covers. */
+  encryptionBlock?: Uint8Array;
+  encryptedStream?: Uint8Array;
 }
 
 /**
@@ -409,7 +444,8 @@ export function packPackage(o: PackOptions): PackResult {
   const img = imageFacts(o.image, "the image", unchecked);
   const base = o.base ? imageFacts(o.base, "the base image", unchecked) : undefined;
   const stream = encodeStream(o, encoding, codec);
-  const chain = chainBlocks(stream, blockSize);
+  const enc = o.encryptFor ? encryptStream(stream, o.encryptFor) : undefined;
+  const chain = chainBlocks(enc ? enc.stream : stream, blockSize);
   const [p1, p2] = codecParams(CODEC[codec]);
   const minBootloader = typeof o.minBootloader === "string" ? parseBootloaderVersion(o.minBootloader) : (o.minBootloader ?? img.minBootloader ?? 0);
 
@@ -436,17 +472,36 @@ export function packPackage(o: PackOptions): PackResult {
     chainHead: chain.head,
     baseDigest: encoding === "delta" && base ? base.digest : new Uint8Array(32),
     baseSize: encoding === "delta" && o.base ? o.base.length : 0,
-    reserved: 0,
+    reserved: enc ? enc.encryption : 0,
     keyId: keyId(publicKeyOf(o.secretKey, o.keyType)),
     ...o.manifest,
   };
-  const signed = signManifest(manifestBody(manifest), o.secretKey, o.keyType);
+  const signed = signManifest(manifestBody(manifest), o.secretKey, o.keyType, enc?.block);
   if (o.signature) {
     if (o.signature.length !== 64) throw new PackageFormatError("BAD_FIELD", "a signature has 64 bytes");
     signed.set(o.signature, MANIFEST_SIGNED_SIZE);
   }
-  const bytes = new Uint8Array(MANIFEST_SIZE + chain.payload.length);
+  const head = MANIFEST_SIZE + (enc ? ENC_BLOCK_SIZE : 0);
+  const bytes = new Uint8Array(head + chain.payload.length);
   bytes.set(signed, 0);
-  bytes.set(chain.payload, MANIFEST_SIZE);
-  return { bytes, manifest, manifestBytes: signed, signature: signed.slice(MANIFEST_SIGNED_SIZE), stream, chain };
+  if (enc) bytes.set(enc.block, MANIFEST_SIZE);
+  bytes.set(chain.payload, head);
+  return { bytes, manifest, manifestBytes: signed, signature: signed.slice(MANIFEST_SIGNED_SIZE), stream, chain, encryptionBlock: enc?.block, encryptedStream: enc?.stream };
+}
+
+/**
+ * The encoded stream in AES-CTR under a fresh key, and the encryption block:
+ * recipient ID (SHA-256 of the X25519 public key) ‖ ECIES-X25519 entry,
+ * zero-padded to 96 ‖ SHA-256 of the encrypted stream.
+ */
+function encryptStream(stream: Uint8Array, e: NonNullable<PackOptions["encryptFor"]>): { stream: Uint8Array; block: Uint8Array; encryption: number } {
+  const bits = e.aes ?? 128;
+  const key = e.imageKey ?? randomBytes(bits / 8);
+  if (key.length !== bits / 8) throw new PackageFormatError("BAD_FIELD", `an AES-${bits} key has ${bits / 8} bytes`);
+  const encrypted = aesCtrZero(key, stream);
+  const block = new Uint8Array(ENC_BLOCK_SIZE);
+  block.set(recipientId(e.recipientPublic), 0);
+  block.set(eciesWrap(e.recipientPublic, key, e.ephemeralSecret), 32);
+  block.set(sha256(encrypted), 128);
+  return { stream: encrypted, block, encryption: bits === 128 ? PACKAGE_ENCRYPTION.aes128 : PACKAGE_ENCRYPTION.aes256 };
 }

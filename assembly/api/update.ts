@@ -2,6 +2,7 @@
 import { ioBuf, IO_SIZE } from "../common/buffers";
 import { rxBegin, rxWrite, rxComplete, rxCancel, rxPos, rxState, rxSlot, rxResumed, rxImagePos, rxSaves } from "../update/receiver";
 import { configureTrust } from "../update/trust";
+import { configureDecryptionKey } from "../update/decryption-key";
 import { checkProvenance } from "../update/provenance";
 import { useProvenanceCheck, requireProvenance } from "../boot/verify";
 import { resumeEraseCount } from "../update/resume";
@@ -12,6 +13,11 @@ export function trustConfigure(flags: u32, hwRev: u32, bootloaderVersion: u32): 
   configureTrust(ioBuf, 0, flags, hwRev, bootloaderVersion);
   requireProvenance((flags & 1) != 0);
   useProvenanceCheck(checkProvenance);
+}
+
+/** ioBuf[0..32) = the device's X25519 private key for encrypted updates when `present`, else none. */
+export function decryptionConfigure(present: bool): void {
+  configureDecryptionKey(ioBuf, 0, present);
 }
 
 export function receiveBegin(): void {

@@ -17,6 +17,7 @@ import {
   E_UNSUPPORTED_FLAGS, E_ENCRYPTED_IMAGE, E_NON_BOOTABLE,
 } from "../common/status";
 import { E_UNSUPPORTED_DIGEST, E_UNSUPPORTED_SIGNATURE_MODE } from "../common/status";
+import { E_ENC_KEY_MISSING, E_ENC_SCHEME } from "../common/status";
 
 export const IMAGE_MAGIC: u32 = 0x96f3b83d;
 export const IMAGE_HEADER_SIZE: i32 = 32;
@@ -36,6 +37,8 @@ export const TLV_SHA384: u32 = 0x11;
 export const TLV_SHA512: u32 = 0x12;
 export const TLV_SIG_PURE: u32 = 0x25;
 export const TLV_CLASS_UUID: u32 = 0x75;
+/** The key-wrap entry of an encrypted image (ECIES-X25519, the only scheme implemented). */
+export const TLV_ENC_X25519: u32 = 0x33;
 // slotboot's own protected TLVs, in the range MCUboot leaves to vendors
 // (xxA0..xxFF; imgtool --custom-tlv takes them): what the image needs of the
 // device, so the requirement travels with the image and not only with a package.
@@ -77,6 +80,9 @@ export let tlvHwRevMin: u32 = 0;
 export let tlvHwRevMax: u32 = 0;
 export let tlvMinBootloaderSeen: bool = false;
 export let tlvMinBootloader: u32 = 0;
+// Encrypted images (docs/formats.md "Encrypted images").
+export let tlvEncAt: i32 = -1;
+export let tlvEncLen: u32 = 0;
 
 /** The digest computed by the last successful verifyImageDigest(). */
 export const imgDigest: Uint8Array = new Uint8Array(32);
@@ -112,10 +118,17 @@ function resetParse(): void {
   tlvHwRevMax = 0;
   tlvMinBootloaderSeen = false;
   tlvMinBootloader = 0;
+  tlvEncAt = -1;
+  tlvEncLen = 0;
 }
 
-/** Check a 32-byte header held in `h` against the slot size. */
-export function checkHeader(h: Uint8Array, off: i32, limit: u32): i32 {
+/**
+ * Check a 32-byte header held in `h` against the slot size. `encryptedOk`:
+ * the image may carry an encryption flag — as delivered, when the device
+ * holds a decryption key; at rest in a slot, always, since the installer
+ * stored it decrypted (docs/threat-model.md "Encrypted images").
+ */
+export function checkHeader(h: Uint8Array, off: i32, limit: u32, encryptedOk: bool): i32 {
   if (getU32(h, off) != IMAGE_MAGIC) return E_BAD_HEADER;
   const hdr: u32 = getU16(h, off + 8);
   const prot: u32 = getU16(h, off + 10);
@@ -128,8 +141,13 @@ export function checkHeader(h: Uint8Array, off: i32, limit: u32): i32 {
   if (prot != 0 && prot < 4) return E_BAD_HEADER;
   const flags: u32 = getU32(h, off + 16);
   if (flags != 0) {
-    if ((flags & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256)) != 0) return E_ENCRYPTED_IMAGE;
-    if ((flags & IMAGE_F_NON_BOOTABLE) != 0) return E_NON_BOOTABLE;
+    const encrypted: u32 = flags & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256);
+    if (encrypted != 0 && !encryptedOk) return E_ENCRYPTED_IMAGE;
+    // Both at once: no such image exists.
+    if (encrypted == u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256)) return E_ENC_SCHEME;
+    const others: u32 = flags ^ encrypted;
+    if (others == 0) return OK;
+    if ((others & IMAGE_F_NON_BOOTABLE) != 0) return E_NON_BOOTABLE;
     return E_UNSUPPORTED_FLAGS;
   }
   return OK;
@@ -143,7 +161,7 @@ export function parseImage(slot: i32): i32 {
   let allErased: bool = true;
   for (let i: i32 = 0; i < IMAGE_HEADER_SIZE; i++) if (unchecked(imgBuf[i]) != 0xff) allErased = false;
   if (allErased) return E_EMPTY_SLOT;
-  const hs: i32 = checkHeader(imgBuf, 0, slotSize);
+  const hs: i32 = checkHeader(imgBuf, 0, slotSize, true);
   if (hs != OK) return hs;
   imgHeaderSize = getU16(imgBuf, 8);
   imgProtSize = getU16(imgBuf, 10);
@@ -165,7 +183,11 @@ export function parseImage(slot: i32): i32 {
   const us: i32 = walkTlvArea(base, at, TLV_INFO_MAGIC, unprot, false);
   if (us != OK) return us;
   imgTotalSize = u32(at + unprot);
-  return OK;
+  // A flagged image carries its ECIES-X25519 entry, sized for the flag's AES key (imgBuf still holds the header).
+  const encrypted: u32 = getU32(imgBuf, 16) & u32(IMAGE_F_ENCRYPTED_AES128 | IMAGE_F_ENCRYPTED_AES256);
+  if (encrypted == 0) return OK;
+  if (tlvEncAt < 0) return E_ENC_KEY_MISSING;
+  return tlvEncLen == (encrypted == IMAGE_F_ENCRYPTED_AES128 ? 80 : 96) ? OK : E_BAD_TLV;
 }
 
 /** Types that are trusted only from the protected area (covered by the digest and signature). */
@@ -175,7 +197,7 @@ function isProtectedOnlyTlv(type: u32): bool {
 
 /** Types that are trusted only from the unprotected area: each is itself checked against something signed. */
 function isUnprotectedOnlyTlv(type: u32): bool {
-  return type == TLV_SHA256 || type == TLV_ED25519 || type == TLV_KEYHASH || type == TLV_ECDSA_SIG;
+  return type == TLV_SHA256 || type == TLV_ED25519 || type == TLV_KEYHASH || type == TLV_ECDSA_SIG || type == TLV_ENC_X25519;
 }
 
 /** A protected entry; a second entry of a type this device reads is refused, never chosen between. */
@@ -237,6 +259,11 @@ function takeUnprotectedTlv(type: u32, len: u32, valueAt: i32): i32 {
     tlvOtherDigestSeen = true;
   } else if (type == TLV_SIG_PURE) {
     return E_UNSUPPORTED_SIGNATURE_MODE;
+  } else if (type == TLV_ENC_X25519) {
+    if (tlvEncAt >= 0) return E_DUPLICATE_TLV;
+    if (len != 80 && len != 96) return E_BAD_TLV;
+    tlvEncAt = valueAt;
+    tlvEncLen = len;
   } else if (isProtectedOnlyTlv(type)) {
     // Anyone can add unprotected entries: one of these here is a forgery or a
     // misbuilt image, and a reader that took it would trust unsigned data.

@@ -67,3 +67,17 @@ export const E_UNSUPPORTED_DIGEST: i32 = -102;
 export const E_UNSUPPORTED_SIGNATURE_MODE: i32 = -103;
 /** The device trusts a P-256 key and the update module has no P-256 module (JS builds: useP256). */
 export const E_P256_NOT_LOADED: i32 = -104;
+// Encrypted images and packages (docs/formats.md "Encrypted images"; -94 above
+// is the device without a decryption key)
+/** The ephemeral public key gives the all-zero X25519 shared secret (a small-order point). */
+export const E_ENC_ZERO_SECRET: i32 = -110;
+/** The image is flagged encrypted but its key-wrap entry (ENC_X25519) was not there before the body. */
+export const E_ENC_KEY_MISSING: i32 = -111;
+/** The key-wrap entry's HMAC tag does not verify: encrypted for another key, or altered. */
+export const E_ENC_TAG: i32 = -112;
+/** Both AES flags in one header: no encryption scheme makes that. */
+export const E_ENC_SCHEME: i32 = -113;
+/** The package is encrypted for another device (its recipient ID is not this device's key). */
+export const E_ENC_WRONG_DEVICE: i32 = -114;
+/** The payload is encrypted and the update module has no decryption unit loaded. */
+export const E_ENC_NOT_LOADED: i32 = -115;

@@ -10,8 +10,8 @@ export {
   slotVerify, slotParse, slotHeader, imageMajor, imageMinor, imageRevision, imageBuild, imageTotalSize,
   bootCheckMode, bootKeyed, hashByHost,
 } from "../api/boot";
-export { installOpen, installWrite, installComplete, installCancel } from "../api/install";
+export { installOpen, installWrite, installComplete, installCancel, installKeyEntry } from "../api/install";
 export {
-  trustConfigure, receiveBegin, receiveWrite, receiveComplete, receiveCancel, receivePosition,
+  trustConfigure, decryptionConfigure, receiveBegin, receiveWrite, receiveComplete, receiveCancel, receivePosition,
   receiveState, receiveSlot, receiveResumed, receiveImageBytes,
 } from "../api/update";

@@ -6,6 +6,7 @@ import { getU16, getU32, equalBytes } from "../common/bytes";
 import { updateVerifier } from "./provenance";
 import { ecdsaP256Begin, ecdsaP256VerifyDigest } from "../crypto/ecdsa-p256";
 import { Sha256 } from "../crypto/sha256";
+import { decryptor } from "../crypt/decryptor";
 import {
   trustHasKey, trustKey, trustKeyIsP256, trustP256Key, trustKeyId, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
 } from "./trust";
@@ -25,6 +26,21 @@ export const ENC_DELTA: u32 = 2;
 export const CODEC_NONE: u32 = 0;
 
 export const mfBytes: Uint8Array = new Uint8Array(MANIFEST_SIZE);
+/**
+ * Encrypted packages (docs/formats.md "Encrypted packages"): byte 180 names
+ * the encryption, and a 160-byte encryption block follows the manifest,
+ * covered by its signature: recipient ID (32), key-wrap entry (96: ephemeral
+ * key, tag, wrapped key zero-padded), SHA-256 of the encrypted stream (32).
+ * The receiver collects the block into the decryptor (decryptor().block).
+ */
+export const ENC_BLOCK_SIZE: i32 = 160;
+/** Byte 180: 0 not encrypted, 1 AES-128-CTR, 2 AES-256-CTR. */
+export let mfEncryption: u32 = 0;
+
+/** Bytes before the payload: the manifest, and the encryption block when byte 180 says so (read before any check). */
+export function mfHeadSize(): u32 {
+  return mfBytes[180] == 1 || mfBytes[180] == 2 ? u32(MANIFEST_SIZE + ENC_BLOCK_SIZE) : u32(MANIFEST_SIZE);
+}
 /** SHA-256 of the whole manifest: the identity of a download (for resume). */
 export const mfDigest: Uint8Array = new Uint8Array(32);
 const mfHash: Sha256 = new Sha256();
@@ -53,6 +69,9 @@ export function mfBaseDigestAt(): i32 {
 export function checkManifest(): i32 {
   const m: Uint8Array = mfBytes;
   if (getU32(m, 0) != MANIFEST_MAGIC || getU16(m, 4) != 1 || getU16(m, 6) != u32(MANIFEST_SIZE)) return E_PKG_FORMAT;
+  // Byte 180: the encryption (0, 1 or 2); bytes 181-183 reserved, zero.
+  if (getU32(m, 180) > 2) return E_PKG_FORMAT;
+  mfEncryption = u32(m[180]);
   if (trustHasKey) {
     if (!equalBytes(m, 184, trustKeyId, 0, 8)) return E_UNKNOWN_KEY;
     if (trustKeyIsP256) {
@@ -60,6 +79,7 @@ export function checkManifest(): i32 {
       // the signed part; mfDigest is overwritten with the real digest below.
       mfHash.reset();
       mfHash.update(m, 0, MANIFEST_SIGNED);
+      if (mfEncryption != 0) mfHash.update(decryptor().block, 0, ENC_BLOCK_SIZE);
       mfHash.finish(mfDigest, 0);
       const bs: i32 = ecdsaP256Begin(trustP256Key, 0, m, MANIFEST_SIGNED);
       if (bs == E_P256_NOT_LOADED) return bs;
@@ -68,6 +88,7 @@ export function checkManifest(): i32 {
     } else {
       if (updateVerifier.begin(trustKey, 0, m, MANIFEST_SIGNED) != 0) return E_PKG_SIGNATURE;
       updateVerifier.update(m, 0, MANIFEST_SIGNED);
+      if (mfEncryption != 0) updateVerifier.update(decryptor().block, 0, ENC_BLOCK_SIZE);
       if (!updateVerifier.finish()) return E_PKG_SIGNATURE;
     }
   }
@@ -97,7 +118,6 @@ export function checkManifest(): i32 {
   const p1: u32 = u32(m[98]);
   const p2: u32 = u32(m[99]);
   if (mfCodec == 2 ? p1 != 8 || p2 != 7 : p1 != 0 || p2 != 0) return E_ENCODING;
-  if (getU32(m, 180) != 0) return E_PKG_FORMAT;
   mfPayloadSize = getU32(m, 100);
   mfBlockSize = getU32(m, 104);
   mfDataSize = getU32(m, 108);
@@ -109,6 +129,7 @@ export function checkManifest(): i32 {
   if (mfEncoding == ENC_RAW && mfDataSize != mfImageSize) return E_PAYLOAD_SIZE;
   mfHash.reset();
   mfHash.update(m, 0, MANIFEST_SIZE);
+  if (mfEncryption != 0) mfHash.update(decryptor().block, 0, ENC_BLOCK_SIZE);
   mfHash.finish(mfDigest, 0);
   return OK;
 }

@@ -13,6 +13,11 @@ import {
   mfBlockCount, mfBaseSize, mfSecurityCounter, mfImageDigestAt, mfChainHeadAt, mfBaseDigestAt, mfVersionMatches,
   ENC_RAW, ENC_DELTA,
 } from "./manifest";
+import { mfHeadSize, mfEncryption } from "./manifest";
+import { decHasKey, decPrivateKey } from "./decryption-key";
+import { decryptAvailable, decryptor } from "../crypt/decryptor";
+import { getU32 } from "../common/bytes";
+import { flashRead } from "../common/flash";
 import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "../boot/bootctl";
 import { installTarget, prepareTarget, commitTarget } from "./writer";
 import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable } from "./slotwrite";
@@ -29,6 +34,7 @@ import { trustHasKey } from "./trust";
 import {
   OK, E_FLASH, E_TRUNCATED, E_TRIAL_IN_PROGRESS, E_BASE_MISMATCH, E_CHAIN_MISMATCH, E_TRAILING,
   E_IMAGE_MISMATCH, E_RX_STATE, E_DIGEST_MISMATCH, E_CODECS_NOT_LOADED, E_HOST_HASH,
+  E_ENCRYPTED_IMAGE, E_ENC_NOT_LOADED, E_ENC_KEY_MISSING,
 } from "../common/status";
 import { hostSha256Begin, hostSha256Update, hostSha256Finish } from "../common/host";
 
@@ -89,7 +95,7 @@ function blockLen(k: u32): u32 {
 }
 
 function blockPackageOffset(k: u32): u32 {
-  return u32(u32(MANIFEST_SIZE) + u32(k * u32(mfBlockSize + 32)));
+  return u32(mfHeadSize() + u32(k * u32(mfBlockSize + 32)));
 }
 
 /**
@@ -145,6 +151,13 @@ function startPayload(): i32 {
   if (ctlLoad() != OK) return E_FLASH;
   const ms: i32 = checkManifest();
   if (ms != OK) return ms;
+  // An encrypted payload (docs/formats.md "Encrypted packages"): for this
+  // device, and its key wrap opens, or nothing is written.
+  if (mfEncryption != 0) {
+    if (!decHasKey) return E_ENCRYPTED_IMAGE;
+    const es: i32 = decryptor().openPackage(decryptor().block, 0, mfEncryption == 1 ? 16 : 32, decPrivateKey, 0);
+    if (es != OK) return es;
+  }
   rxDelta = mfEncoding != ENC_RAW;
   let oldAddr: u32 = 0;
   let oldSize: u32 = 0;
@@ -318,6 +331,12 @@ function takeData(buf: Uint8Array, off: i32, len: i32): i32 {
     skip = behind >= u32(len) ? len : i32(behind);
   }
   let s: i32 = OK;
+  // Decrypted after the chain hash (over the ciphertext), before decoding;
+  // AES-CTR from data offset 0, so a resumed download seeks to its offset.
+  if (len > skip && mfEncryption != 0) {
+    decryptor().seek(u32(rxDataPos + u32(skip)));
+    decryptor().xor(buf, off + skip, len - skip);
+  }
   if (len > skip) s = rxDelta ? writeDelta(buf, off + skip, len - skip) : writeRaw(buf, off + skip, len - skip);
   rxDataPos = u32(rxDataPos + u32(len));
   rxBlockData = u32(rxBlockData + u32(len));
@@ -360,8 +379,16 @@ export function rxWrite(buf: Uint8Array, off: i32, len: i32): i32 {
         rxMfLen++;
         i++;
       }
+      // An encrypted package's encryption block follows the manifest; it goes
+      // into the decryption unit, which must then be there.
+      if (rxMfLen >= MANIFEST_SIZE && u32(rxMfLen) < mfHeadSize() && !decryptAvailable()) return fail(E_ENC_NOT_LOADED);
+      while (i < len && rxMfLen >= MANIFEST_SIZE && u32(rxMfLen) < mfHeadSize()) {
+        decryptor().block[rxMfLen - MANIFEST_SIZE] = buf[off + i];
+        rxMfLen++;
+        i++;
+      }
       rxPos = u32(rxMfLen);
-      if (rxMfLen < MANIFEST_SIZE) return i;
+      if (rxMfLen < MANIFEST_SIZE || u32(rxMfLen) < mfHeadSize()) return i;
       const ss: i32 = startPayload();
       if (ss != OK) return fail(ss);
       return i;
@@ -406,6 +433,11 @@ export function rxComplete(): i32 {
   if (rxImagePos != mfImageSize) return failFinal(E_IMAGE_MISMATCH);
   const fl: i32 = slotWriteFlush();
   if (fl != OK) return fail(fl);
+  // A package carries a plaintext image (the package may be encrypted): one
+  // flagged ENCRYPTED_AES128/256 was never decrypted. Refused as installing
+  // it would be: without a key as unsupported, with one as lacking its entry.
+  if (flashRead(slotAddr(rxSlot), rxOut, 0, 20) != OK) return fail(E_FLASH);
+  if ((getU32(rxOut, 16) & 0x0c) != 0) return failFinal(decHasKey ? E_ENC_KEY_MISSING : E_ENCRYPTED_IMAGE);
   const vs: i32 = checkSlotImage(rxSlot);
   if (vs != OK) return failFinal(vs);
   // The image must be exactly the one the manifest describes.

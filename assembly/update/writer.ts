@@ -11,10 +11,13 @@ import { checkHeader, IMAGE_HEADER_SIZE } from "../boot/image";
 import { checkSlotImage } from "../boot/verify";
 import { adoptFactoryImage } from "../boot/boot";
 import { resumeForget } from "./resume";
+import { decHasKey, decPrivateKey } from "./decryption-key";
+import { decryptAvailable, decryptor } from "../crypt/decryptor";
+import { getU32 } from "../common/bytes";
 import { SLOT_A, NO_SLOT, otherSlot, slotSize } from "../common/layout";
 import {
   OK, E_FLASH, E_IMAGE_TOO_LARGE, E_NOT_OPEN, E_OVERFLOW, E_TRUNCATED, E_TRIAL_IN_PROGRESS,
-  E_BAD_ARGUMENT, E_CTL_WRITE,
+  E_BAD_ARGUMENT, E_CTL_WRITE, E_ENCRYPTED_IMAGE, E_ENC_NOT_LOADED, E_ENC_KEY_MISSING,
 } from "../common/status";
 
 let wrOpen: bool = false;
@@ -22,6 +25,9 @@ let wrSlot: i32 = NO_SLOT;
 let wrSize: u32 = 0;
 let wrHdrLen: i32 = 0;
 const wrHdr: Uint8Array = new Uint8Array(32);
+// An encrypted image (crypt/decryptor.ts): its entry came first; its body is being decrypted.
+let wrEntryGiven: bool = false;
+let wrDecrypting: bool = false;
 
 /** The slot an install goes to: never the confirmed one, never a running trial. */
 export function installTarget(): i32 {
@@ -62,9 +68,22 @@ export function writerOpen(size: u32): i32 {
   wrSlot = t;
   wrSize = size;
   wrHdrLen = 0;
+  wrEntryGiven = false;
+  wrDecrypting = false;
   slotWriteBegin(t, 0);
   wrOpen = true;
   return t;
+}
+
+/** An encrypted image's ENC_X25519 entry, before its first byte (body-decrypt.ts). */
+export function writerKeyEntry(buf: Uint8Array, off: i32, len: i32): i32 {
+  if (!wrOpen) return E_NOT_OPEN;
+  if (slotWritePosition() != 0) return E_BAD_ARGUMENT;
+  let es: i32 = !decHasKey ? E_ENCRYPTED_IMAGE : !decryptAvailable() ? E_ENC_NOT_LOADED : OK;
+  if (es == OK) es = decryptor().openImage(buf, off, len, decPrivateKey, 0);
+  wrEntryGiven = es == OK;
+  if (es != OK) wrOpen = false;
+  return es;
 }
 
 export function writerWrite(buf: Uint8Array, off: i32, len: i32): i32 {
@@ -82,13 +101,17 @@ export function writerWrite(buf: Uint8Array, off: i32, len: i32): i32 {
       k++;
     }
     if (wrHdrLen == IMAGE_HEADER_SIZE) {
-      const hs: i32 = checkHeader(wrHdr, 0, wrSize);
+      let hs: i32 = checkHeader(wrHdr, 0, wrSize, decHasKey);
+      // Flags ENCRYPTED_AES128 / AES256 (checkHeader took them only with a key).
+      wrDecrypting = hs == OK && (getU32(wrHdr, 16) & 0x0c) != 0;
+      if (wrDecrypting) hs = wrEntryGiven ? decryptor().imageHeader(wrHdr, 0) : E_ENC_KEY_MISSING;
       if (hs != OK) {
         wrOpen = false;
         return hs;
       }
     }
   }
+  if (wrDecrypting) decryptor().imageChunk(buf, off, len, slotWritePosition());
   const ws: i32 = slotWrite(buf, off, len);
   if (ws != OK) wrOpen = false;
   return ws;
