@@ -21,7 +21,6 @@ import {
 } from "../tools/package.js";
 import { checkImage, type ImageCheck, type ImageCheckStage } from "../bindings/image-check.js";
 import { applyPatch } from "../tools/delta/index.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { ENC_BLOCK_SIZE, PACKAGE_ENCRYPTION, packageHeadSize, signedPart } from "../tools/package.js";
 import { DELTA_HEADER_SIZE, DELTA_MAGIC, getU32 } from "../tools/delta/format.js";
 
