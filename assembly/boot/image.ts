@@ -7,7 +7,8 @@
 // (bindings/image-check.ts), so a file the tools pass is a file the device
 // takes. Each security TLV may appear once, in its own area; header flags the
 // device does not implement are refused, each kind with its own status.
-import { Sha256 } from "../crypto/sha256";
+import { callHash } from "../common/call-hash";
+import { callBuffer } from "../common/call-buffer";
 import { getU16, getU32, equalBytes } from "../common/bytes";
 import { flashRead } from "../common/flash";
 import { hostFlashSha256 } from "../common/host";
@@ -87,7 +88,6 @@ export let tlvEncLen: u32 = 0;
 /** The digest computed by the last successful verifyImageDigest(). */
 export const imgDigest: Uint8Array = new Uint8Array(32);
 
-const imgHash: Sha256 = new Sha256();
 /** Let the host hash flash ranges (a hardware SHA engine); the built-in code is the fallback. */
 export let imgHashByHost: bool = false;
 export let imgHostHashes: u32 = 0;
@@ -95,7 +95,7 @@ export let imgHostHashes: u32 = 0;
 export function setHostHashing(on: bool): void {
   imgHashByHost = on;
 }
-const imgBuf: Uint8Array = new Uint8Array(512);
+const imgBuf: Uint8Array = callBuffer;
 const tlvBuf: Uint8Array = new Uint8Array(8);
 
 function resetParse(): void {
@@ -301,16 +301,16 @@ export function verifyImageDigest(slot: i32): i32 {
     imgHostHashes++;
     return compareDigestTlv(base);
   }
-  imgHash.reset();
+  callHash.reset();
   let pos: u32 = 0;
   while (pos < end) {
     let n: u32 = u32(end - pos);
     if (n > u32(imgBuf.length)) n = u32(imgBuf.length);
     if (flashRead(u32(base + pos), imgBuf, 0, i32(n)) != OK) return E_FLASH;
-    imgHash.update(imgBuf, 0, i32(n));
+    callHash.update(imgBuf, 0, i32(n));
     pos = u32(pos + n);
   }
-  imgHash.finish(imgDigest, 0);
+  callHash.finish(imgDigest, 0);
   return compareDigestTlv(base);
 }
 

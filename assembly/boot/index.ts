@@ -6,7 +6,7 @@
 // stay in the update role and the whole core, so that the boot module
 // carries no code for them (on Espruino every function and export costs
 // variables: the loaders print major.minor.revision, so no imageBuild).
-export { ioBuffer, ioBufferSize } from "../api/io";
+export { ioBuffer } from "../api/io";
 export {
   layoutConfigure, bootDecide, bootLastReason, appConfirm, appReject,
   slotParse, slotHeader, imageMajor, imageMinor, imageRevision,

@@ -14,6 +14,12 @@ import { OK, E_FLASH, E_CTL_WRITE } from "./status";
 /** Largest record a log may use; the scan buffer holds several. */
 export const LOG_MAX_RECORD: i32 = 128;
 const LOG_SCAN_BYTES: i32 = 256;
+/**
+ * The scan buffer of every log (the boot-control log and the resume log): a
+ * log uses it only inside one of its calls, never across calls or while
+ * another log runs, so one buffer serves both (about ten Espruino variables).
+ */
+const logScan: Uint8Array = new Uint8Array(LOG_SCAN_BYTES);
 /** Most sectors a log may span (layout.ts allows 64). */
 const LOG_MAX_SECTORS: i32 = 64;
 /** Failed program attempts one append tolerates before it gives up. */
@@ -50,7 +56,6 @@ export class RecordLog {
   private newestLast: u32 = 0;
   private readonly holdsRecord: Uint8Array = new Uint8Array(LOG_MAX_SECTORS);
   private readonly holdsNewest: Uint8Array = new Uint8Array(LOG_MAX_SECTORS);
-  private readonly scan: Uint8Array = new Uint8Array(LOG_SCAN_BYTES);
 
   configure(base: u32, sectors: u32, sectorBytes: u32, recordSize: i32, magic: u32, copies: i32, growingAt: i32): void {
     this.base = base;
@@ -111,7 +116,7 @@ export class RecordLog {
     // interpreter (Espruino) looks a field up by name each time and re-reads a
     // loop's body text (from flash, where the code stays) at every turn, and
     // this scan runs at every power-up.
-    const scan: Uint8Array = this.scan;
+    const scan: Uint8Array = logScan;
     const magicByte: u8 = u8(this.magic & 0xff);
     const sectorBytes: u32 = this.sectorBytes;
     for (let s: u32 = 0; s < this.sectors; s++) {
@@ -141,10 +146,10 @@ export class RecordLog {
   private consider(s: u32, at: u32): void {
     const n: i32 = this.recordSize;
     const r: i32 = i32(at % u32(LOG_SCAN_BYTES));
-    if (!this.valid(this.scan, r)) return;
+    if (!this.valid(logScan, r)) return;
     this.holdsRecord[s] = 1;
-    this.noteGrowing(this.scan, r);
-    const seq: u32 = getU32(this.scan, r + 4);
+    this.noteGrowing(logScan, r);
+    const seq: u32 = getU32(logScan, r + 4);
     if (!this.found || seq > this.newestSeq) {
       this.forgetNewestSectors();
       this.found = true;
@@ -154,7 +159,7 @@ export class RecordLog {
       this.newestSector = s;
       this.newestFirst = at;
       this.newestLast = at;
-      for (let i: i32 = 0; i < n; i++) this.newest[i] = this.scan[r + i];
+      for (let i: i32 = 0; i < n; i++) this.newest[i] = logScan[r + i];
     } else if (seq == this.newestSeq) {
       this.newestCopies++;
       this.holdsNewest[s] = 1;
@@ -178,10 +183,10 @@ export class RecordLog {
     const chunk: u32 = u32(LOG_SCAN_BYTES);
     const n: u32 = u32(this.recordSize);
     for (let pos: u32 = u32(from - (from % chunk)); pos < this.sectorBytes; pos = u32(pos + chunk)) {
-      if (flashRead(u32(this.sectorAddr(s) + pos), this.scan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
+      if (flashRead(u32(this.sectorAddr(s) + pos), logScan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
       for (let r: u32 = 0; r < chunk; r = u32(r + n)) {
         if (u32(pos + r) < from) continue;
-        if (this.erased(this.scan, i32(r), i32(n))) {
+        if (this.erased(logScan, i32(r), i32(n))) {
           this.nextOffset = u32(pos + r);
           return OK;
         }
@@ -197,8 +202,8 @@ export class RecordLog {
       this.erases++;
       let blank: bool = true;
       for (let pos: u32 = 0; pos < this.sectorBytes && blank; pos = u32(pos + u32(LOG_SCAN_BYTES))) {
-        if (flashRead(u32(this.sectorAddr(s) + pos), this.scan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
-        if (!this.erased(this.scan, 0, LOG_SCAN_BYTES)) blank = false;
+        if (flashRead(u32(this.sectorAddr(s) + pos), logScan, 0, LOG_SCAN_BYTES) != OK) return E_FLASH;
+        if (!this.erased(logScan, 0, LOG_SCAN_BYTES)) blank = false;
       }
       if (blank) {
         this.holdsRecord[s] = 0;
@@ -274,8 +279,8 @@ export class RecordLog {
       this.nextOffset = u32(this.nextOffset + u32(n));
       let intact: bool = flashProgram(at, rec, 0, n) == OK;
       if (intact) {
-        if (flashRead(at, this.scan, 0, n) != OK) return E_FLASH;
-        for (let i: i32 = 0; i < n; i++) if (this.scan[i] != rec[i]) intact = false;
+        if (flashRead(at, logScan, 0, n) != OK) return E_FLASH;
+        for (let i: i32 = 0; i < n; i++) if (logScan[i] != rec[i]) intact = false;
       }
       if (!intact) {
         failures++;

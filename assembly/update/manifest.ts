@@ -5,7 +5,7 @@
 import { getU16, getU32, equalBytes } from "../common/bytes";
 import { updateVerifier } from "./provenance";
 import { ecdsaP256Begin, ecdsaP256VerifyDigest } from "../crypto/ecdsa-p256";
-import { Sha256 } from "../crypto/sha256";
+import { callHash } from "../common/call-hash";
 import { decryptor } from "../crypt/decryptor";
 import {
   trustHasKey, trustKey, trustKeyIsP256, trustP256Key, trustKeyId, trustHwRev, trustBootloaderVersion, vendorMatches, classMatches,
@@ -43,7 +43,6 @@ export function mfHeadSize(): u32 {
 }
 /** SHA-256 of the whole manifest: the identity of a download (for resume). */
 export const mfDigest: Uint8Array = new Uint8Array(32);
-const mfHash: Sha256 = new Sha256();
 
 export let mfSecurityCounter: u32 = 0;
 export let mfImageSize: u32 = 0;
@@ -77,10 +76,10 @@ export function checkManifest(): i32 {
     if (trustKeyIsP256) {
       // The same 64-byte field holds r || s (big-endian) of ECDSA-SHA256 over
       // the signed part; mfDigest is overwritten with the real digest below.
-      mfHash.reset();
-      mfHash.update(m, 0, MANIFEST_SIGNED);
-      if (mfEncryption != 0) mfHash.update(decryptor().block, 0, ENC_BLOCK_SIZE);
-      mfHash.finish(mfDigest, 0);
+      callHash.reset();
+      callHash.update(m, 0, MANIFEST_SIGNED);
+      if (mfEncryption != 0) callHash.update(decryptor().block, 0, ENC_BLOCK_SIZE);
+      callHash.finish(mfDigest, 0);
       const bs: i32 = ecdsaP256Begin(trustP256Key, 0, m, MANIFEST_SIGNED);
       if (bs == E_P256_NOT_LOADED) return bs;
       if (bs != 0) return E_PKG_SIGNATURE;
@@ -127,10 +126,10 @@ export function checkManifest(): i32 {
   mfBlockCount = u32(u32(mfDataSize + mfBlockSize - 1) / mfBlockSize);
   if (u32(mfDataSize + u32(mfBlockCount * 32)) != mfPayloadSize) return E_PAYLOAD_SIZE;
   if (mfEncoding == ENC_RAW && mfDataSize != mfImageSize) return E_PAYLOAD_SIZE;
-  mfHash.reset();
-  mfHash.update(m, 0, MANIFEST_SIZE);
-  if (mfEncryption != 0) mfHash.update(decryptor().block, 0, ENC_BLOCK_SIZE);
-  mfHash.finish(mfDigest, 0);
+  callHash.reset();
+  callHash.update(m, 0, MANIFEST_SIZE);
+  if (mfEncryption != 0) callHash.update(decryptor().block, 0, ENC_BLOCK_SIZE);
+  callHash.finish(mfDigest, 0);
   return OK;
 }
 

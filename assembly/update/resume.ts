@@ -9,6 +9,7 @@
 // A record the log could not forget (a void record that failed to program)
 // therefore cannot send a download back into data that has since been
 // overwritten: the slot no longer matches it.
+import { callBuffer } from "../common/call-buffer";
 import { RecordLog } from "../common/recordlog";
 import { crc32 } from "../common/crc32";
 import { getU32, putU32, fillBytes, equalBytes } from "../common/bytes";
@@ -42,7 +43,8 @@ let rsCheckValue: u32 = 0;
 let rsCheckEnd: u32 = 0;
 let rsCheckSlot: i32 = -1;
 // The previous check value (4 bytes, little-endian) followed by one chunk.
-const rsCheckBuf: Uint8Array = new Uint8Array(4 + RS_CHECK_CHUNK);
+// The slot check reads through the shared call buffer (4 + RS_CHECK_CHUNK bytes of it).
+const rsCheckBuf: Uint8Array = callBuffer;
 
 // The boot role configures the layout and knows nothing of this log, so the
 // log follows the layout itself: once per configureLayout().

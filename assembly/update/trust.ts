@@ -1,7 +1,7 @@
 // What the device trusts and what it is: the provisioned public key, vendor
 // and class IDs, hardware revision and bootloader version. Set once at start
 // (from the bootloader's own read-only data), read by every check.
-import { Sha256 } from "../crypto/sha256";
+import { callHash } from "../common/call-hash";
 import { equalBytes } from "../common/bytes";
 
 export let trustHasKey: bool = false;
@@ -20,7 +20,6 @@ export const trustKeyId: Uint8Array = new Uint8Array(8);
 export const trustVendor: Uint8Array = new Uint8Array(16);
 export const trustClass: Uint8Array = new Uint8Array(16);
 
-const trustHash: Sha256 = new Sha256();
 const trustDigest: Uint8Array = new Uint8Array(32);
 // DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410).
 const trustSpki: Uint8Array = new Uint8Array(12);
@@ -59,23 +58,23 @@ export function configureTrust(src: Uint8Array, off: i32, flags: u32, hwRev: u32
   for (let i: i32 = 0; i < 64; i++) trustP256Key[i] = src[off + 65 + i];
   for (let i: i32 = 0; i < 16; i++) trustVendor[i] = src[off + 32 + i];
   for (let i: i32 = 0; i < 16; i++) trustClass[i] = src[off + 48 + i];
-  trustHash.reset();
+  callHash.reset();
   if (trustKeyIsP256) {
     // KEYHASH: SHA-256 of the SubjectPublicKeyInfo DER; key ID: of the 65-byte point.
     for (let i: i32 = 0; i < 27; i++) trustDigest[i] = trustP256Spki[i];
-    trustHash.update(trustDigest, 0, 27);
-    trustHash.update(trustP256Key, 0, 64);
-    trustHash.finish(trustKeyHash, 0);
-    trustHash.reset();
-    trustHash.update(src, off + 64, 65);
+    callHash.update(trustDigest, 0, 27);
+    callHash.update(trustP256Key, 0, 64);
+    callHash.finish(trustKeyHash, 0);
+    callHash.reset();
+    callHash.update(src, off + 64, 65);
   } else {
-    trustHash.update(trustSpki, 0, 12);
-    trustHash.update(trustKey, 0, 32);
-    trustHash.finish(trustKeyHash, 0);
-    trustHash.reset();
-    trustHash.update(trustKey, 0, 32);
+    callHash.update(trustSpki, 0, 12);
+    callHash.update(trustKey, 0, 32);
+    callHash.finish(trustKeyHash, 0);
+    callHash.reset();
+    callHash.update(trustKey, 0, 32);
   }
-  trustHash.finish(trustDigest, 0);
+  callHash.finish(trustDigest, 0);
   for (let i: i32 = 0; i < 8; i++) trustKeyId[i] = trustDigest[i];
 }
 
