@@ -5,6 +5,7 @@
 // PEM names an EC key: a public key is then 65 bytes (the uncompressed point)
 // instead of 32, and a private key comes with its type (readSigningKey).
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
+import { derAt, derChildren, type Der } from "./der.js";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import {
@@ -95,42 +96,17 @@ function asKeyError<T>(name: string, read: () => T): T {
 
 // --- reading -----------------------------------------------------------------
 
-interface Der {
-  tag: number;
-  start: number;
-  end: number;
-}
+/** DER reading that fails with this module's KeyError. */
+const derFailure = (message: string) => new KeyError("BAD_KEY", message);
+const derAtOrFail = (buf: Uint8Array, at: number, limit: number): Der => derAt(buf, at, limit, derFailure);
+const derChildrenOrFail = (buf: Uint8Array, parent: Der): Der[] => derChildren(buf, parent, derFailure);
 
-/** One DER element at `at` (definite lengths up to 2^24). */
-function derAt(buf: Uint8Array, at: number, limit: number): Der {
-  if (at + 2 > limit) throw new KeyError("BAD_KEY", "DER structure is truncated");
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let p = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n < 1 || n > 3 || p + n > limit) throw new KeyError("BAD_KEY", "DER length is malformed");
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[p + i];
-    p += n;
-  }
-  if (p + len > limit) throw new KeyError("BAD_KEY", "DER element runs past its container");
-  return { tag, start: p, end: p + len };
-}
 
-function children(buf: Uint8Array, parent: Der): Der[] {
-  const out: Der[] = [];
-  for (let p = parent.start; p < parent.end; ) {
-    const d = derAt(buf, p, parent.end);
-    out.push(d);
-    p = d.end;
-  }
-  return out;
-}
+
 
 function isEd25519AlgorithmId(buf: Uint8Array, d: Der): boolean {
   if (d.tag !== 0x30) return false;
-  const kids = children(buf, d);
+  const kids = derChildrenOrFail(buf, d);
   if (kids.length !== 1) return false; // RFC 8410: parameters MUST be absent
   const oid = buf.subarray(kids[0].start - 2, kids[0].end);
   return oid.length === ED25519_OID.length && oid.every((b, i) => b === ED25519_OID[i]);
@@ -142,14 +118,14 @@ function notEd25519(): never {
 
 /** PKCS#8 v1 or v2 (OneAsymmetricKey) DER of an Ed25519 key → 32-byte seed. */
 export function seedFromPkcs8(der: Uint8Array): Uint8Array {
-  const top = derAt(der, 0, der.length);
+  const top = derAtOrFail(der, 0, der.length);
   if (top.tag !== 0x30 || top.end !== der.length) throw new KeyError("BAD_KEY", "private key DER is not one SEQUENCE");
-  const [version, alg, key, ...rest] = children(der, top);
+  const [version, alg, key, ...rest] = derChildrenOrFail(der, top);
   if (!version || version.tag !== 0x02 || version.end - version.start !== 1 || der[version.start] > 1)
     throw new KeyError("BAD_KEY", "unsupported PKCS#8 version");
   if (!alg || !isEd25519AlgorithmId(der, alg)) notEd25519();
   if (!key || key.tag !== 0x04) throw new KeyError("BAD_KEY", "PKCS#8 private key field is missing");
-  const inner = derAt(der, key.start, key.end);
+  const inner = derAtOrFail(der, key.start, key.end);
   if (inner.tag !== 0x04 || inner.end - inner.start !== 32 || inner.end !== key.end)
     throw new KeyError("BAD_KEY", "the Ed25519 private key is not a 32-byte OCTET STRING");
   const seed = der.slice(inner.start, inner.end);
@@ -167,9 +143,9 @@ export function seedFromPkcs8(der: Uint8Array): Uint8Array {
 
 /** SubjectPublicKeyInfo DER of an Ed25519 key → 32-byte key. */
 export function keyFromSpki(der: Uint8Array): Uint8Array {
-  const top = derAt(der, 0, der.length);
+  const top = derAtOrFail(der, 0, der.length);
   if (top.tag !== 0x30 || top.end !== der.length) throw new KeyError("BAD_KEY", "public key DER is not one SEQUENCE");
-  const [alg, bits, ...rest] = children(der, top);
+  const [alg, bits, ...rest] = derChildrenOrFail(der, top);
   if (!alg || !isEd25519AlgorithmId(der, alg)) notEd25519();
   if (!bits || bits.tag !== 0x03 || rest.length || bits.end - bits.start !== 33 || der[bits.start] !== 0)
     throw new KeyError("BAD_KEY", "the Ed25519 public key is not a 32-byte BIT STRING");

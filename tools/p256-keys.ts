@@ -3,6 +3,7 @@
 // and SubjectPublicKeyInfo "PUBLIC KEY" files (RFC 5480). Keys are held as a
 // 32-byte big-endian secret scalar and a 65-byte uncompressed point.
 import { p256 } from "@noble/curves/nist.js";
+import { derAt, derChildren, type Der } from "./der.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 export class P256KeyError extends Error {
@@ -43,39 +44,13 @@ export function p256Pkcs8Der(secretKey: Uint8Array): Uint8Array {
 
 // --- reading -----------------------------------------------------------------
 
-interface Der {
-  tag: number;
-  start: number;
-  end: number;
-  /** Where the element's tag byte is. */
-  at: number;
-}
+/** DER reading that fails with this module's P256KeyError. */
+const derFailure = (message: string) => new P256KeyError("BAD_KEY", message);
+const derAtOrFail = (buf: Uint8Array, at: number, limit: number): Der => derAt(buf, at, limit, derFailure);
+const derChildrenOrFail = (buf: Uint8Array, parent: Der): Der[] => derChildren(buf, parent, derFailure);
 
-function derAt(buf: Uint8Array, at: number, limit: number): Der {
-  if (at + 2 > limit) throw new P256KeyError("BAD_KEY", "DER structure is truncated");
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let p = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n < 1 || n > 3 || p + n > limit) throw new P256KeyError("BAD_KEY", "DER length is malformed");
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[p + i];
-    p += n;
-  }
-  if (p + len > limit) throw new P256KeyError("BAD_KEY", "DER element runs past its container");
-  return { tag, start: p, end: p + len, at };
-}
 
-function children(buf: Uint8Array, parent: Der): Der[] {
-  const out: Der[] = [];
-  for (let p = parent.start; p < parent.end; ) {
-    const d = derAt(buf, p, parent.end);
-    out.push(d);
-    p = d.end;
-  }
-  return out;
-}
+
 
 const bytesAre = (buf: Uint8Array, from: number, expected: readonly number[]) =>
   from + expected.length <= buf.length && expected.every((b, i) => buf[from + i] === b);
@@ -92,8 +67,8 @@ function isP256Algorithm(buf: Uint8Array, d: Der): boolean {
 /** Whether `der` (PKCS#8 or SPKI) names an EC key: then it is read here, not as Ed25519. */
 export function isEcKeyDer(der: Uint8Array, kind: "pkcs8" | "spki"): boolean {
   try {
-    const top = derAt(der, 0, der.length);
-    const kids = children(der, top);
+    const top = derAtOrFail(der, 0, der.length);
+    const kids = derChildrenOrFail(der, top);
     const alg = kind === "pkcs8" ? kids[1] : kids[0];
     return !!alg && isEcAlgorithm(der, alg);
   } catch {
@@ -122,9 +97,9 @@ function checkScalar(secret: Uint8Array): Uint8Array {
 
 /** SEC1 ECPrivateKey DER ("EC PRIVATE KEY") → 32-byte secret; parameters, if present, must name P-256. */
 export function p256SecretFromSec1(der: Uint8Array, outerCurveKnown = false): Uint8Array {
-  const top = derAt(der, 0, der.length);
+  const top = derAtOrFail(der, 0, der.length);
   if (top.tag !== 0x30 || top.end !== der.length) throw new P256KeyError("BAD_KEY", "EC private key DER is not one SEQUENCE");
-  const [version, key, ...rest] = children(der, top);
+  const [version, key, ...rest] = derChildrenOrFail(der, top);
   if (!version || version.tag !== 0x02 || version.end - version.start !== 1 || der[version.start] !== 1)
     throw new P256KeyError("BAD_KEY", "unsupported EC private key version (expected 1)");
   if (!key || key.tag !== 0x04 || key.end - key.start !== 32) throw new P256KeyError("BAD_KEY", "the EC private key is not a 32-byte OCTET STRING");
@@ -136,7 +111,7 @@ export function p256SecretFromSec1(der: Uint8Array, outerCurveKnown = false): Ui
       if (oid.length !== PRIME256V1_OID.length || !bytesAre(oid, 0, PRIME256V1_OID)) notP256();
       curveNamed = true;
     } else if (r.tag === 0xa1) {
-      const bits = derAt(der, r.start, r.end);
+      const bits = derAtOrFail(der, r.start, r.end);
       const pub = der.subarray(bits.start + 1, bits.end);
       const derived = p256PublicKeyOf(secret);
       if (bits.tag !== 0x03 || der[bits.start] !== 0 || pub.length !== 65 || !pub.every((b, i) => b === derived[i]))
@@ -149,9 +124,9 @@ export function p256SecretFromSec1(der: Uint8Array, outerCurveKnown = false): Ui
 
 /** PKCS#8 DER of an EC key → 32-byte P-256 secret. */
 export function p256SecretFromPkcs8(der: Uint8Array): Uint8Array {
-  const top = derAt(der, 0, der.length);
+  const top = derAtOrFail(der, 0, der.length);
   if (top.tag !== 0x30 || top.end !== der.length) throw new P256KeyError("BAD_KEY", "private key DER is not one SEQUENCE");
-  const [version, alg, key] = children(der, top);
+  const [version, alg, key] = derChildrenOrFail(der, top);
   if (!version || version.tag !== 0x02 || version.end - version.start !== 1 || der[version.start] > 1)
     throw new P256KeyError("BAD_KEY", "unsupported PKCS#8 version");
   if (!alg || !isP256Algorithm(der, alg)) notP256();
@@ -161,9 +136,9 @@ export function p256SecretFromPkcs8(der: Uint8Array): Uint8Array {
 
 /** SubjectPublicKeyInfo DER of an EC key → 65-byte P-256 point. */
 export function p256PointFromSpki(der: Uint8Array): Uint8Array {
-  const top = derAt(der, 0, der.length);
+  const top = derAtOrFail(der, 0, der.length);
   if (top.tag !== 0x30 || top.end !== der.length) throw new P256KeyError("BAD_KEY", "public key DER is not one SEQUENCE");
-  const [alg, bits, ...rest] = children(der, top);
+  const [alg, bits, ...rest] = derChildrenOrFail(der, top);
   if (!alg || !isP256Algorithm(der, alg)) notP256();
   if (!bits || bits.tag !== 0x03 || rest.length || der[bits.start] !== 0) throw new P256KeyError("BAD_KEY", "the P-256 public key is not a BIT STRING");
   return p256CheckPoint(der.slice(bits.start + 1, bits.end));
