@@ -26,6 +26,7 @@ import { statusInfo } from "../bindings/errors.js";
 import { createImage, parseVersion } from "../tools/image.js";
 import { packPackage } from "../tools/package.js";
 import { publicKeyOf } from "../tools/keys.js";
+import { generateX25519KeyPair } from "../tools/x25519-keys.js";
 
 const long = process.env.SLOTBOOT_LONG === "1";
 
@@ -44,6 +45,8 @@ const release = (() => {
   const image = (version: string, counter: number, seed: number) => createImage(firmware(24_000, seed), { version: parseVersion(version), securityCounter: counter, key: { secretKey } });
   const pack = (img: Uint8Array) => packPackage({ image: img, secretKey }).bytes;
   return {
+    secretKey,
+    image,
     publicKey: Buffer.from(publicKeyOf(secretKey)).toString("hex"),
     factory: image("1.0.0", 2, 1),
     update: pack(image("2.0.0", 3, 2)),
@@ -139,6 +142,40 @@ describe("(c) edge devices behind a gateway, on loopback with faults", () => {
     }
     expect(reportedCode(manifest.reason)).toBe("BAD_SIGNATURE");
     expect(["CHAIN_MISMATCH", "DIGEST_MISMATCH"]).toContain(reportedCode(payload.reason));
+  }, 60_000);
+
+  it("a package encrypted end to end for the devices: the gateway caches and serves only ciphertext, and every device decrypts, installs and confirms it", async () => {
+    const deviceKeys = generateX25519KeyPair();
+    const plainImage = release.image("2.0.0", 3, 2);
+    const encrypted = packPackage({ image: plainImage, secretKey: release.secretKey, encryptFor: { recipientPublic: deviceKeys.publicKey } }).bytes;
+    // Everything the gateway hands its edge devices, as it hands it.
+    const served: Uint8Array[] = [];
+    const started = await startSite({
+      edges: 2,
+      release: { ...release, update: encrypted, version: "2.0.0", decryptionKey: Buffer.from(deviceKeys.secretKey).toString("hex") },
+      alterResponse: (controllerId, request, response) => {
+        if (artifactRequest(request)) served.push(response.body.slice());
+        return response;
+      },
+    });
+    cleanups.push(() => started.close());
+    await started.run();
+    for (const outcome of await outcomes(started.server, started.runner.devices)) {
+      expect(outcome.kind, started.explain()).toBe("updated");
+      expect(outcome.running).toBe("2.0.0");
+      expect(outcome.confirmed).toBe(true);
+    }
+    expect(served.reduce((n, body) => n + body.length, 0)).toBeGreaterThan(0);
+    // No 24-byte window of the firmware (the image body, between its header and
+    // its TLVs; the TLVs' digest is public: the manifest names it) occurs in
+    // anything the gateway served.
+    const headerSize = plainImage[8] | (plainImage[9] << 8);
+    const bodySize = plainImage[12] | (plainImage[13] << 8) | (plainImage[14] << 16);
+    const firmware = Buffer.from(plainImage.subarray(headerSize, headerSize + bodySize));
+    const seen = Buffer.concat(served);
+    for (let at = 0; at + 24 <= firmware.length; at += 24) expect(seen.indexOf(firmware.subarray(at, at + 24))).toBe(-1);
+    // The check has reach: the same firmware served in clear would be caught.
+    expect(Buffer.from(release.update).indexOf(Buffer.from(release.image("2.0.0", 3, 2).subarray(headerSize + 240, headerSize + 264)))).toBeGreaterThan(0);
   }, 60_000);
 
   it("a gateway that replays an old, validly signed package (hashes rewritten to match): refused as DOWNGRADE, reported", async () => {

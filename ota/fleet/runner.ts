@@ -42,6 +42,8 @@ export interface FleetDeviceSpec {
   link?: LinkModel;
   /** Device's trust (hex), as SimDevice's config. */
   publicKey?: string;
+  /** Device's X25519 decryption key (hex), for packages encrypted to it (SimDevice's config). */
+  decryptionKey?: string;
   slotSize?: number;
   /** The transport to reach the server; default HTTPS to the server with the device's TargetToken. */
   transport?: Transport;
@@ -122,6 +124,7 @@ export class FleetRunner {
   addDevice(spec: FleetDeviceSpec): FleetDevice {
     const sim = SimDevice.create({ slotSize: spec.slotSize ?? 256 * 1024 });
     if (spec.publicKey) sim.config.publicKey = spec.publicKey;
+    if (spec.decryptionKey) sim.config.decryptionKey = spec.decryptionKey;
     const inner = spec.transport ?? new HttpsTransport({
       baseUrl: this.options.server.url, ca: this.options.server.ca.caPem, credential: { scheme: "TargetToken", token: spec.token }, agent: this.httpsAgent,
     });

@@ -21,6 +21,8 @@ export interface SiteRelease {
   factory: Uint8Array;
   update: Uint8Array;
   version: string;
+  /** The devices' X25519 decryption key (hex), when `update` is encrypted for them (pack --encrypt). */
+  decryptionKey?: string;
 }
 
 export interface SiteOptions {
@@ -73,7 +75,7 @@ export async function startSite(options: SiteOptions): Promise<Site> {
   if (options.gatewayDevice) {
     server.fleet.registerDevice("gateway-1", { token: "gateway-device-token", group: "gateways" });
     gatewayDevice = runner.addDevice({
-      controllerId: "gateway-1", token: "gateway-device-token", factoryImage: release.factory, publicKey: release.publicKey,
+      controllerId: "gateway-1", token: "gateway-device-token", factoryImage: release.factory, publicKey: release.publicKey, decryptionKey: release.decryptionKey,
       faults: { dropAtBytes: options.gatewayDevice.dropAtBytes },
     });
   }
@@ -82,7 +84,7 @@ export async function startSite(options: SiteOptions): Promise<Site> {
     const controllerId = `edge-${index}`;
     server.fleet.registerDevice(controllerId, { group: "edge" });
     const transport = host.edgeTransport(controllerId, options.faults);
-    const device = runner.addDevice({ controllerId, token: "-", factoryImage: release.factory, publicKey: release.publicKey, transport, link: options.edgeLink });
+    const device = runner.addDevice({ controllerId, token: "-", factoryImage: release.factory, publicKey: release.publicKey, decryptionKey: release.decryptionKey, transport, link: options.edgeLink });
     edges.push(device);
   }
   const stored = server.fleet.addPackage(release.update, { version: release.version });
