@@ -10,24 +10,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { ctr } from "@noble/ciphers/aes.js";
 import { CORE_KINDS, loadCore } from "../bindings/core.js";
 import { x25519With, hmacSha256With, hkdfSha256With, aesCtrWith } from "../bindings/crypt.js";
+import { timePerCall } from "./time-per-call.js";
 
-/** Best-of-`rounds` mean time per call in microseconds (each round at least `minMs`). */
-function timePerCall(rounds: number, minMs: number, fn: () => void): number {
-  for (let i = 0; i < 5; i++) fn();
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    let calls = 0;
-    const t0 = performance.now();
-    let t = t0;
-    while (t - t0 < minMs) {
-      fn();
-      calls++;
-      t = performance.now();
-    }
-    best = Math.min(best, ((t - t0) * 1000) / calls);
-  }
-  return best;
-}
+/** This bench's timing: warmUp: 5, batch: 1. */
+const timed = (rounds: number, minMs: number, fn: (i: number) => void): number => timePerCall(rounds, minMs, fn, { warmUp: 5, batch: 1 });
 
 const fmt = (us: number) => (us >= 100 ? us.toFixed(0) : us.toFixed(1));
 const pkcs8X25519 = (raw: Uint8Array) => Buffer.concat([Buffer.from("302e020100300506032b656e04220420", "hex"), raw]);
@@ -49,7 +35,7 @@ export async function run(): Promise<string> {
   const data = new Uint8Array(randomBytes(1 << 20));
 
   const rows: { what: string; unit: string; wasm: number; js: number; noble: number; node: number; per?: number }[] = [];
-  const us = (fn: () => void) => timePerCall(3, 200, fn);
+  const us = (fn: () => void) => timed(3, 200, fn);
   rows.push({
     what: "X25519 shared secret", unit: "µs",
     wasm: us(() => x25519With(wasm, scalar, peer)), js: us(() => x25519With(js, scalar, peer)),

@@ -7,6 +7,7 @@ import { p256 } from "@noble/curves/nist.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { CORE_KINDS, loadCore } from "../bindings/core.js";
 import { ecdsaP256VerifyWith, p256Spki } from "../bindings/ecdsa-p256.js";
+import { timePerCall } from "./time-per-call.js";
 
 interface Case {
   pub: Uint8Array;
@@ -28,22 +29,8 @@ function makeCases(n: number, msgLen: number): Case[] {
   return out;
 }
 
-/** Best-of-`rounds` mean time per call in microseconds (each round at least `minMs`). */
-function timePerCall(rounds: number, minMs: number, fn: (i: number) => void): number {
-  for (let i = 0; i < 10; i++) fn(i); // warm-up
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    let calls = 0;
-    const t0 = performance.now();
-    let t = t0;
-    while (t - t0 < minMs) {
-      for (let k = 0; k < 4; k++) fn(calls++);
-      t = performance.now();
-    }
-    best = Math.min(best, ((t - t0) * 1000) / calls);
-  }
-  return best;
-}
+/** This bench's timing: warmUp: 10, batch: 4. */
+const timed = (rounds: number, minMs: number, fn: (i: number) => void): number => timePerCall(rounds, minMs, fn, { warmUp: 10, batch: 4 });
 
 const fmt = (us: number) => (us >= 100 ? us.toFixed(0) : us.toFixed(1));
 
@@ -63,16 +50,16 @@ export async function run(): Promise<string> {
     const cases = makeCases(16, msgLen);
     const t: Record<string, number> = {};
     for (const core of cores) {
-      t[core.kind] = timePerCall(3, 300, (i) => {
+      t[core.kind] = timed(3, 300, (i) => {
         const c = cases[i & 15];
         if (!ecdsaP256VerifyWith(core, c.pub, c.msg, c.der)) throw new Error("bench: core rejected a valid signature");
       });
     }
-    t.noble = timePerCall(3, 300, (i) => {
+    t.noble = timed(3, 300, (i) => {
       const c = cases[i & 15];
       if (!p256.verify(c.der, sha256(c.msg), c.pub, { lowS: false, prehash: false, format: "der" })) throw new Error("bench: noble rejected");
     });
-    t.node = timePerCall(3, 300, (i) => {
+    t.node = timed(3, 300, (i) => {
       const c = cases[i & 15];
       if (!nodeVerify("sha256", c.msg, c.nodeKey, c.der)) throw new Error("bench: node rejected");
     });

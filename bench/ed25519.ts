@@ -7,6 +7,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha512 as nobleSha512 } from "@noble/hashes/sha2.js";
 import { CORE_KINDS, loadCore, type Core } from "../bindings/core.js";
 import { ed25519VerifyWith } from "../bindings/ed25519.js";
+import { timePerCall } from "./time-per-call.js";
 
 interface Case {
   pub: Uint8Array;
@@ -24,22 +25,8 @@ function makeCases(n: number, msgLen: number): Case[] {
   return out;
 }
 
-/** Best-of-`rounds` mean time per call in microseconds (each round at least `minMs`). */
-function timePerCall(rounds: number, minMs: number, fn: (i: number) => void): number {
-  for (let i = 0; i < 20; i++) fn(i); // warm-up
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    let calls = 0;
-    const t0 = performance.now();
-    let t = t0;
-    while (t - t0 < minMs) {
-      for (let k = 0; k < 10; k++) fn(calls++);
-      t = performance.now();
-    }
-    best = Math.min(best, ((t - t0) * 1000) / calls);
-  }
-  return best;
-}
+/** This bench's timing: warmUp: 20, batch: 10. */
+const timed = (rounds: number, minMs: number, fn: (i: number) => void): number => timePerCall(rounds, minMs, fn, { warmUp: 20, batch: 10 });
 
 function coreSha512(core: Core, data: Uint8Array): void {
   const e = core.exports;
@@ -71,12 +58,12 @@ export async function run(): Promise<string> {
     const cases = makeCases(16, msgLen);
     const t: Record<string, number> = {};
     for (const core of cores) {
-      t[core.kind] = timePerCall(3, 300, (i) => {
+      t[core.kind] = timed(3, 300, (i) => {
         const c = cases[i & 15];
         if (!ed25519VerifyWith(core, c.pub, c.msg, c.sig)) throw new Error("bench: core rejected a valid signature");
       });
     }
-    t.noble = timePerCall(3, 300, (i) => {
+    t.noble = timed(3, 300, (i) => {
       const c = cases[i & 15];
       if (!ed25519.verify(c.sig, c.msg, c.pub, { zip215: false })) throw new Error("bench: noble rejected");
     });
@@ -90,9 +77,9 @@ export async function run(): Promise<string> {
   const data = new Uint8Array(randomBytes(1 << 20));
   const mbps = (us: number) => (data.length / us).toFixed(1);
   const sha: Record<string, number> = {};
-  for (const core of cores) sha[core.kind] = timePerCall(3, 300, () => coreSha512(core, data));
-  sha.node = timePerCall(3, 300, () => createHash("sha512").update(data).digest());
-  sha.noble = timePerCall(3, 300, () => nobleSha512(data));
+  for (const core of cores) sha[core.kind] = timed(3, 300, () => coreSha512(core, data));
+  sha.node = timed(3, 300, () => createHash("sha512").update(data).digest());
+  sha.noble = timed(3, 300, () => nobleSha512(data));
   lines.push("SHA-512 throughput on 1 MiB (MB/s, best of 3), the hash inside verification:");
   lines.push("");
   lines.push("| core WASM | core JS | @noble/hashes | node:crypto (OpenSSL) |");
