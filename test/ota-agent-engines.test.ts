@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { espruinoBinary, runEspruino } from "../tools/engines/espruino.js";
 import { read, storyFiles, storyModules } from "../tools/engines/story.js";
-import { esmToScript, runInXs, xsAvailable, xsStatus } from "./engines/xs.js";
+import { runInXs, xsAvailable, xsStatus, xsCommonJs, xsRoleModule } from "./engines/xs.js";
 
 const binary = espruinoBinary();
 if (!binary) console.warn("espruino: ../shared/tools/espruino/espruino not found; the agent-in-Espruino test is skipped");
@@ -116,9 +116,8 @@ require("slotboot-agent-story").run(engine, JSON.parse(S.read("story-input")));
   // XS runs the role modules (build/boot.js, build/update.js: ES modules) behind a small
   // require(); it has no native SHA-256 here, so the core hashes, and the signed story runs.
   it.skipIf(!XS)("inside Moddable XS, signed", async () => {
-    const commonJs = (name: string, code: string) => `__modules[${JSON.stringify(name)}] = function (exports, module, require) {\n${code}\n};\n`;
-    const role = (name: string, path: string, factory: string) =>
-      `__modules[${JSON.stringify(name)}] = function (exports, module, require) {\n${esmToScript(read(path))}\nexports.${factory} = ${factory};\n};\n`;
+    const commonJs = (name: string, code: string) => xsCommonJs("__modules", name, code);
+    const role = (name: string, path: string, factory: string) => xsRoleModule("__modules", name, read(path), factory);
     const latin1 = (b: Uint8Array) => JSON.stringify(Buffer.from(b).toString("latin1"));
     const modules = [
       "var __modules = {};\n",

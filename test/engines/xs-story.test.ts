@@ -34,7 +34,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { esmToScript, runInXs, xsAvailable, xsStatus, type XsRun, type XsSample, type XsSource } from "./xs.js";
+import { runInXs, xsAvailable, xsStatus, xsCommonJs, xsRoleModule, type XsRun, type XsSample, type XsSource } from "./xs.js";
 import { read, runStoryWithWasm, storyFiles, type StoryStep } from "./story-fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -50,17 +50,8 @@ function ensureBuild(): void {
   }
 }
 
-/** A CommonJS module as a factory in the XS run's module table (sloppy, like Espruino's and
- *  the Node reference's `new Function`). */
-function commonJs(name: string, code: string): string {
-  return `__slotbootModules[${JSON.stringify(name)}] = function (exports, module, require) {\n${code}\n};\n`;
-}
-
-/** An XS role module (an ES module exporting one factory) as a CommonJS factory. */
-function roleModule(name: string, path: string, factory: string): string {
-  return `__slotbootModules[${JSON.stringify(name)}] = function (exports, module, require) {\n` +
-    `${esmToScript(read(path))}\nexports.${factory} = ${factory};\n};\n`;
-}
+const commonJs = (name: string, code: string) => xsCommonJs("__slotbootModules", name, code);
+const roleModule = (name: string, path: string, factory: string) => xsRoleModule("__slotbootModules", name, read(path), factory);
 
 // SHA-256 in ES5 for the flash digests (this XS host has no native one), checked below against
 // a known answer. Regions that did not change since the last step keep their digest.

@@ -8,33 +8,18 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runInXs, xsAvailable, xsStatus, esmToScript, type XsSource } from "./xs.js";
-import { createImage, parseVersion } from "../../tools/image.js";
-import { packPackage } from "../../tools/package.js";
-import { publicKeyOf } from "../../tools/keys.js";
-import { LAYOUT } from "../../tools/engines/story.js";
+import { runInXs, xsAvailable, xsStatus, xsCommonJs, xsRoleModule, type XsSource } from "./xs.js";
+import { largeInstallFiles } from "../../tools/engines/large-install.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const read = (path: string) => readFileSync(ROOT + path, "utf8");
 const XS = xsAvailable();
 if (!XS) console.warn(`[xs] XS timing skipped: ${xsStatus().reason}`);
 
-const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 29 + 7) & 0xff);
 const ROUNDS = 20;
 
-function commonJs(name: string, code: string): string {
-  return `__modules[${JSON.stringify(name)}] = function (exports, module, require) {\n${code}\n};\n`;
-}
-
-function roleModule(name: string, path: string, factory: string): string {
-  return `__modules[${JSON.stringify(name)}] = function (exports, module, require) {\n${esmToScript(read(path))}\nexports.${factory} = ${factory};\n};\n`;
-}
-
-function body(size: number): Uint8Array {
-  let text = `({ version: "2.0.0", healthy: true })\n`;
-  for (let i = 0; text.length < size; i++) text += `function handler${i}(event) { return state.apply(event, ${(i * 7919) % 10007}); }\n`;
-  return new Uint8Array(Buffer.from(text.slice(0, size), "latin1"));
-}
+const commonJs = (name: string, code: string) => xsCommonJs("__modules", name, code);
+const roleModule = (name: string, path: string, factory: string) => xsRoleModule("__modules", name, read(path), factory);
 
 const MAIN = String.raw`
 var __cache = {};
@@ -74,10 +59,10 @@ print("@@" + JSON.stringify(out));
 
 describe.skipIf(!XS)("time inside Moddable XS", () => {
   it("boot decision and a 200 KB signed install: the device boots its image and installs the package", async () => {
-    const image = (v: string, size: number) => createImage(body(size), { version: parseVersion(v), headerSize: 64, securityCounter: 1, key: { secretKey: KEY } });
-    const pkg = packPackage({ image: image("2.0.0", 200_000), secretKey: KEY, blockSize: 4096 }).bytes;
-    const slotSize = 256 << 10;
-    const layout = { ...LAYOUT, slotA: 16384, slotB: 16384 + slotSize, slotSize, hostHashing: false, verifyOnce: true };
+    // The same device and package as the Espruino row (tools/engines/large-install.ts).
+    const files = largeInstallFiles(200_000, false);
+    const { pkg } = files;
+    const layout = { ...files.layout, verifyOnce: true };
     const latin1 = (b: Uint8Array) => JSON.stringify(Buffer.from(b).toString("latin1"));
     const modules = [
       "var __modules = {};\n",
@@ -89,8 +74,8 @@ describe.skipIf(!XS)("time inside Moddable XS", () => {
     ].join("");
     const sources: XsSource[] = [
       { name: "modules", code: modules, preload: true },
-      { name: "files", code: `var __files = { "image-v1": ${latin1(image("1.0.0", 4000))}, "package": ${latin1(pkg)} };\n`, preload: true },
-      { name: "input", code: `var __input = ${JSON.stringify({ layout, rounds: ROUNDS, publicKey: Buffer.from(publicKeyOf(KEY)).toString("hex") })};\n`, preload: true },
+      { name: "files", code: `var __files = { "image-v1": ${latin1(files.v1)}, "package": ${latin1(pkg)} };\n`, preload: true },
+      { name: "input", code: `var __input = ${JSON.stringify({ layout, rounds: ROUNDS, publicKey: files.publicKey })};\n`, preload: true },
       { name: "main", code: MAIN, preload: true },
     ];
     const run = await runInXs(sources, { timeoutMs: 600_000 });

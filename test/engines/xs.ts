@@ -208,6 +208,17 @@ export function esmToScript(code: string): string {
   return '"use strict";\n' + out;
 }
 
+/** A CommonJS module's `code` as a factory in an XS run's module table `table` (a global
+ *  object the run's own require() reads; sloppy code, like Espruino's and Node's `new Function`). */
+export function xsCommonJs(table: string, name: string, code: string): string {
+  return `${table}[${JSON.stringify(name)}] = function (exports, module, require) {\n${code}\n};\n`;
+}
+
+/** An ES module that exports one factory (a role module, build/*.js) as a CommonJS factory in `table`. */
+export function xsRoleModule(table: string, name: string, esmCode: string, factory: string): string {
+  return xsCommonJs(table, name, `${esmToScript(esmCode)}\nexports.${factory} = ${factory};`);
+}
+
 /** One script for runInXs. `preload`: as Moddable's linker preloads a module into flash, its
  *  byte code and string literals stay outside the XS heap (closures and literals point into
  *  the parsed code, kept for the process's life) instead of being copied into chunks each time

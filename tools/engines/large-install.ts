@@ -10,9 +10,8 @@ import { createImage, parseVersion } from "../../tools/image.js";
 import { packPackage } from "../../tools/package.js";
 import { publicKeyOf } from "../../tools/keys.js";
 import { runEspruino } from "./espruino.js";
-import { LAYOUT, storyModules } from "./story.js";
+import { KEY, LAYOUT, storyModules } from "./story.js";
 
-const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 29 + 7) & 0xff);
 const PIECE = 16 << 10;
 
 export interface LargeInstall {
@@ -77,8 +76,12 @@ if (input.receive) {
 }
 `;
 
-/** Install a signed package of a `bodyBytes` application inside Espruino. */
-export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = true): LargeInstall {
+/**
+ * The large install's device and package (here and in the XS timing test):
+ * a 4 KB factory image, a signed package of a `bodyBytes` application in
+ * 4 KiB chain blocks, and a layout with 256 KiB slots.
+ */
+export function largeInstallFiles(bodyBytes: number, hostHashing: boolean) {
   const image = (v: string, size: number) => createImage(body(size), {
     version: parseVersion(v), headerSize: 64, securityCounter: 1, key: { secretKey: KEY },
   });
@@ -86,6 +89,12 @@ export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = tru
   const pkg = packPackage({ image: image("2.0.0", bodyBytes), secretKey: KEY, blockSize: 4096 }).bytes;
   const slotSize = 256 << 10;
   const layout = { ...LAYOUT, slotA: 16384, slotB: 16384 + slotSize, slotSize, hostHashing };
+  return { v1, pkg, layout, publicKey: Buffer.from(publicKeyOf(KEY)).toString("hex") };
+}
+
+/** Install a signed package of a `bodyBytes` application inside Espruino. */
+export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = true): LargeInstall {
+  const { v1, pkg, layout, publicKey } = largeInstallFiles(bodyBytes, hostHashing);
   const modules = storyModules();
   delete (modules as Record<string, string>)["slotboot-codecs"];
   delete (modules as Record<string, string>)["slotboot-story"];
@@ -93,7 +102,7 @@ export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = tru
     ...modules, "image-v1": v1, "package": { pieces: pkg, pieceSize: PIECE },
     "large-input": "",
   };
-  const input = { layout, pieceSize: PIECE, publicKey: Buffer.from(publicKeyOf(KEY)).toString("hex"), receive: false };
+  const input = { layout, pieceSize: PIECE, publicKey, receive: false };
   const without = runEspruino({ ...files, "large-input": JSON.stringify(input) }, MAIN, 600_000);
   const run = runEspruino({ ...files, "large-input": JSON.stringify({ ...input, receive: true }) }, MAIN, 600_000);
   const provisioned = run.results.find((r) => "provision" in r);

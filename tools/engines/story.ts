@@ -21,7 +21,8 @@ export const LAYOUT = {
   maxAttempts: 3, maxPowerAttempts: 10, hostHashing: false, verifyOnce: true, keyed: true,
 };
 
-const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 29 + 7) & 0xff);
+/** The vendor key of the engine stories (a fixed test key). */
+export const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 29 + 7) & 0xff);
 
 /** An application bundle: JS the loader evaluates, padded with a comment to `size` bytes. */
 function appBody(version: string, size: number): Uint8Array {
