@@ -16,7 +16,7 @@ function bytes(a: u8[]): Uint8Array {
 describe("heatshrink decoder", () => {
   it("decodes the known 'this is a test' stream one byte at a time", () => {
     const d = new HeatshrinkDecoder();
-    expect(d.resetStrict(8, 4)).toBe(HS_OK);
+    expect(d.reset(8, 4, true)).toBe(HS_OK);
     const input = bytes(THIS_IS_A_TEST);
     const out = new Uint8Array(32);
     let n = 0;
@@ -36,7 +36,7 @@ describe("heatshrink decoder", () => {
 
   it("reports truncation when the last byte is missing", () => {
     const d = new HeatshrinkDecoder();
-    expect(d.reset(8, 4)).toBe(HS_OK);
+    expect(d.reset(8, 4, false)).toBe(HS_OK);
     const input = bytes(THIS_IS_A_TEST);
     const out = new Uint8Array(32);
     expect(d.sink(input, 0, input.length - 1)).toBe(input.length - 1);
@@ -47,14 +47,14 @@ describe("heatshrink decoder", () => {
 
   it("rejects unsupported parameters and references before the start in strict mode", () => {
     const d = new HeatshrinkDecoder();
-    expect(d.reset(HS_MAX_WINDOW_BITS + 1, 4)).toBe(HS_E_PARAMS);
-    expect(d.reset(8, 2)).toBe(HS_E_PARAMS);
-    expect(d.resetStrict(8, 4)).toBe(HS_OK);
+    expect(d.reset(HS_MAX_WINDOW_BITS + 1, 4, false)).toBe(HS_E_PARAMS);
+    expect(d.reset(8, 2, false)).toBe(HS_E_PARAMS);
+    expect(d.reset(8, 4, true)).toBe(HS_OK);
     const zeros = new Uint8Array(4); // a reference to 1 byte back, at the start
     const out = new Uint8Array(8);
     expect(d.sink(zeros, 0, 4)).toBe(4);
     expect(d.poll(out, 0, 8)).toBe(HS_E_REFERENCE);
-    expect(d.reset(8, 4)).toBe(HS_OK);
+    expect(d.reset(8, 4, false)).toBe(HS_OK);
     expect(d.sink(zeros, 0, 2)).toBe(2); // 16 bits: one 13-bit token, 3 zero bits of padding
     expect(d.poll(out, 0, 8)).toBe(1);
     expect(out[0]).toBe(0);

@@ -6,12 +6,12 @@ import { HS_MAX_WINDOW_BITS, hsDecoder } from "../codecs/heatshrink";
 
 /** Starts a stream; references before its start read as zeros (C library behaviour). */
 export function hsReset(windowBits: i32, lookaheadBits: i32): i32 {
-  return hsDecoder().reset(windowBits, lookaheadBits);
+  return hsDecoder().reset(windowBits, lookaheadBits, false);
 }
 
 /** Starts a stream in which references before its start are errors. */
 export function hsResetStrict(windowBits: i32, lookaheadBits: i32): i32 {
-  return hsDecoder().resetStrict(windowBits, lookaheadBits);
+  return hsDecoder().reset(windowBits, lookaheadBits, true);
 }
 
 export function hsSink(len: i32): i32 {

@@ -40,7 +40,10 @@ import {
   DELTA_MAX_PAYLOAD,
 } from "./delta_format";
 import { DeltaRangeDecoder } from "./delta_rc";
-import { DeltaRcModel } from "./delta_rc_model";
+import {
+  DeltaRcModel, RC_MODEL_BYTES, RCP_COPY_LOW, RCP_COPY_TREE, RCP_INS_LOW, RCP_INS_TREE, RCP_SEEK_LOW, RCP_SEEK_SIGN,
+  RCP_SEEK_TREE, rcDecodeNumber,
+} from "./delta_rc_model";
 import { deltaCrcByte } from "./delta_crc";
 import { HS_OK, hsDecoder } from "./heatshrink";
 
@@ -53,6 +56,8 @@ const DELTA_RA_AT: i32 = 256;
 const DELTA_STAGE_AT: i32 = 512;
 /** Decompressed heatshrink bytes staged for the op parser. */
 export const DELTA_HS_STAGE_SIZE: i32 = 64;
+/** Payload bytes of the applier's buffers and the rc model (deltaRamTotal adds the rest of the footprint). */
+export const DELTA_BUFFER_BYTES: i32 = DELTA_STAGE_AT + DELTA_HS_STAGE_SIZE + RC_MODEL_BYTES;
 /** Predictor modes of rc blocks: none, words, words + Thumb BL, words + Xtensa CALL. */
 const DELTA_PRED_MODES: i32 = 4;
 /**
@@ -153,13 +158,6 @@ export class DeltaApplier {
     this.input = input;
     this.rc = new DeltaRangeDecoder(input);
   }
-
-  /** Payload bytes of this applier's buffers and models (see deltaOwnRamBytes for the whole footprint). */
-  bufferBytes(): i32 {
-    return this.input.length + deltaRcModel().bytes();
-  }
-
-
 
   begin(oldAddr: u32, oldSize: u32, newSize: u32, codec: i32): i32 {
     this.state = DS_IDLE;
@@ -281,11 +279,6 @@ export class DeltaApplier {
     return i32(unchecked(this.input[DELTA_RA_AT + i32(k)]));
   }
 
-  /** Old byte for model context: 0 past the old image; -1 on a flash fault. */
-  oldContext(pos: u32): i32 {
-    return pos < this.oldSize ? this.oldByte(pos) : 0;
-  }
-
   poll(out: Uint8Array, outOff: i32, max: i32): i32 {
     if (this.state == DS_IDLE) return DELTA_E_STATE;
     if (this.state == DS_FAILED) return this.failure;
@@ -307,14 +300,15 @@ export class DeltaApplier {
           if (this.oldWordAt != op) {
             word = 0;
             for (let k: u32 = 0; k < 4; k++) {
-              const x = this.oldContext(u32(op + k));
+              // Model context: 0 past the old image.
+              const x = u32(op + k) < this.oldSize ? this.oldByte(u32(op + k)) : 0;
               if (x < 0) return this.fail(DELTA_E_FLASH);
               word = u32(word | (u32(x) << (8 * k)));
             }
           }
           const d = model.decodeDiff(rc, o, op, word, left);
           const b = u32(((word & 0xff) + d) & 0xff);
-          const next = this.oldContext(u32(op + 4));
+          const next = u32(op + 4) < this.oldSize ? this.oldByte(u32(op + 4)) : 0;
           if (next < 0) return this.fail(DELTA_E_FLASH);
           word = u32((word >>> 8) | (u32(next) << 24));
           this.oldWordAt = u32(op + 1);
@@ -358,13 +352,14 @@ export class DeltaApplier {
         this.state = this.outPos == this.blockOutEnd ? DS_BLOCK_END : DS_OP;
       } else if (st == DS_OP) {
         if (!this.ready(DELTA_STEP_MAX)) return produced;
-        const copy = deltaRcModel().decodeCopyLen(rc);
+        const p = deltaRcModel().p;
+        const copy = rcDecodeNumber(rc, p, RCP_COPY_TREE, RCP_COPY_LOW, 5, 17);
         if (rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (copy > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
         this.lastCopy = copy;
         if (copy > 0) {
-          const mag = deltaRcModel().decodeSeekMagnitude(rc);
-          const negative = mag != 0 && deltaRcModel().decodeSeekNegative(rc);
+          const mag = rcDecodeNumber(rc, p, RCP_SEEK_TREE, RCP_SEEK_LOW, 6, 32);
+          const negative = mag != 0 && rc.bit(p, RCP_SEEK_SIGN) != 0;
           if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
           const pos = this.seekTarget(mag, negative, copy);
           if (pos < 0) return this.fail(DELTA_E_OLD_RANGE);
@@ -378,7 +373,7 @@ export class DeltaApplier {
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
       } else if (st == DS_INSERT_LEN) {
         if (!this.ready(DELTA_STEP_MAX)) return produced;
-        const ins = deltaRcModel().decodeInsertLen(rc);
+        const ins = rcDecodeNumber(rc, deltaRcModel().p, RCP_INS_TREE, RCP_INS_LOW, 5, 17);
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (ins > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
         if (ins == 0 && this.lastCopy == 0) return this.fail(DELTA_E_CORRUPT);
@@ -391,17 +386,25 @@ export class DeltaApplier {
         this.cursor = this.outPos;
         this.crc = 0xffffffff;
         if (this.codec == DELTA_CODEC_HEATSHRINK) {
-          if (hsDecoder().resetStrict(DELTA_HS_WINDOW_BITS, DELTA_HS_LOOKAHEAD_BITS) != HS_OK) return this.fail(DELTA_E_CODEC);
+          if (hsDecoder().reset(DELTA_HS_WINDOW_BITS, DELTA_HS_LOOKAHEAD_BITS, true) != HS_OK) return this.fail(DELTA_E_CODEC);
           this.stagePos = 0;
           this.stageLen = 0;
-          this.startVarint(HSF_COPY);
+          this.varValue = 0;
+          this.varCount = 0;
+          this.hsField = HSF_COPY;
+          this.state = DS_HS_VARINT;
         } else {
           // Payload: predictor mode byte, then the range coder's 4 starting bytes.
           if (!this.ready(5)) return produced;
           const mode = i32(unchecked(this.input[rc.pos]));
           rc.pos++;
           if (mode >= DELTA_PRED_MODES) return this.fail(DELTA_E_CORRUPT);
-          rc.init();
+          // The range coder's start: full range, the first 4 bytes as its code.
+          rc.range = 0xffffffff;
+          rc.code = 0;
+          rc.overrun = false;
+          rc.invalid = false;
+          for (let i: i32 = 0; i < 4; i++) rc.code = u32((rc.code << 8) | rc.next());
           if (rc.overrun) return this.fail(DELTA_E_CORRUPT);
           deltaRcModel().reset(mode);
           this.state = DS_OP;
@@ -439,13 +442,6 @@ export class DeltaApplier {
       }
     }
     return produced;
-  }
-
-  startVarint(field: i32): void {
-    this.hsField = field;
-    this.varValue = 0;
-    this.varCount = 0;
-    this.state = DS_HS_VARINT;
   }
 
   /** Next decompressed op byte; -1 when more patch input is needed, -2 on a decoder error. */
@@ -517,7 +513,11 @@ export class DeltaApplier {
         this.varCount = k + 1;
         if ((b & 0x80) == 0) break;
       }
-      return this.hsFieldDone(this.varValue);
+      // The next varint starts from zero (no method for it: on Espruino each costs about ten variables).
+      const value = this.varValue;
+      this.varValue = 0;
+      this.varCount = 0;
+      return this.hsFieldDone(value);
     }
     let c = this.crc;
     let o = this.outPos;
@@ -550,7 +550,8 @@ export class DeltaApplier {
       this.crc = c;
       if (left == 0) {
         this.cursor = op;
-        this.startVarint(HSF_INSERT);
+        this.hsField = HSF_INSERT;
+        this.state = DS_HS_VARINT;
       }
       return produced;
     }
@@ -573,13 +574,12 @@ export class DeltaApplier {
     this.insertLeft = left;
     this.outPos = o;
     this.crc = c;
-    if (left == 0) this.afterInsert();
+    if (left == 0) {
+      // After an insert: the block's end, or the next copy field.
+      this.hsField = HSF_COPY;
+      this.state = this.outPos == this.blockOutEnd ? DS_BLOCK_END : DS_HS_VARINT;
+    }
     return produced;
-  }
-
-  afterInsert(): void {
-    if (this.outPos == this.blockOutEnd) this.state = DS_BLOCK_END;
-    else this.startVarint(HSF_COPY);
   }
 
   /** A complete varint of the heatshrink op stream; 0 or a negative status. */
@@ -589,7 +589,8 @@ export class DeltaApplier {
       if (v > u32(this.blockOutEnd - this.outPos)) return this.fail(DELTA_E_NEW_RANGE);
       this.lastCopy = v;
       this.copyLeft = v;
-      this.startVarint(v > 0 ? HSF_SEEK : HSF_INSERT);
+      this.hsField = v > 0 ? HSF_SEEK : HSF_INSERT;
+      this.state = DS_HS_VARINT;
       return 0;
     }
     if (f == HSF_SEEK) {
@@ -604,8 +605,9 @@ export class DeltaApplier {
     if (v == 0 && this.lastCopy == 0) return this.fail(DELTA_E_CORRUPT);
     this.insertLeft = v;
     this.cursor = u32(this.cursor + v);
-    if (v > 0) this.state = DS_HS_INSERT;
-    else this.afterInsert();
+    // An empty insert: the block's end, or the next copy field.
+    if (v == 0) this.hsField = HSF_COPY;
+    this.state = v > 0 ? DS_HS_INSERT : this.outPos == this.blockOutEnd ? DS_BLOCK_END : DS_HS_VARINT;
     return 0;
   }
 
@@ -623,14 +625,6 @@ export class DeltaApplier {
     return i32(pos);
   }
 
-  readU32(at: i32): u32 {
-    const b = this.input;
-    return u32(
-      u32(unchecked(b[at])) | (u32(unchecked(b[at + 1])) << 8) |
-        (u32(unchecked(b[at + 2])) << 16) | (u32(unchecked(b[at + 3])) << 24),
-    );
-  }
-
   checkHeader(): i32 {
     const b = this.input;
     const p = this.rc.pos;
@@ -644,7 +638,12 @@ export class DeltaApplier {
     if (i32(unchecked(b[p + 5])) != DELTA_BLOCK_LOG) return DELTA_E_HEADER;
     const hs = i32(unchecked(b[p + 6]));
     if (hs != ((DELTA_HS_WINDOW_BITS << 4) | DELTA_HS_LOOKAHEAD_BITS) || unchecked(b[p + 7]) != 0) return DELTA_E_HEADER;
-    if (this.readU32(p + 8) != this.oldSize || this.readU32(p + 12) != this.newSize) return DELTA_E_HEADER;
+    // Old and new sizes, little-endian u32s, byte by byte.
+    for (let k: i32 = 0; k < 4; k++) {
+      const sh = u32(8 * k);
+      if (u32(unchecked(b[p + 8 + k])) != ((this.oldSize >>> sh) & 0xff)) return DELTA_E_HEADER;
+      if (u32(unchecked(b[p + 12 + k])) != ((this.newSize >>> sh) & 0xff)) return DELTA_E_HEADER;
+    }
     return 0;
   }
 
@@ -659,7 +658,15 @@ export class DeltaApplier {
       if (this.headCrcAt > 0) {
         const i = k - this.headCrcAt;
         this.blockCrc = u32(this.blockCrc | (byte << u32(8 * i)));
-        if (i == 3) return this.startPayload();
+        if (i == 3) {
+          // Head complete: the payload follows.
+          this.payloadEnd = u32(this.inBase + u32(rc.pos) + this.headValue);
+          let end = u32(this.blockOutStart + DELTA_BLOCK_SIZE);
+          if (end > this.newSize) end = this.newSize;
+          this.blockOutEnd = end;
+          this.state = DS_RC_INIT;
+          return true;
+        }
         continue;
       }
       // Varint payload length: at most 5 bytes, at most DELTA_MAX_PAYLOAD.
@@ -678,16 +685,6 @@ export class DeltaApplier {
       }
     }
     return false;
-  }
-
-  startPayload(): bool {
-    const len = this.headValue;
-    this.payloadEnd = u32(this.inBase + u32(this.rc.pos) + len);
-    let end = u32(this.blockOutStart + DELTA_BLOCK_SIZE);
-    if (end > this.newSize) end = this.newSize;
-    this.blockOutEnd = end;
-    this.state = DS_RC_INIT;
-    return true;
   }
 }
 
@@ -723,9 +720,9 @@ export const DELTA_HS_SHARED_BYTES: i32 = 4096 + 256 + 160;
 
 /** Bytes of memory taken by `deltaApplier`: measured in WASM, estimated (payload + 320) in JS. */
 export function deltaInstanceBytes(): i32 {
-  const applier = deltaApplier();
-  const bytes = applier.bufferBytes(); // makes the rc model too, so both are counted
-  return sharedApplierBytes > 0 ? sharedApplierBytes + sharedRcModelBytes : bytes + 320;
+  deltaApplier();
+  deltaRcModel(); // made here too, so both are counted
+  return sharedApplierBytes > 0 ? sharedApplierBytes + sharedRcModelBytes : DELTA_BUFFER_BYTES + 320;
 }
 
 /** Everything the applier uses: instance, tables and the borrowed heatshrink decoder. */

@@ -14,8 +14,11 @@ const PRED_KIND_THUMB: i32 = 1;
 const PRED_KIND_CALL: i32 = 2;
 const PRED_KIND_L32R: i32 = 3;
 // Regions of the byte array: confidence per slot, then the offered diff bytes.
-const PRB_PRED: i32 = 256;
-const PRB_SIZE: i32 = 260;
+// The model reads the offer straight from them (delta_rc_model.ts): on
+// Espruino every method costs about ten variables for as long as the codecs
+// are loaded, so one-line accessors are not methods.
+export const PRB_PRED: i32 = 256;
+export const PRB_SIZE: i32 = 260;
 
 /** hw1 = 11110 S imm10, hw2 = 1 x J1 1 J2 imm11: BL (x = 1) or B.W (x = 0). */
 export function predIsThumbBl(w: u32): bool {
@@ -65,9 +68,11 @@ export class DeltaPredictor {
   hOld: u32 = 0;
   hNew: u32 = 0;
   seen: i32 = 0;
+  /** The offer prepare() made: reference kind, page slot, byte count (b[PRB_PRED..+len)). */
   kind: i32 = 0;
   slot: i32 = 0;
   len: i32 = 0;
+  /** Offered bytes still to replay once the model took the offer (left = len when taken). */
   left: i32 = 0;
 
   reset(mode: i32): void {
@@ -80,10 +85,6 @@ export class DeltaPredictor {
     this.left = 0;
   }
 
-  endCopy(): void {
-    this.seen = 0;
-  }
-
   /** True when a reference starts here and its page's shift changes its bytes. */
   offer(pos: u32, oldPos: u32, oldWord: u32, copyLeft: u32): bool {
     const m = this.mode;
@@ -91,7 +92,11 @@ export class DeltaPredictor {
     if (m == 2 && (pos & 1) == 0 && copyLeft >= 4 && predIsThumbBl(oldWord) && this.offerThumb(pos, oldPos, oldWord)) return true;
     if (m == 3 && copyLeft >= 3 && (oldWord & 0x0f) == 0x05 && this.offerCall(pos, oldPos, oldWord)) return true;
     if (m == 3 && copyLeft >= 3 && (oldWord & 0x0f) == 0x01 && this.offerL32r(pos, oldPos, oldWord)) return true;
-    return (pos & 3) == 0 && copyLeft >= 4 && this.offerWord(oldWord);
+    if ((pos & 3) != 0 || copyLeft < 4) return false;
+    // A pointer word: its own value is the old address.
+    const slot = predSlotOf(PRED_KIND_WORD, i32(oldWord));
+    const s = unchecked(this.shift[slot]);
+    return s != 0 && this.prepare(PRED_KIND_WORD, slot, 4, oldWord, u32(oldWord + u32(s)));
   }
 
   prepare(kind: i32, slot: i32, len: i32, oldWord: u32, newWord: u32): bool {
@@ -106,12 +111,6 @@ export class DeltaPredictor {
     this.slot = slot;
     this.len = len;
     return changes;
-  }
-
-  offerWord(oldWord: u32): bool {
-    const slot = predSlotOf(PRED_KIND_WORD, i32(oldWord));
-    const s = unchecked(this.shift[slot]);
-    return s != 0 && this.prepare(PRED_KIND_WORD, slot, 4, oldWord, u32(oldWord + u32(s)));
   }
 
   offerThumb(pos: u32, oldPos: u32, oldWord: u32): bool {
@@ -144,20 +143,6 @@ export class DeltaPredictor {
     if ((delta & 3) != 0 || delta < -(1 << 18) || delta >= 0) return false;
     const nw = u32((oldWord & 0xff) | (u32((delta >> 2) & 0xffff) << 8));
     return this.prepare(PRED_KIND_L32R, slot, 3, oldWord, nw);
-  }
-
-  flagContext(): i32 {
-    return this.kind * 4 + i32(unchecked(this.b[this.slot]));
-  }
-
-  take(): void {
-    this.left = this.len;
-  }
-
-  nextPredicted(): u32 {
-    const v = u32(unchecked(this.b[PRB_PRED + this.len - this.left]));
-    this.left--;
-    return v;
   }
 
   /** Every copied byte, once known: learns from each reference that ends here. */
@@ -203,9 +188,5 @@ export class DeltaPredictor {
     } else {
       unchecked((this.shift[slot] = s));
     }
-  }
-
-  bytes(): i32 {
-    return this.shift.length * 4 + this.b.length;
   }
 }

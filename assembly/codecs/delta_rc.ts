@@ -30,15 +30,6 @@ export class DeltaRangeDecoder {
     return b;
   }
 
-  /** Starts a block payload: 4 bytes of code. */
-  init(): void {
-    this.range = 0xffffffff;
-    this.code = 0;
-    this.overrun = false;
-    this.invalid = false;
-    for (let i: i32 = 0; i < 4; i++) this.code = u32((this.code << 8) | this.next());
-  }
-
   bit(probs: Uint16Array, i: i32): i32 {
     const p = u32(unchecked(probs[i]));
     const bound = u32((this.range >>> 11) * p);

@@ -10,7 +10,7 @@ import { DeltaRangeDecoder } from "./delta_rc";
 import {
   DELTA_COUNTER_INIT, DELTA_MIX_W_INIT, deltaCounterUpdate, deltaMixPredict, deltaMixUpdate, deltaStretch,
 } from "./delta_mix";
-import { DeltaPredictor } from "./delta_predict";
+import { DeltaPredictor, PRB_PRED, PRB_SIZE, PRED_SLOTS } from "./delta_predict";
 
 const RC_NUM_LOW_BITS: i32 = 3;
 const RC_PAT_SLOTS: i32 = 64;
@@ -19,13 +19,16 @@ const RC_PAT_MIN: i32 = 2;
 const RC_PAT_GAP: i32 = 3;
 
 // Regions of the probability array: adaptive bit probabilities (11-bit) ...
-const RCP_COPY_TREE: i32 = 0; // 5-level bit-length tree of copy lengths
-const RCP_COPY_LOW: i32 = 32; // (17 + 1) << 3
-const RCP_INS_TREE: i32 = 176;
-const RCP_INS_LOW: i32 = 208;
-const RCP_SEEK_TREE: i32 = 352; // 6-level tree
-const RCP_SEEK_LOW: i32 = 416; // (32 + 1) << 3
-const RCP_SEEK_SIGN: i32 = 680;
+// The applier decodes the op fields (lengths, seek) with rcDecodeNumber over
+// the first regions itself: on Espruino a one-line wrapper method costs about
+// ten variables for as long as the codecs are loaded.
+export const RCP_COPY_TREE: i32 = 0; // 5-level bit-length tree of copy lengths
+export const RCP_COPY_LOW: i32 = 32; // (17 + 1) << 3
+export const RCP_INS_TREE: i32 = 176;
+export const RCP_INS_LOW: i32 = 208;
+export const RCP_SEEK_TREE: i32 = 352; // 6-level tree
+export const RCP_SEEK_LOW: i32 = 416; // (32 + 1) << 3
+export const RCP_SEEK_SIGN: i32 = 680;
 const RCP_PAT_HIT: i32 = 681; // 8 zero-run buckets
 const RCP_PAT_INDEX: i32 = 689; // 6-level tree
 const RCP_PRED_FLAG: i32 = 753; // 4 reference kinds x 4 confidence levels
@@ -42,9 +45,14 @@ const RCP_SIZE: i32 = 3617;
 const RCB_LEN: i32 = RC_PAT_SLOTS * RC_PAT_MAX; // slot lengths (0 = empty)
 const RCB_RUN: i32 = RCB_LEN + RC_PAT_SLOTS; // the run being collected or replayed
 const RCB_SIZE: i32 = RCB_RUN + RC_PAT_MAX;
+/** Zero-flag mixing weights: a set of three per zero-run bucket. */
+const RC_MIX_WEIGHTS: i32 = 8 * 3;
+
+/** Payload bytes of the model's arrays (probabilities, patterns, weights, predictor). */
+export const RC_MODEL_BYTES: i32 = RCP_SIZE * 2 + RCB_SIZE + RC_MIX_WEIGHTS * 4 + PRED_SLOTS * 4 + PRB_SIZE;
 
 /** Unsigned number: bit length by a treeBits-level tree, up to 3 modelled bits under the top one, the rest direct. */
-function rcDecodeNumber(rc: DeltaRangeDecoder, p: Uint16Array, tree: i32, low: i32, treeBits: i32, maxBits: i32): u32 {
+export function rcDecodeNumber(rc: DeltaRangeDecoder, p: Uint16Array, tree: i32, low: i32, treeBits: i32, maxBits: i32): u32 {
   let node: i32 = 1;
   for (let k: i32 = 0; k < treeBits; k++) node = (node << 1) | rc.bit(p, tree + node);
   const bits = node - (1 << treeBits);
@@ -67,8 +75,7 @@ export class DeltaRcModel {
   p: Uint16Array = new Uint16Array(RCP_SIZE);
   pat: Uint8Array = new Uint8Array(RCB_SIZE);
   predictor: DeltaPredictor = new DeltaPredictor();
-  /** Zero-flag mixing weights: a set of three per zero-run bucket. */
-  mixW: Int32Array = new Int32Array(8 * 3);
+  mixW: Int32Array = new Int32Array(RC_MIX_WEIGHTS);
   runLen: i32 = 0;
   runZeros: i32 = 0;
   replayAt: i32 = 0;
@@ -83,29 +90,13 @@ export class DeltaRcModel {
     for (let i: i32 = 0; i < RCP_COUNTERS; i++) unchecked((p[i] = 1024));
     for (let i: i32 = RCP_COUNTERS; i < RCP_SIZE; i++) unchecked((p[i] = DELTA_COUNTER_INIT));
     for (let i: i32 = 0; i < RC_PAT_SLOTS; i++) unchecked((this.pat[RCB_LEN + i] = 0));
-    for (let i: i32 = 0; i < 24; i++) unchecked((this.mixW[i] = DELTA_MIX_W_INIT));
+    for (let i: i32 = 0; i < RC_MIX_WEIGHTS; i++) unchecked((this.mixW[i] = DELTA_MIX_W_INIT));
     this.runLen = 0;
     this.runZeros = 0;
     this.replayAt = 0;
     this.replayLeft = 0;
     this.zeroRun = 0;
     this.prevOut = 0;
-  }
-
-  decodeCopyLen(rc: DeltaRangeDecoder): u32 {
-    return rcDecodeNumber(rc, this.p, RCP_COPY_TREE, RCP_COPY_LOW, 5, 17);
-  }
-
-  decodeInsertLen(rc: DeltaRangeDecoder): u32 {
-    return rcDecodeNumber(rc, this.p, RCP_INS_TREE, RCP_INS_LOW, 5, 17);
-  }
-
-  decodeSeekMagnitude(rc: DeltaRangeDecoder): u32 {
-    return rcDecodeNumber(rc, this.p, RCP_SEEK_TREE, RCP_SEEK_LOW, 6, 32);
-  }
-
-  decodeSeekNegative(rc: DeltaRangeDecoder): bool {
-    return rc.bit(this.p, RCP_SEEK_SIGN) != 0;
   }
 
   /**
@@ -117,27 +108,27 @@ export class DeltaRcModel {
   decodeDiff(rc: DeltaRangeDecoder, pos: u32, oldPos: u32, oldWord: u32, copyLeft: u32): u32 {
     const pr = this.predictor;
     let v: u32 = 0;
-    if (pr.left > 0) {
-      v = this.replayPredicted();
-    } else if (
-      this.replayLeft == 0 && pr.offer(pos, oldPos, oldWord, copyLeft) &&
-      rc.bit(this.p, RCP_PRED_FLAG + pr.flagContext()) != 0
+    // Replaying an offer taken earlier, or taking one now (flag context: the
+    // reference kind and its page's confidence).
+    let replay = pr.left > 0;
+    if (
+      !replay && this.replayLeft == 0 && pr.offer(pos, oldPos, oldWord, copyLeft) &&
+      rc.bit(this.p, RCP_PRED_FLAG + pr.kind * 4 + i32(unchecked(pr.b[pr.slot]))) != 0
     ) {
-      pr.take();
-      if (this.runLen > 0) this.endRun();
-      v = this.replayPredicted();
+      pr.left = pr.len;
+      if (this.runLen > 0) this.endRun(RC_PAT_SLOTS - 1);
+      replay = true;
+    }
+    if (replay) {
+      v = u32(unchecked(pr.b[PRB_PRED + pr.len - pr.left]));
+      pr.left--;
+      this.zeroRun = v == 0 ? this.zeroRun + 1 : 0;
     } else {
       const lane = pos & 3;
       v = this.decodePlainDiff(rc, pos, (oldWord >>> 8) & 0xff, (oldWord >>> u32(8 * (3 - lane))) & 0xff);
     }
     const ob = oldWord & 0xff;
     pr.observe(pos, oldPos, ob, (ob + v) & 0xff);
-    return v;
-  }
-
-  replayPredicted(): u32 {
-    const v = this.predictor.nextPredicted();
-    this.zeroRun = v == 0 ? this.zeroRun + 1 : 0;
     return v;
   }
 
@@ -176,7 +167,7 @@ export class DeltaRcModel {
         unchecked((pat[RCB_RUN + this.runLen] = 0));
         this.runLen++;
         this.runZeros++;
-        if (this.runZeros == RC_PAT_GAP || this.runLen == RC_PAT_MAX) this.endRun();
+        if (this.runZeros == RC_PAT_GAP || this.runLen == RC_PAT_MAX) this.endRun(RC_PAT_SLOTS - 1);
       }
       return 0;
     }
@@ -191,7 +182,9 @@ export class DeltaRcModel {
       }
       const at = hit * RC_PAT_MAX;
       for (let k: i32 = 0; k < len; k++) unchecked((pat[RCB_RUN + k] = pat[at + k]));
-      this.toFront(hit);
+      // The pattern moves to the front (runLen is 0 here, so runZeros is too).
+      this.runLen = len;
+      this.endRun(hit);
       this.replayAt = 1;
       this.replayLeft = len - 1;
       this.zeroRun = 0;
@@ -205,36 +198,32 @@ export class DeltaRcModel {
     unchecked((pat[RCB_RUN + this.runLen] = u8(v)));
     this.runLen++;
     this.runZeros = 0;
-    if (this.runLen == RC_PAT_MAX) this.endRun();
+    if (this.runLen == RC_PAT_MAX) this.endRun(RC_PAT_SLOTS - 1);
     return v;
   }
 
   /** The copy ended: a run being collected ends with it. */
   endCopy(): void {
-    if (this.runLen > 0) this.endRun();
-    this.predictor.endCopy();
+    if (this.runLen > 0) this.endRun(RC_PAT_SLOTS - 1);
+    this.predictor.seen = 0;
   }
 
-  endRun(): void {
+  /**
+   * The run in the run region ends: unless shorter than RC_PAT_MIN bytes it
+   * becomes the front pattern, and the patterns before `slot` move back one
+   * place over `slot` (RC_PAT_SLOTS - 1, the oldest, for a new run; the hit
+   * itself for a replayed pattern: moved to the front).
+   */
+  endRun(slot: i32): void {
     const len = this.runLen - this.runZeros;
     this.runLen = 0;
     this.runZeros = 0;
     if (len < RC_PAT_MIN) return;
     const pat = this.pat;
-    for (let i: i32 = RCB_LEN - 1; i >= RC_PAT_MAX; i--) unchecked((pat[i] = pat[i - RC_PAT_MAX]));
-    for (let i: i32 = RC_PAT_SLOTS - 1; i >= 1; i--) unchecked((pat[RCB_LEN + i] = pat[RCB_LEN + i - 1]));
-    for (let k: i32 = 0; k < len; k++) unchecked((pat[k] = pat[RCB_RUN + k]));
-    unchecked((pat[RCB_LEN] = u8(len)));
-  }
-
-  /** Moves slot `slot` to the front; its bytes are in the run region already. */
-  toFront(slot: i32): void {
-    const pat = this.pat;
-    const len = unchecked(pat[RCB_LEN + slot]);
     for (let i: i32 = slot * RC_PAT_MAX + RC_PAT_MAX - 1; i >= RC_PAT_MAX; i--) unchecked((pat[i] = pat[i - RC_PAT_MAX]));
     for (let i: i32 = slot; i >= 1; i--) unchecked((pat[RCB_LEN + i] = pat[RCB_LEN + i - 1]));
-    for (let k: i32 = 0; k < RC_PAT_MAX; k++) unchecked((pat[k] = pat[RCB_RUN + k]));
-    unchecked((pat[RCB_LEN] = len));
+    for (let k: i32 = 0; k < len; k++) unchecked((pat[k] = pat[RCB_RUN + k]));
+    unchecked((pat[RCB_LEN] = u8(len)));
   }
 
   decodeLiteral(rc: DeltaRangeDecoder, pos: u32): u32 {
@@ -243,10 +232,5 @@ export class DeltaRcModel {
     let node: i32 = 1;
     for (let k: i32 = 0; k < 8; k++) node = (node << 1) | rc.bit(p, base + node);
     return u32(node & 0xff);
-  }
-
-  /** Payload bytes of the model's arrays. */
-  bytes(): i32 {
-    return this.p.length * 2 + this.pat.length + this.predictor.bytes() + this.mixW.length * 4;
   }
 }

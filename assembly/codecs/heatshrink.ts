@@ -68,7 +68,12 @@ export class HeatshrinkDecoder {
     this.input = new Uint8Array(HS_INPUT_SIZE);
   }
 
-  configure(windowBits: i32, lookaheadBits: i32, strict: bool): i32 {
+  /**
+   * Starts a stream. Not strict: references before its start read as zeros
+   * (as the C library). Strict: such a reference is HS_E_REFERENCE. (One
+   * method for both: on Espruino each method costs about ten variables.)
+   */
+  reset(windowBits: i32, lookaheadBits: i32, strict: bool): i32 {
     if (
       windowBits < HS_MIN_WINDOW_BITS || windowBits > HS_MAX_WINDOW_BITS ||
       lookaheadBits < HS_MIN_LOOKAHEAD_BITS || lookaheadBits > windowBits
@@ -97,27 +102,10 @@ export class HeatshrinkDecoder {
     return HS_OK;
   }
 
-  /** Starts a stream; references before its start read as zeros (as the C library). */
-  reset(windowBits: i32, lookaheadBits: i32): i32 {
-    return this.configure(windowBits, lookaheadBits, false);
-  }
-
-  /** Starts a stream in which a reference before its start is HS_E_REFERENCE. */
-  resetStrict(windowBits: i32, lookaheadBits: i32): i32 {
-    return this.configure(windowBits, lookaheadBits, true);
-  }
-
-  /** Status that blocks sink/poll/finish, or HS_OK. */
-  blocked(): i32 {
-    if (this.state == HS_ST_IDLE) return HS_E_NOT_RESET;
-    if (this.state == HS_ST_FAILED) return this.failure;
-    return HS_OK;
-  }
-
   /** Copies up to len bytes of buf[off..] into the input buffer; returns how many. */
   sink(buf: Uint8Array, off: i32, len: i32): i32 {
-    const b = this.blocked();
-    if (b != HS_OK) return b;
+    if (this.state == HS_ST_IDLE) return HS_E_NOT_RESET;
+    if (this.state == HS_ST_FAILED) return this.failure;
     if (off < 0 || len < 0 || off > buf.length || len > buf.length - off) return HS_E_ARGUMENT;
     const inp = this.input;
     // Move the unread tail to the front so the whole buffer can be refilled.
@@ -135,19 +123,14 @@ export class HeatshrinkDecoder {
     return n;
   }
 
-  fail(status: i32): void {
-    this.failure = status;
-    this.state = HS_ST_FAILED;
-  }
-
   /**
    * Decodes into out[outOff..outOff+max); returns bytes produced (0 when it
    * needs input), or a negative status. An error found after some bytes were
    * produced is returned by the next call.
    */
   poll(out: Uint8Array, outOff: i32, max: i32): i32 {
-    const b = this.blocked();
-    if (b != HS_OK) return b;
+    if (this.state == HS_ST_IDLE) return HS_E_NOT_RESET;
+    if (this.state == HS_ST_FAILED) return this.failure;
     if (outOff < 0 || max < 0 || outOff > out.length || max > out.length - outOff) return HS_E_ARGUMENT;
     // The hot loop works on locals and writes them back once, at the end.
     const win = this.window;
@@ -235,7 +218,10 @@ export class HeatshrinkDecoder {
     this.filled = filled;
     this.index = index;
     this.remaining = remaining;
-    if (failure != HS_OK) this.fail(failure);
+    if (failure != HS_OK) {
+      this.failure = failure;
+      this.state = HS_ST_FAILED;
+    }
     if (produced == 0 && this.state == HS_ST_FAILED) return this.failure;
     return produced;
   }
@@ -246,8 +232,8 @@ export class HeatshrinkDecoder {
    * poll() still has work; HS_E_TRUNCATED if the input stopped mid-token.
    */
   finish(): i32 {
-    const b = this.blocked();
-    if (b != HS_OK) return b;
+    if (this.state == HS_ST_IDLE) return HS_E_NOT_RESET;
+    if (this.state == HS_ST_FAILED) return this.failure;
     if (this.inPos < this.inLen) return HS_MORE;
     const st = this.state;
     const bits = this.bitCount;
