@@ -327,7 +327,7 @@ export class DeltaApplier {
         this.crc = c;
         if (rc.overrun || rc.invalid) return this.fail(DELTA_E_CORRUPT);
         if (left > 0) return produced;
-        model.endCopy();
+        // (The model closed the copy itself at its last byte.)
         this.cursor = op;
         this.state = DS_INSERT_LEN;
       } else if (st == DS_INSERT) {

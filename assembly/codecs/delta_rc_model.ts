@@ -102,8 +102,9 @@ export class DeltaRcModel {
   /**
    * Diff byte at new-image position `pos` (old position `oldPos`); `oldWord`
    * holds old bytes oldPos..oldPos+3 little-endian (0 past the old image),
-   * `copyLeft` counts this byte and the rest of the copy. Sets rc.invalid on a
-   * corrupt stream.
+   * `copyLeft` counts this byte and the rest of the copy: at its last byte
+   * (1) the copy ends here, and a run being collected ends with it. Sets
+   * rc.invalid on a corrupt stream.
    */
   decodeDiff(rc: DeltaRangeDecoder, pos: u32, oldPos: u32, oldWord: u32, copyLeft: u32): u32 {
     const pr = this.predictor;
@@ -129,6 +130,10 @@ export class DeltaRcModel {
     }
     const ob = oldWord & 0xff;
     pr.observe(pos, oldPos, ob, (ob + v) & 0xff);
+    if (copyLeft == 1) {
+      if (this.runLen > 0) this.endRun(RC_PAT_SLOTS - 1);
+      pr.seen = 0;
+    }
     return v;
   }
 
@@ -200,12 +205,6 @@ export class DeltaRcModel {
     this.runZeros = 0;
     if (this.runLen == RC_PAT_MAX) this.endRun(RC_PAT_SLOTS - 1);
     return v;
-  }
-
-  /** The copy ended: a run being collected ends with it. */
-  endCopy(): void {
-    if (this.runLen > 0) this.endRun(RC_PAT_SLOTS - 1);
-    this.predictor.seen = 0;
   }
 
   /**
