@@ -444,7 +444,11 @@ export class DeltaApplier {
     return produced;
   }
 
-  /** Next decompressed op byte; -1 when more patch input is needed, -2 on a decoder error. */
+  /**
+   * Next decompressed op byte, or -1 without one: then either `starved` is
+   * set (more patch input is needed) or the applier has failed (a decoder
+   * error, or the payload used up mid-op: the block is short).
+   */
   hsNext(): i32 {
     if (this.stagePos < this.stageLen) {
       const b = i32(unchecked(this.input[DELTA_STAGE_AT + this.stagePos]));
@@ -453,16 +457,22 @@ export class DeltaApplier {
     }
     for (;;) {
       const n = hsDecoder().poll(this.input, DELTA_STAGE_AT, DELTA_HS_STAGE_SIZE);
-      if (n < 0) return -2;
+      if (n < 0) break;
       if (n > 0) {
         this.stagePos = 1;
         this.stageLen = n;
         return i32(unchecked(this.input[DELTA_STAGE_AT]));
       }
       const k = this.feedHs();
-      if (k < 0) return -2;
-      if (k == 0) return -1;
+      if (k < 0) break;
+      if (k == 0) {
+        // Wait for input, unless the payload is used up.
+        if (u32(this.inBase + u32(this.rc.pos)) == this.payloadEnd) break;
+        this.starved = true;
+        return -1;
+      }
     }
+    this.fail(DELTA_E_CORRUPT);
     return -1;
   }
 
@@ -491,14 +501,6 @@ export class DeltaApplier {
     return hsDecoder().finish() == HS_OK ? 0 : DELTA_E_CORRUPT;
   }
 
-  /** Needs input: wait, unless the payload is used up (then the block is short). */
-  hsStarved(next: i32): i32 {
-    if (next == -2) return this.fail(DELTA_E_CORRUPT);
-    if (u32(this.inBase + u32(this.rc.pos)) == this.payloadEnd) return this.fail(DELTA_E_CORRUPT);
-    this.starved = true;
-    return 0;
-  }
-
   /** Heatshrink-codec op parsing; returns bytes produced or a negative status. */
   pollHs(out: Uint8Array, outOff: i32, max: i32): i32 {
     const st = this.state;
@@ -506,7 +508,7 @@ export class DeltaApplier {
     if (st == DS_HS_VARINT) {
       for (;;) {
         const b = this.hsNext();
-        if (b < 0) return this.hsStarved(b);
+        if (b < 0) return this.starved ? 0 : this.failure;
         const k = this.varCount;
         if (k >= 5 || (k == 4 && (b & 0x70) != 0)) return this.fail(DELTA_E_CORRUPT);
         this.varValue = u32(this.varValue | (u32(b & 0x7f) << u32(7 * k)));
@@ -531,8 +533,7 @@ export class DeltaApplier {
           this.oldPos = op;
           this.outPos = o;
           this.crc = c;
-          const s = this.hsStarved(d);
-          return s < 0 ? s : produced;
+          return this.starved ? produced : this.failure;
         }
         const ob = this.oldByte(op);
         if (ob < 0) return this.fail(DELTA_E_FLASH);
@@ -562,8 +563,7 @@ export class DeltaApplier {
         this.insertLeft = left;
         this.outPos = o;
         this.crc = c;
-        const s = this.hsStarved(b);
-        return s < 0 ? s : produced;
+        return this.starved ? produced : this.failure;
       }
       unchecked((out[outOff + produced] = u8(b)));
       c = deltaCrcByte(c, u32(b));

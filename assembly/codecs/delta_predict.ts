@@ -90,8 +90,7 @@ export class DeltaPredictor {
     const m = this.mode;
     if (m == 0 || this.left > 0) return false;
     if (m == 2 && (pos & 1) == 0 && copyLeft >= 4 && predIsThumbBl(oldWord) && this.offerThumb(pos, oldPos, oldWord)) return true;
-    if (m == 3 && copyLeft >= 3 && (oldWord & 0x0f) == 0x05 && this.offerCall(pos, oldPos, oldWord)) return true;
-    if (m == 3 && copyLeft >= 3 && (oldWord & 0x0f) == 0x01 && this.offerL32r(pos, oldPos, oldWord)) return true;
+    if (m == 3 && copyLeft >= 3 && ((oldWord & 0x0f) == 0x05 || (oldWord & 0x0f) == 0x01) && this.offerXtensa(pos, oldPos, oldWord)) return true;
     if ((pos & 3) != 0 || copyLeft < 4) return false;
     // A pointer word: its own value is the old address.
     const slot = predSlotOf(PRED_KIND_WORD, i32(oldWord));
@@ -123,26 +122,25 @@ export class DeltaPredictor {
     return this.prepare(PRED_KIND_THUMB, slot, 4, oldWord, predThumbEncode(oldWord, off));
   }
 
-  offerCall(pos: u32, oldPos: u32, oldWord: u32): bool {
-    const target = i32((i32(oldPos) & ~3) + 4 + 4 * predCallOffset(oldWord));
-    const slot = predSlotOf(PRED_KIND_CALL, target);
+  /**
+   * Xtensa CALLn (op0 5: an 18-bit word offset from (pc & ~3) + 4) or L32R
+   * (op0 1: a negative 16-bit word offset from (pc + 3) & ~3), three bytes.
+   * One method for both: on Espruino each method costs about ten variables.
+   */
+  offerXtensa(pos: u32, oldPos: u32, oldWord: u32): bool {
+    const call = (oldWord & 0x0f) == 0x05;
+    const kind = call ? PRED_KIND_CALL : PRED_KIND_L32R;
+    const target = call ? i32((i32(oldPos) & ~3) + 4 + 4 * predCallOffset(oldWord)) : predL32rTarget(i32(oldPos), oldWord);
+    const slot = predSlotOf(kind, target);
     const s = unchecked(this.shift[slot]);
     if (s == 0) return false;
-    const delta = i32(target + s - ((i32(pos) & ~3) + 4));
-    if ((delta & 3) != 0 || delta < -(1 << 19) || delta >= 1 << 19) return false;
-    const nw = u32((oldWord & 0x3f) | (u32((delta >> 2) & 0x3ffff) << 6));
-    return this.prepare(PRED_KIND_CALL, slot, 3, oldWord, nw);
-  }
-
-  offerL32r(pos: u32, oldPos: u32, oldWord: u32): bool {
-    const target = predL32rTarget(i32(oldPos), oldWord);
-    const slot = predSlotOf(PRED_KIND_L32R, target);
-    const s = unchecked(this.shift[slot]);
-    if (s == 0) return false;
-    const delta = i32(target + s - ((i32(pos) + 3) & ~3));
-    if ((delta & 3) != 0 || delta < -(1 << 18) || delta >= 0) return false;
-    const nw = u32((oldWord & 0xff) | (u32((delta >> 2) & 0xffff) << 8));
-    return this.prepare(PRED_KIND_L32R, slot, 3, oldWord, nw);
+    const delta = i32(target + s - (call ? (i32(pos) & ~3) + 4 : (i32(pos) + 3) & ~3));
+    if ((delta & 3) != 0) return false;
+    if (call ? delta < -(1 << 19) || delta >= 1 << 19 : delta < -(1 << 18) || delta >= 0) return false;
+    const nw = call
+      ? u32((oldWord & 0x3f) | (u32((delta >> 2) & 0x3ffff) << 6))
+      : u32((oldWord & 0xff) | (u32((delta >> 2) & 0xffff) << 8));
+    return this.prepare(kind, slot, 3, oldWord, nw);
   }
 
   /** Every copied byte, once known: learns from each reference that ends here. */
