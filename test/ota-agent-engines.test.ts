@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { espruinoBinary, runEspruino } from "../tools/engines/espruino.js";
 import { read, storyFiles, storyModules } from "../tools/engines/story.js";
-import { runInXs, xsAvailable, xsStatus, xsCommonJs, xsRoleModule } from "./engines/xs.js";
+import { runInXs, xsAvailable, xsStatus, xsCommonJs, xsRoleModule } from "../tools/engines/xs.js";
 
 const binary = espruinoBinary();
 if (!binary) console.warn("espruino: ../shared/tools/espruino/espruino not found; the agent-in-Espruino test is skipped");

@@ -1,12 +1,14 @@
 // Power-up on Moddable: the boot role decides, then the chosen slot's mod
-// runs. The role modules are preloaded (manifest.json), so their code sits
-// in flash; each keeps one core, made when its factory is first called.
+// runs. The role modules are preloaded (manifest.json): their functions and
+// read-only tables sit in flash, and each makes its buffers (RAM) and keeps
+// one core when its factory is first called. This module is preloaded too,
+// so what it exports at module level is frozen (no RAM kept to alias it).
 import { createBootCore } from "slotboot/boot";
 import { createUpdateCore } from "slotboot/update";
 import { createCodecs } from "slotboot/codecs";
 import { createP256 } from "slotboot/p256";
 
-export const RESET = { powerOn: 0, watchdog: 1, software: 2, brownout: 3 };
+export const RESET = Object.freeze({ powerOn: 0, watchdog: 1, software: 2, brownout: 3 });
 
 export function configure(core, layout, host) {
   const status = core.layoutConfigure(layout.control, layout.controlSectors, layout.resume, layout.resumeSectors,

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { esmToScript, formatXsMemory, runInXs, xsAvailable, xsStatus } from "./xs.js";
+import { esmToScript, formatXsMemory, runInXs, xsAvailable, xsStatus } from "../../tools/engines/xs.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CORE_JS = fileURLToPath(new URL("../../build/core.js", import.meta.url));

@@ -69,9 +69,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repositoryRoot } from "./root.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = repositoryRoot();
 const XSNAP = join(ROOT, "node_modules", "@agoric", "xsnap");
 const MODDABLE = join(XSNAP, "moddable");
 const XSNAP_SOURCES = join(XSNAP, "xsnap-native", "xsnap", "sources");
@@ -457,7 +457,7 @@ function buildHost(): XsStatus {
 
 // The host, in C. Kept here so the harness is one file; compiled by buildHost().
 const XS_HOST_C = String.raw`/* slotboot test host for Moddable XS: runs plain scripts, reports XS's own heap counters.
- * Built by test/engines/xs.ts against the XS sources shipped in @agoric/xsnap. */
+ * Built by tools/engines/xs.ts against the XS sources shipped in @agoric/xsnap. */
 #include "xsAll.h"
 #include "xsScript.h"
 #include "xsnap.h"
