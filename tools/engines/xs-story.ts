@@ -48,7 +48,7 @@ const roleModule = (name: string, path: string, factory: string) => xsRoleModule
 
 // SHA-256 in ES5 for the flash digests (this XS host has no native one), checked below against
 // a known answer. Regions that did not change since the last step keep their digest.
-const SHA256_JS = String.raw`
+export const SHA256_JS = String.raw`
 var __K = [
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -113,6 +113,45 @@ function __regionDigest(r, bytes) {
 }
 `;
 
+/** Moddable's linker, modelled inside XS: `__preloadModules(names)` requires the named modules
+ *  (their bodies run, as at build time on a board; functions, classes and closures are then in
+ *  flash) with every typed array made meanwhile read-only afterwards, as XS keeps it in flash:
+ *  an indexed write, set(), fill(), copyWithin(), reverse() or sort() throws a TypeError. A
+ *  module that writes a buffer made at load fails here as it would on the board. Needs the
+ *  run's require(). */
+export const PRELOAD_MODEL_JS = String.raw`
+var __romSealed = false;
+var __typedArrays = ["Int8Array", "Uint8Array", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
+var __romHandler = {
+  set: function (target, key, value) {
+    if (__romSealed) throw new TypeError("preloaded typed array written: " + String(key));
+    target[key] = value;
+    return true;
+  },
+  get: function (target, key) {
+    var value = target[key];
+    if (__romSealed && (key === "set" || key === "fill" || key === "copyWithin" || key === "reverse" || key === "sort"))
+      return function () { throw new TypeError("preloaded typed array: " + String(key)); };
+    return typeof value === "function" ? function () { return value.apply(target, arguments); } : value;
+  }
+};
+function __preloadModules(names) {
+  var saved = {};
+  __typedArrays.forEach(function (name) {
+    var Real = globalThis[name];
+    saved[name] = Real;
+    globalThis[name] = function (a, b, c) {
+      var made = arguments.length === 1 ? new Real(a) : arguments.length === 2 ? new Real(a, b) : new Real(a, b, c);
+      return new Proxy(made, __romHandler);
+    };
+  });
+  __romSealed = false;
+  try { names.forEach(function (name) { require(name); }); }
+  finally { __typedArrays.forEach(function (name) { globalThis[name] = saved[name]; }); }
+  __romSealed = true;
+}
+`;
+
 // The module system and the engine object of story.js over this XS host's facilities.
 // engine.unload() starts a step: role modules dropped, full collection, peaks reset, "start" mark.
 // engine.out() ends it: "end" mark first (before anything the harness allocates), then the
@@ -153,48 +192,14 @@ var __ballast = null;
 })();
 if (__sha256Hex(new Uint8Array([0x61, 0x62, 0x63])) !== "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   throw new Error("harness SHA-256 known answer");
-// The preloaded run models Moddable's linker: the role modules' bodies run
-// before the step (at build time on a board; their functions, classes and
-// closures are then in flash), and a typed array they made is read-only, as
-// XS keeps it in flash: an indexed write, set() or fill() throws a TypeError.
-// A module whose code writes a buffer made at load would fail here as on the
-// board. (The RAM XS keeps for the module variables it may alias is added to
-// the figures outside, from the module text.)
+// The preloaded run models Moddable's linker (PRELOAD_MODEL_JS): the role modules are
+// preloaded before each step. (The RAM XS keeps for the module variables it may alias is
+// added to the figures outside, from the module text.)
 var __roleModules = ["slotboot-boot", "slotboot-update", "slotboot-codecs"];
-var __romSealed = false;
-var __typedArrays = ["Int8Array", "Uint8Array", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
-var __romHandler = {
-  set: function (target, key, value) {
-    if (__romSealed) throw new TypeError("preloaded typed array written: " + String(key));
-    target[key] = value;
-    return true;
-  },
-  get: function (target, key) {
-    var value = target[key];
-    if (__romSealed && (key === "set" || key === "fill" || key === "copyWithin" || key === "reverse" || key === "sort"))
-      return function () { throw new TypeError("preloaded typed array: " + String(key)); };
-    return typeof value === "function" ? function () { return value.apply(target, arguments); } : value;
-  }
-};
-function __preloadRoleModules() {
-  var saved = {};
-  __typedArrays.forEach(function (name) {
-    var Real = globalThis[name];
-    saved[name] = Real;
-    globalThis[name] = function (a, b, c) {
-      var made = arguments.length === 1 ? new Real(a) : arguments.length === 2 ? new Real(a, b) : new Real(a, b, c);
-      return new Proxy(made, __romHandler);
-    };
-  });
-  __romSealed = false;
-  try { __roleModules.forEach(function (name) { require(name); }); }
-  finally { __typedArrays.forEach(function (name) { globalThis[name] = saved[name]; }); }
-  __romSealed = true;
-}
 var engine = {
   unload: function () {
     __roleModules.forEach(function (name) { delete __cache[name]; });
-    if (__preloadModel) __preloadRoleModules();
+    if (__preloadModel) __preloadModules(__roleModules);
     __ballast = null;
     __ballast = xsSqueeze();
     xsResetPeak();
@@ -244,7 +249,7 @@ export function storySources(preload: boolean, roles: "xs" | "es5" = "xs"): XsSo
   return [
     { name: "modules", code: modules, preload },
     { name: "files", code: files, preload },
-    { name: "harness", code: `var __preloadModel = ${preload};\n` + SHA256_JS + HARNESS_JS, preload },
+    { name: "harness", code: `var __preloadModel = ${preload};\n` + SHA256_JS + HARNESS_JS + PRELOAD_MODEL_JS, preload },
     { name: "story", code: `require("slotboot-story").run(engine, ${JSON.stringify(input)});\n`, preload },
   ];
 }

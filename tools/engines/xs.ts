@@ -208,6 +208,30 @@ export function esmToScript(code: string): string {
   return '"use strict";\n' + out;
 }
 
+/** An ES module with plain imports (`import X from "m"`, `import { a, b as c } from "m"`) and
+ *  exported declarations, as strict CommonJS: Moddable's example modules in this host's require(). */
+export function esmToCommonJs(code: string): string {
+  const exported: string[] = [];
+  let counter = 0;
+  const out = code
+    .replace(/^import\s+([A-Za-z_$][\w$]*)\s+from\s+"([^"]+)";?$/gm, (_m, name, from) => `var ${name} = require(${JSON.stringify(from)}).default;`)
+    .replace(/^import\s*\{([^}]*)\}\s*from\s+"([^"]+)";?$/gm, (_m, names: string, from) => {
+      const module = `__import${counter++}`;
+      const bindings = names.split(",").map((n) => n.trim()).filter(Boolean).map((n) => {
+        const [imported, local = imported] = n.split(/\s+as\s+/);
+        return `var ${local} = ${module}.${imported};`;
+      });
+      return [`var ${module} = require(${JSON.stringify(from)});`, ...bindings].join(" ");
+    })
+    .replace(/^export\s+((?:async\s+)?function\s+([A-Za-z_$][\w$]*)|(?:const|let|var|class)\s+([A-Za-z_$][\w$]*))/gm, (_m, declaration, fn, other) => {
+      exported.push(fn ?? other);
+      return declaration;
+    });
+  const left = /^\s*(?:import|export)\b.*$/m.exec(out);
+  if (left) throw new Error(`esmToCommonJs: cannot convert: ${left[0].trim()}`);
+  return `"use strict";\n${out}\n${exported.map((n) => `exports.${n} = ${n};`).join("\n")}\n`;
+}
+
 /** A CommonJS module's `code` as a factory in an XS run's module table `table` (a global
  *  object the run's own require() reads; sloppy code, like Espruino's and Node's `new Function`). */
 export function xsCommonJs(table: string, name: string, code: string): string {
