@@ -7,6 +7,7 @@
 import { runInXs, xsCommonJs, xsRoleModule, type XsSource } from "./xs.js";
 import { largeInstallFiles } from "./large-install.js";
 import { read } from "./story.js";
+import { MODULE_TABLE_REQUIRE_JS, moddableModules, moddableStandIns } from "./xs-moddable.js";
 
 const commonJs = (name: string, code: string) => xsCommonJs("__modules", name, code);
 const roleModule = (name: string, path: string, factory: string) => xsRoleModule("__modules", name, read(path), factory);
@@ -87,4 +88,57 @@ export async function runXsTiming(rounds = 20, bodyBytes = 200_000): Promise<XsT
   const line = run.output.find((l) => l.startsWith("@@"));
   if (!line) throw new Error(`XS timing: no result\n${run.output.join("\n")}${run.stderr}`);
   return { ...JSON.parse(line.slice(2)), packageBytes: pkg.length, rounds };
+}
+
+// The same install through examples/moddable (loader.js and flash-host.js, preloaded as the
+// manifest asks), whose loader asks for host hashing: image digests and chain blocks go
+// through Crypt.Digest, native on a board and in this host (its C SHA-256).
+// (Without the preload model's read-only typed arrays: their proxies would cost time a board
+// does not spend; test/engines/xs-moddable.test.ts runs the same files under the model.)
+const MODDABLE_MAIN = String.raw`
+function bytes(text) { var b = new Uint8Array(text.length); for (var i = 0; i < b.length; i++) b[i] = text.charCodeAt(i) & 0xff; return b; }
+function hexBytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
+var loader = require("loader");
+var host = require("flash-host").createFlashHost("xs");
+var layout = __input.layout;
+var trust = { publicKey: hexBytes(__input.publicKey) };
+__partition.set(bytes(__files["image-v1"]), layout.slotA);
+var out = { provision: loader.provision(host, layout, trust) };
+var data = bytes(__files["package"]);
+var t0 = Date.now();
+loader.receive(host, layout, trust, function (position, max) { return Promise.resolve(data.subarray(position, position + max)); }).then(function (status) {
+  out.installMs = Date.now() - t0;
+  out.status = status;
+  out.installed = loader.decide(host, layout, loader.RESET.software);
+  out.digests = __flashCalls.digests;
+  print("@@" + JSON.stringify(out));
+}, function (e) { print("!!" + e); });
+`;
+
+export interface XsHostHashedInstall {
+  provision: number;
+  status: number;
+  installMs: number;
+  /** the decision after the install: the new image's trial */
+  installed: { slot: number; version: string | null };
+  /** Crypt.Digest objects the install made (chain blocks, image digest) */
+  digests: number;
+  packageBytes: number;
+}
+
+/** Install of a `bodyBytes` signed package through examples/moddable, host hashing on. */
+export async function runXsModdableInstall(bodyBytes = 200_000): Promise<XsHostHashedInstall> {
+  const files = largeInstallFiles(bodyBytes, true);
+  const latin1 = (b: Uint8Array) => JSON.stringify(Buffer.from(b).toString("latin1"));
+  const layout = { ...files.layout, verifyOnce: true };
+  const sources: XsSource[] = [
+    { name: "modules", code: moddableModules(), preload: true },
+    { name: "files", code: `var __files = { "image-v1": ${latin1(files.v1)}, "package": ${latin1(files.pkg)} };\nvar __input = ${JSON.stringify({ layout, publicKey: files.publicKey })};\n`, preload: true },
+    { name: "stand-ins", code: moddableStandIns(layout.slotB + layout.slotSize), preload: true },
+    { name: "main", code: MODULE_TABLE_REQUIRE_JS + MODDABLE_MAIN, preload: true },
+  ];
+  const run = await runInXs(sources, { timeoutMs: 600_000 });
+  const line = run.output.find((l) => l.startsWith("@@"));
+  if (!line) throw new Error(`XS install through examples/moddable: no result\n${run.output.join("\n")}${run.stderr}`);
+  return { ...JSON.parse(line.slice(2)), packageBytes: files.pkg.length };
 }

@@ -51,6 +51,9 @@
 // Inside XS a script has these globals (no console, no TextEncoder, no harden):
 //   print(...args)  one output line (args joined by a space)
 //   gc()            full collection, chunks compacted
+//   nativeSha256Begin() / nativeSha256Write(state, arrayBuffer) / nativeSha256Close(state)
+//                   SHA-256 in C, as a board's host has it (Moddable's Crypt.Digest): the state
+//                   is an ArrayBuffer; Close returns the 32-byte digest as an ArrayBuffer
 //   xsMemory()      { chunks, chunksPeak, chunksReserved, slots, slotsPeak, slotsReserved,
 //                     stack, stackPeak, code, slotBytes } now (absolute figures)
 //   xsHeapUsed()    chunk bytes + slots x slotBytes in use now, a number (allocates nothing)
@@ -620,6 +623,117 @@ static void xs_print(xsMachine* the)
 	fflush(stdout);
 }
 
+/* SHA-256 in C, as a board's host has it (Moddable's Crypt.Digest, a hardware engine): the
+ * state lives in an ArrayBuffer the script holds, so a JS Digest stand-in streams through it.
+ * Written from FIPS 180-4; checked against known answers in test/engines/xs-smoke.test.ts. */
+typedef struct {
+	uint32_t h[8];
+	uint8_t block[64];
+	uint32_t used;
+	uint32_t totalLow, totalHigh;
+} Sha256State;
+
+static const uint32_t gSha256K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+#define ROTR(v, n) (((v) >> (n)) | ((v) << (32 - (n))))
+
+static void sha256Block(uint32_t* h, const uint8_t* block)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, k, t1, t2;
+	int i;
+	for (i = 0; i < 16; i++)
+		w[i] = ((uint32_t)block[4 * i] << 24) | ((uint32_t)block[4 * i + 1] << 16) | ((uint32_t)block[4 * i + 2] << 8) | block[4 * i + 3];
+	for (i = 16; i < 64; i++) {
+		uint32_t s0 = ROTR(w[i - 15], 7) ^ ROTR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ROTR(w[i - 2], 17) ^ ROTR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; k = h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = k + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) + ((e & f) ^ (~e & g)) + gSha256K[i] + w[i];
+		t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		k = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+	}
+	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+}
+
+static void sha256Feed(Sha256State* state, const uint8_t* data, uint32_t length)
+{
+	uint32_t before = state->totalLow;
+	state->totalLow += length;
+	if (state->totalLow < before) state->totalHigh++;
+	while (length) {
+		uint32_t take = 64 - state->used;
+		if (take > length) take = length;
+		c_memcpy(state->block + state->used, data, take);
+		state->used += take;
+		data += take;
+		length -= take;
+		if (state->used == 64) {
+			sha256Block(state->h, state->block);
+			state->used = 0;
+		}
+	}
+}
+
+/* nativeSha256Begin() -> ArrayBuffer holding a fresh state */
+static void xs_sha256_begin(xsMachine* the)
+{
+	static const uint32_t initial[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	Sha256State fresh;
+	c_memset(&fresh, 0, sizeof(fresh));
+	c_memcpy(fresh.h, initial, sizeof(initial));
+	xsResult = xsArrayBuffer(&fresh, sizeof(fresh));
+}
+
+static Sha256State* sha256StateOf(xsMachine* the)
+{
+	if (xsGetArrayBufferLength(xsArg(0)) != (xsIntegerValue)sizeof(Sha256State))
+		xsTypeError("nativeSha256: not a SHA-256 state");
+	return (Sha256State*)xsToArrayBuffer(xsArg(0));
+}
+
+/* nativeSha256Write(state, arrayBuffer) */
+static void xs_sha256_write(xsMachine* the)
+{
+	xsIntegerValue length = xsGetArrayBufferLength(xsArg(1));
+	sha256Feed(sha256StateOf(the), (const uint8_t*)xsToArrayBuffer(xsArg(1)), (uint32_t)length);
+}
+
+/* nativeSha256Close(state) -> ArrayBuffer of 32 bytes */
+static void xs_sha256_close(xsMachine* the)
+{
+	Sha256State state;
+	uint8_t pad[72], digest[32];
+	uint32_t padLength, i;
+	c_memcpy(&state, sha256StateOf(the), sizeof(state));
+	uint32_t bitsHigh = (state.totalHigh << 3) | (state.totalLow >> 29), bitsLow = state.totalLow << 3;
+	padLength = (state.used < 56 ? 56 : 120) - state.used;
+	c_memset(pad, 0, sizeof(pad));
+	pad[0] = 0x80;
+	for (i = 0; i < 4; i++) {
+		pad[padLength + i] = (uint8_t)(bitsHigh >> (24 - 8 * i));
+		pad[padLength + 4 + i] = (uint8_t)(bitsLow >> (24 - 8 * i));
+	}
+	sha256Feed(&state, pad, padLength + 8);
+	for (i = 0; i < 8; i++) {
+		digest[4 * i] = (uint8_t)(state.h[i] >> 24);
+		digest[4 * i + 1] = (uint8_t)(state.h[i] >> 16);
+		digest[4 * i + 2] = (uint8_t)(state.h[i] >> 8);
+		digest[4 * i + 3] = (uint8_t)state.h[i];
+	}
+	xsResult = xsArrayBuffer(digest, 32);
+}
+
 /* gc(): full collection, chunks compacted */
 static void xs_gc(xsMachine* the)
 {
@@ -1015,6 +1129,12 @@ int main(int argc, char* argv[])
 		xsDefine(xsGlobal, xsID("print"), xsVar(0), xsDontEnum);
 		xsVar(0) = xsNewHostFunction(xs_gc, 0);
 		xsDefine(xsGlobal, xsID("gc"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_sha256_begin, 0);
+		xsDefine(xsGlobal, xsID("nativeSha256Begin"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_sha256_write, 2);
+		xsDefine(xsGlobal, xsID("nativeSha256Write"), xsVar(0), xsDontEnum);
+		xsVar(0) = xsNewHostFunction(xs_sha256_close, 1);
+		xsDefine(xsGlobal, xsID("nativeSha256Close"), xsVar(0), xsDontEnum);
 		xsVar(0) = xsNewHostFunction(xs_memory, 0);
 		xsDefine(xsGlobal, xsID("xsMemory"), xsVar(0), xsDontEnum);
 		xsVar(0) = xsNewHostFunction(xs_heap_used, 0);
