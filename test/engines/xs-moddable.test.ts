@@ -23,27 +23,25 @@ __preloadModules(["slotboot/boot", "slotboot/update", "slotboot/codecs", "slotbo
 // The application's start, on blank flash.
 require("main");
 
-function bytes(text) { var b = new Uint8Array(text.length); for (var i = 0; i < b.length; i++) b[i] = text.charCodeAt(i) & 0xff; return b; }
-function hexBytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
 var loader = require("loader");
 var host = require("flash-host").createFlashHost("xs");
 var layout = __input.layout;
-var trust = { publicKey: hexBytes(__input.publicKey) };
+var trust = { publicKey: __hexBytes(__input.publicKey) };
 // Chunks of 700 bytes at most, whatever the receiver asks: a link that cuts its own frames.
 function source(data) {
   return function (position, max) { return Promise.resolve(data.subarray(position, position + Math.min(max, 700))); };
 }
 var out = {};
 __partition.fill(0xff);
-__partition.set(bytes(__files["image-v1"]), layout.slotA);
+__partition.set(__hexBytes(__hexFiles["image-v1"]), layout.slotA);
 out.provision = loader.provision(host, layout, trust);
 out.first = loader.decide(host, layout, loader.RESET.powerOn);
 (async function () {
-  out.receiveV2 = await loader.receive(host, layout, trust, source(bytes(__files["package-v2"])));
+  out.receiveV2 = await loader.receive(host, layout, trust, source(__hexBytes(__hexFiles["package-v2"])));
   out.trial = loader.decide(host, layout, loader.RESET.software);
   out.confirm = loader.confirmAfterCheckIn(host, layout, true);
   out.confirmed = loader.decide(host, layout, loader.RESET.powerOn);
-  out.receiveDelta = await loader.receive(host, layout, trust, source(bytes(__files["package-v3-delta"])));
+  out.receiveDelta = await loader.receive(host, layout, trust, source(__hexBytes(__hexFiles["package-v3-delta"])));
   out.deltaTrial = loader.decide(host, layout, loader.RESET.software);
   out.reject = loader.confirmAfterCheckIn(host, layout, false);
   out.afterReject = loader.decide(host, layout, loader.RESET.software);
@@ -57,11 +55,11 @@ describe.skipIf(!XS)("examples/moddable inside XS", () => {
     const manifest = moddableManifest();
     expect(manifest.preload).toEqual(expect.arrayContaining(["slotboot/boot", "slotboot/update", "slotboot/codecs", "loader", "flash-host"]));
     const { v1, packageV2, packageV3, input } = storyFiles();
-    const latin1 = (b: Uint8Array) => JSON.stringify(Buffer.from(b).toString("latin1"));
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
     const modules = moddableModules();
     const sources: XsSource[] = [
       { name: "modules", code: modules, preload: true },
-      { name: "files", code: `var __files = { "image-v1": ${latin1(v1)}, "package-v2": ${latin1(packageV2)}, "package-v3-delta": ${latin1(packageV3)} };\nvar __input = ${JSON.stringify({ ...input, layout: LAYOUT })};\n`, preload: true },
+      { name: "files", code: `var __hexFiles = { "image-v1": "${hex(v1)}", "package-v2": "${hex(packageV2)}", "package-v3-delta": "${hex(packageV3)}" };\nvar __input = ${JSON.stringify({ ...input, layout: LAYOUT })};\n`, preload: true },
       { name: "stand-ins", code: moddableStandIns(PARTITION_BYTES) + PRELOAD_MODEL_JS, preload: true },
       { name: "main", code: MODULE_TABLE_REQUIRE_JS + MAIN, preload: true },
     ];

@@ -5,21 +5,9 @@
 // native as on a board: the host's C SHA-256). Used by test/engines/xs-moddable.test.ts and
 // the XS timing (tools/engines/xs-timing.ts).
 import { xsCommonJs, xsRoleModule, esmToCommonJs } from "./xs.js";
+export { MODULE_TABLE_REQUIRE_JS } from "./xs.js";
 import { read } from "./story.js";
 
-/** A require() over the run's module table `__modules`. */
-export const MODULE_TABLE_REQUIRE_JS = String.raw`
-var __cache = {};
-function require(name) {
-  if (Object.prototype.hasOwnProperty.call(__cache, name)) return __cache[name].exports;
-  var factory = __modules[name];
-  if (!factory) throw new Error("no module " + name);
-  var module = { exports: {} };
-  __cache[name] = module;
-  factory.call(module.exports, module.exports, module, require);
-  return module.exports;
-}
-`;
 
 /** The manifest (examples/moddable/manifest.json). */
 export function moddableManifest(): { modules: Record<string, string>; preload: string[] } {
@@ -83,6 +71,7 @@ __modules["crypt"] = function (exports) {
   Digest.prototype.close = function () { return nativeSha256Close(this.state); };
   exports.Digest = Digest;
 };
+function __hexBytes(hex) { return new Uint8Array(nativeHexBytes(hex)); }
 var trace = function (text) { print("trace " + text.replace(/\n$/, "")); };
 `;
 }

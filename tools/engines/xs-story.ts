@@ -46,58 +46,15 @@ import { repositoryRoot } from "./root.js";
 const commonJs = (name: string, code: string) => xsCommonJs("__slotbootModules", name, code);
 const roleModule = (name: string, path: string, factory: string) => xsRoleModule("__slotbootModules", name, read(path), factory);
 
-// SHA-256 in ES5 for the flash digests (this XS host has no native one), checked below against
-// a known answer. Regions that did not change since the last step keep their digest.
+// SHA-256 for the flash digests: the host's native one (nativeSha256*, known answers in
+// test/engines/xs-smoke.test.ts), used after the step's "end" mark, outside the figures.
+// Regions that did not change since the last step keep their digest.
 export const SHA256_JS = String.raw`
-var __K = [
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-];
-var __W = new Int32Array(64);
-function __sha256Blocks(h, b, at, end) {
-  var W = __W, K = __K;
-  for (; at < end; at += 64) {
-    for (var t = 0; t < 16; t++) {
-      var j = at + 4 * t;
-      W[t] = (b[j] << 24) | (b[j + 1] << 16) | (b[j + 2] << 8) | b[j + 3];
-    }
-    for (t = 16; t < 64; t++) {
-      var x = W[t - 15], y = W[t - 2];
-      var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-      var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      W[t] = (W[t - 16] + s0 + W[t - 7] + s1) | 0;
-    }
-    var a = h[0], c1 = h[1], c2 = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-    for (t = 0; t < 64; t++) {
-      var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      var t1 = (k + S1 + ((e & f) ^ (~e & g)) + K[t] + W[t]) | 0;
-      var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      var t2 = (S0 + ((a & c1) ^ (a & c2) ^ (c1 & c2))) | 0;
-      k = g; g = f; f = e; e = (d + t1) | 0; d = c2; c2 = c1; c1 = a; a = (t1 + t2) | 0;
-    }
-    h[0] = (h[0] + a) | 0; h[1] = (h[1] + c1) | 0; h[2] = (h[2] + c2) | 0; h[3] = (h[3] + d) | 0;
-    h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + k) | 0;
-  }
-}
 function __sha256Hex(b) {
-  var h = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  var n = b.length, full = n - (n % 64);
-  __sha256Blocks(h, b, 0, full);
-  var tail = new Uint8Array(n % 64 < 56 ? 64 : 128);
-  for (var i = full; i < n; i++) tail[i - full] = b[i];
-  tail[n - full] = 0x80;
-  var bits = n * 8;
-  for (i = 0; i < 4; i++) tail[tail.length - 1 - i] = (bits >>> (8 * i)) & 0xff;
-  tail[tail.length - 5] = Math.floor(bits / 4294967296) & 0xff;
-  __sha256Blocks(h, tail, 0, tail.length);
-  var s = "";
-  for (i = 0; i < 8; i++) s += ("0000000" + (h[i] >>> 0).toString(16)).slice(-8);
+  var state = nativeSha256Begin();
+  nativeSha256Write(state, b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+  var digest = new Uint8Array(nativeSha256Close(state)), s = "";
+  for (var i = 0; i < digest.length; i++) s += (digest[i] < 16 ? "0" : "") + digest[i].toString(16);
   return s;
 }
 var __digests = [];

@@ -12,15 +12,7 @@ import { MODULE_TABLE_REQUIRE_JS, moddableModules, moddableStandIns } from "./xs
 const commonJs = (name: string, code: string) => xsCommonJs("__modules", name, code);
 const roleModule = (name: string, path: string, factory: string) => xsRoleModule("__modules", name, read(path), factory);
 
-const MAIN = String.raw`
-var __cache = {};
-function require(name) {
-  if (Object.prototype.hasOwnProperty.call(__cache, name)) return __cache[name].exports;
-  var module = { exports: {} };
-  __cache[name] = module;
-  __modules[name].call(module.exports, module.exports, module, require);
-  return module.exports;
-}
+const MAIN = MODULE_TABLE_REQUIRE_JS + String.raw`
 function bytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
 var layout = __input.layout;
 var flash = require("slotboot-ram-flash").create(layout, null);
@@ -96,15 +88,13 @@ export async function runXsTiming(rounds = 20, bodyBytes = 200_000): Promise<XsT
 // (Without the preload model's read-only typed arrays: their proxies would cost time a board
 // does not spend; test/engines/xs-moddable.test.ts runs the same files under the model.)
 const MODDABLE_MAIN = String.raw`
-function bytes(text) { var b = new Uint8Array(text.length); for (var i = 0; i < b.length; i++) b[i] = text.charCodeAt(i) & 0xff; return b; }
-function hexBytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
 var loader = require("loader");
 var host = require("flash-host").createFlashHost("xs");
 var layout = __input.layout;
-var trust = { publicKey: hexBytes(__input.publicKey) };
-__partition.set(bytes(__files["image-v1"]), layout.slotA);
+var trust = { publicKey: __hexBytes(__input.publicKey) };
+__partition.set(__hexBytes(__hexFiles["image-v1"]), layout.slotA);
 var out = { provision: loader.provision(host, layout, trust) };
-var data = bytes(__files["package"]);
+var data = __hexBytes(__hexFiles["package"]);
 var t0 = Date.now();
 loader.receive(host, layout, trust, function (position, max) { return Promise.resolve(data.subarray(position, position + max)); }).then(function (status) {
   out.installMs = Date.now() - t0;
@@ -129,11 +119,11 @@ export interface XsHostHashedInstall {
 /** Install of a `bodyBytes` signed package through examples/moddable, host hashing on. */
 export async function runXsModdableInstall(bodyBytes = 200_000): Promise<XsHostHashedInstall> {
   const files = largeInstallFiles(bodyBytes, true);
-  const latin1 = (b: Uint8Array) => JSON.stringify(Buffer.from(b).toString("latin1"));
+  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
   const layout = { ...files.layout, verifyOnce: true };
   const sources: XsSource[] = [
     { name: "modules", code: moddableModules(), preload: true },
-    { name: "files", code: `var __files = { "image-v1": ${latin1(files.v1)}, "package": ${latin1(files.pkg)} };\nvar __input = ${JSON.stringify({ layout, publicKey: files.publicKey })};\n`, preload: true },
+    { name: "files", code: `var __hexFiles = { "image-v1": "${hex(files.v1)}", "package": "${hex(files.pkg)}" };\nvar __input = ${JSON.stringify({ layout, publicKey: files.publicKey })};\n`, preload: true },
     { name: "stand-ins", code: moddableStandIns(layout.slotB + layout.slotSize), preload: true },
     { name: "main", code: MODULE_TABLE_REQUIRE_JS + MODDABLE_MAIN, preload: true },
   ];

@@ -54,6 +54,7 @@
 //   nativeSha256Begin() / nativeSha256Write(state, arrayBuffer) / nativeSha256Close(state)
 //                   SHA-256 in C, as a board's host has it (Moddable's Crypt.Digest): the state
 //                   is an ArrayBuffer; Close returns the 32-byte digest as an ArrayBuffer
+//   nativeHexBytes(hex) an ArrayBuffer of the bytes a hex string spells (test data, in linear time)
 //   xsMemory()      { chunks, chunksPeak, chunksReserved, slots, slotsPeak, slotsReserved,
 //                     stack, stackPeak, code, slotBytes } now (absolute figures)
 //   xsHeapUsed()    chunk bytes + slots x slotBytes in use now, a number (allocates nothing)
@@ -240,6 +241,20 @@ export function esmToCommonJs(code: string): string {
 export function xsCommonJs(table: string, name: string, code: string): string {
   return `${table}[${JSON.stringify(name)}] = function (exports, module, require) {\n${code}\n};\n`;
 }
+
+/** A require() over a run's module table `__modules` (xsCommonJs / xsRoleModule with that table). */
+export const MODULE_TABLE_REQUIRE_JS = String.raw`
+var __cache = {};
+function require(name) {
+  if (Object.prototype.hasOwnProperty.call(__cache, name)) return __cache[name].exports;
+  var factory = __modules[name];
+  if (!factory) throw new Error("no module " + name);
+  var module = { exports: {} };
+  __cache[name] = module;
+  factory.call(module.exports, module.exports, module, require);
+  return module.exports;
+}
+`;
 
 /** An ES module that exports one factory (a role module, build/*.js) as a CommonJS factory in `table`. */
 export function xsRoleModule(table: string, name: string, esmCode: string, factory: string): string {
@@ -734,6 +749,24 @@ static void xs_sha256_close(xsMachine* the)
 	xsResult = xsArrayBuffer(digest, 32);
 }
 
+/* nativeHexBytes(hex) -> ArrayBuffer: test data into a script in linear time (XS keeps strings
+ * in UTF-8, so a script that indexes a long string walks it from the start at each index). */
+static void xs_hex_bytes(xsMachine* the)
+{
+	xsStringValue hex = xsToString(xsArg(0));
+	xsIntegerValue length = (xsIntegerValue)c_strlen(hex) / 2, i;
+	xsResult = xsArrayBuffer(NULL, length);
+	hex = xsToString(xsArg(0)); /* the buffer's allocation may have moved the string */
+	uint8_t* out = (uint8_t*)xsToArrayBuffer(xsResult);
+	for (i = 0; i < length; i++) {
+		int high = hex[2 * i], low = hex[2 * i + 1];
+		high = high <= '9' ? high - '0' : (high | 0x20) - 'a' + 10;
+		low = low <= '9' ? low - '0' : (low | 0x20) - 'a' + 10;
+		if (high < 0 || high > 15 || low < 0 || low > 15) xsTypeError("nativeHexBytes: not hex");
+		out[i] = (uint8_t)((high << 4) | low);
+	}
+}
+
 /* gc(): full collection, chunks compacted */
 static void xs_gc(xsMachine* the)
 {
@@ -1071,6 +1104,22 @@ static int usage(void)
 		"  -x before a script: preload it (byte code and string literals stay outside the heap)\n");
 	return 2;
 }
+/* The globals a script sees (see the header of tools/engines/xs.ts). */
+static const struct { const char* name; xsCallback callback; xsIntegerValue length; } gGlobals[] = {
+	{ "print", xs_print, 0 },
+	{ "gc", xs_gc, 0 },
+	{ "nativeHexBytes", xs_hex_bytes, 1 },
+	{ "nativeSha256Begin", xs_sha256_begin, 0 },
+	{ "nativeSha256Write", xs_sha256_write, 2 },
+	{ "nativeSha256Close", xs_sha256_close, 1 },
+	{ "xsMemory", xs_memory, 0 },
+	{ "xsHeapUsed", xs_heap_used, 0 },
+	{ "xsCensus", xs_census, 1 },
+	{ "xsSqueeze", xs_squeeze, 0 },
+	{ "xsResetPeak", xs_reset_peak, 0 },
+	{ "xsMark", xs_mark, 1 },
+};
+
 
 int main(int argc, char* argv[])
 {
@@ -1090,6 +1139,7 @@ int main(int argc, char* argv[])
 	};
 	txUnsigned flags = mxProgramFlag;
 	int argi = 1, error = 0, preload = 0;
+	size_t i;
 	xsMachine* machine;
 	Sample s;
 
@@ -1125,28 +1175,10 @@ int main(int argc, char* argv[])
 	xsBeginHost(machine);
 	{
 		xsVars(1);
-		xsVar(0) = xsNewHostFunction(xs_print, 0);
-		xsDefine(xsGlobal, xsID("print"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_gc, 0);
-		xsDefine(xsGlobal, xsID("gc"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_sha256_begin, 0);
-		xsDefine(xsGlobal, xsID("nativeSha256Begin"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_sha256_write, 2);
-		xsDefine(xsGlobal, xsID("nativeSha256Write"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_sha256_close, 1);
-		xsDefine(xsGlobal, xsID("nativeSha256Close"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_memory, 0);
-		xsDefine(xsGlobal, xsID("xsMemory"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_heap_used, 0);
-		xsDefine(xsGlobal, xsID("xsHeapUsed"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_census, 1);
-		xsDefine(xsGlobal, xsID("xsCensus"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_squeeze, 0);
-		xsDefine(xsGlobal, xsID("xsSqueeze"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_reset_peak, 0);
-		xsDefine(xsGlobal, xsID("xsResetPeak"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_mark, 1);
-		xsDefine(xsGlobal, xsID("xsMark"), xsVar(0), xsDontEnum);
+		for (i = 0; i < sizeof(gGlobals) / sizeof(gGlobals[0]); i++) {
+			xsVar(0) = xsNewHostFunction(gGlobals[i].callback, gGlobals[i].length);
+			xsDefine(xsGlobal, xsID(gGlobals[i].name), xsVar(0), xsDontEnum);
+		}
 		xsVar(0) = xsUndefined;
 	}
 	xsEndHost(machine);
