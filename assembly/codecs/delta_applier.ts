@@ -287,7 +287,17 @@ export class DeltaApplier {
     let produced: i32 = 0;
     for (;;) {
       const st = this.state;
-      if (st == DS_COPY) {
+      // The heatshrink codec's states first: Espruino reads past the text of
+      // every branch before the one taken, at every turn, and this one is short.
+      if (st >= DS_HS_VARINT) {
+        this.starved = false;
+        const r = this.pollHs(out, outOff + produced, max - produced);
+        if (r < 0) return r;
+        produced += r;
+        if (this.starved) return produced;
+        const now = this.state;
+        if (produced == max && (now == DS_HS_COPY || now == DS_HS_INSERT)) return produced;
+      } else if (st == DS_COPY) {
         let left = this.copyLeft;
         let o = this.outPos;
         let op = this.oldPos;
@@ -409,14 +419,6 @@ export class DeltaApplier {
           deltaRcModel().reset(mode);
           this.state = DS_OP;
         }
-      } else if (st >= DS_HS_VARINT) {
-        this.starved = false;
-        const r = this.pollHs(out, outOff + produced, max - produced);
-        if (r < 0) return r;
-        produced += r;
-        if (this.starved) return produced;
-        const now = this.state;
-        if (produced == max && (now == DS_HS_COPY || now == DS_HS_INSERT)) return produced;
       } else if (st == DS_BLOCK_END) {
         if (this.codec == DELTA_CODEC_HEATSHRINK) {
           const e = this.drainHs();
@@ -527,7 +529,14 @@ export class DeltaApplier {
       let left = this.copyLeft;
       let op = this.oldPos;
       while (left > 0 && produced < max) {
-        const d = this.hsNext();
+        // A staged byte is read here (Espruino pays for a call per byte otherwise).
+        let d: i32 = -1;
+        if (this.stagePos < this.stageLen) {
+          d = i32(unchecked(this.input[DELTA_STAGE_AT + this.stagePos]));
+          this.stagePos++;
+        } else {
+          d = this.hsNext();
+        }
         if (d < 0) {
           this.copyLeft = left;
           this.oldPos = op;
@@ -558,7 +567,13 @@ export class DeltaApplier {
     }
     let left = this.insertLeft;
     while (left > 0 && produced < max) {
-      const b = this.hsNext();
+      let b: i32 = -1;
+      if (this.stagePos < this.stageLen) {
+        b = i32(unchecked(this.input[DELTA_STAGE_AT + this.stagePos]));
+        this.stagePos++;
+      } else {
+        b = this.hsNext();
+      }
       if (b < 0) {
         this.insertLeft = left;
         this.outPos = o;

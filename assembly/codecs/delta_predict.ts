@@ -91,8 +91,15 @@ export class DeltaPredictor {
     if (m == 0 || this.left > 0) return false;
     if (m == 2 && (pos & 1) == 0 && copyLeft >= 4 && predIsThumbBl(oldWord) && this.offerThumb(pos, oldPos, oldWord)) return true;
     if (m == 3 && copyLeft >= 3 && ((oldWord & 0x0f) == 0x05 || (oldWord & 0x0f) == 0x01) && this.offerXtensa(pos, oldPos, oldWord)) return true;
-    if ((pos & 3) != 0 || copyLeft < 4) return false;
-    // A pointer word: its own value is the old address.
+    return (pos & 3) == 0 && copyLeft >= 4 && this.offerWord(oldWord);
+  }
+
+  /**
+   * A pointer word: its own value is the old address. (A method of its own:
+   * Espruino reads the whole text of a function at every call, and offer()
+   * is called at every copied byte, mostly to say no.)
+   */
+  offerWord(oldWord: u32): bool {
     const slot = predSlotOf(PRED_KIND_WORD, i32(oldWord));
     const s = unchecked(this.shift[slot]);
     return s != 0 && this.prepare(PRED_KIND_WORD, slot, 4, oldWord, u32(oldWord + u32(s)));
