@@ -61,7 +61,13 @@ function receive(flash, layout, options, source) {
   var attached = attachArithmetic(flash, options);
   // The codecs module ("slotboot-codecs" = build/es5/codecs.cjs) is loaded
   // only if the package turns out to be compressed or a delta.
-  if (core.useCodecs) core.useCodecs(function () { return require("slotboot-codecs").createCodecs(flash).codecsApplier(); });
+  // The native arithmetic makes way for them: the codecs are the larger
+  // module, and the manifest's signature is checked by then.
+  if (core.useCodecs) core.useCodecs(function () {
+    detachArithmetic(flash, attached);
+    attached = false;
+    return require("slotboot-codecs").createCodecs(flash).codecsApplier();
+  });
   var io = core.ioBuffer();
   var size = core.ioBufferSize();
   core.receiveBegin();
