@@ -21,11 +21,14 @@ function create(layout, nativeSha256) {
   var regions = [region(0, layout.slotA), region(layout.slotA, layout.slotSize), region(layout.slotB, layout.slotSize)];
   var counts = { reads: 0, programs: 0, erases: 0, hashes: 0 };
   var stream = nativeSha256 ? require("slotboot-gathering-sha256").create(nativeSha256, 4096 + 32) : null;
-  /** The piece holding addr, or null. */
+  var lastPiece = null;
+  /** The piece holding addr, or null (calls mostly follow on from the previous one: checked first). */
   function pieceAt(addr) {
+    var g = lastPiece;
+    if (g && addr >= g.at && addr < g.at + g.bytes.length) return g;
     for (var i = 0; i < pieces.length; i++) {
-      var g = pieces[i];
-      if (addr >= g.at && addr < g.at + g.bytes.length) return g;
+      g = pieces[i];
+      if (addr >= g.at && addr < g.at + g.bytes.length) return (lastPiece = g);
     }
     return null;
   }
