@@ -8,6 +8,7 @@ import { espruinoBinary, runStoryInEspruino } from "../tools/engines/espruino.js
 import { runStoryWithWasm, type StoryStep } from "../tools/engines/story.js";
 import { bootTimingInEspruino } from "../tools/engines/boot-timing.js";
 import { runLargeInstallInEspruino } from "../tools/engines/large-install.js";
+import { xsRows } from "./engines-xs.js";
 
 /** The issue's budgets for Espruino variables, by role and step. */
 function budget(step: StoryStep): number {
@@ -63,5 +64,6 @@ export async function run(): Promise<string> {
     lines.push("", "On the Linux build every read of code kept in Storage goes through the emulated flash file; a board maps its flash into memory. The install pays two Ed25519 verifications (manifest and image): about 1.2 s each here with the native field multiply (examples/espruino/native-arithmetic.js), 3.5 s each in JS alone.");
   }
   lines.push("", "Espruino: 2v29 for Linux (x86-64, -O2): CPU seconds on this machine; a 64 MHz Cortex-M4 is 20–50× slower. Boot steps use the verified-once mode; the native column hashes images with Espruino's require(\"crypto\").SHA256 through the host's sha256 call. Images are 8 KB application bundles, the delta uses the heatshrink codec unless the row says rc; each signed package costs two Ed25519 verifications (manifest and image), with the native field multiply in the update steps (the update task attaches it).");
+  lines.push(...(await xsRows()));
   return lines.join("\n");
 }

@@ -23,6 +23,7 @@ import ts from "typescript";
 import { minify } from "terser";
 import { inlineConversions, inlineConstants, declareFunctionsFirst, declareVarsFirst, fieldElementsAsInt32Arrays, packIntegerTables } from "./core-transforms.mjs";
 import { findUseBeforeDeclaration } from "./declaration-order.mjs";
+import { preloadReady } from "./preload-init.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const assembly = join(root, "assembly");
@@ -88,12 +89,15 @@ for (const role of ROLES) {
   const es5Body = await es5Module(body, role.factory);
   const es5Text = header(role) + es5Body;
   // The whole core stays a factory (hosts such as the Node bindings make many
-  // instances). The role modules are what boards load: the same module-level
-  // code as the ES5 build, as an ES module, so Espruino and XS run one text and
-  // a Moddable build can preload it (module code then lives in flash).
+  // instances). The role modules are what boards load: the same code as the
+  // ES5 build, as an ES module, made safe for Moddable's preload (functions,
+  // classes and read-only tables in flash; buffers and other state made at the
+  // first factory call, in RAM: scripts/preload-init.mjs).
+  const preload = role.file === "core" ? null : preloadReady(es5Body, role.factory);
+  if (preload) sizes.push(`${role.file}.js in flash: ${preload.tablesInFlash.length} tables, made at first call: ${preload.madeAtFirstCall.length} variables`);
   const modern = role.file === "core"
     ? transformJs(`export function ${role.factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES2017, [inlineConversions, inlineConstants, fieldElementsAsInt32Arrays, packIntegerTables])
-    : es5Body
+    : preload.text
       .replace(new RegExp(`exports\\.${role.factory}\\s*=\\s*${role.factory};?`), "")
       .replace(new RegExp(`(^|[;}\\n])function ${role.factory}\\(`), `$1\nexport function ${role.factory}(`)
       .replace(new RegExp(`(^|[;}\\n])exports\\.${role.factory}\\s*=\\s*function\\s*\\(`), `$1\nexport function ${role.factory}(`);

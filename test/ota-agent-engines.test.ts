@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { espruinoBinary, runEspruino } from "../tools/engines/espruino.js";
 import { read, storyFiles, storyModules } from "../tools/engines/story.js";
-import { runInXs, xsAvailable, xsStatus, xsCommonJs, xsRoleModule } from "./engines/xs.js";
+import { runInXs, xsAvailable, xsStatus, xsCommonJs, xsRoleModule, MODULE_TABLE_REQUIRE_JS } from "../tools/engines/xs.js";
+
 
 const binary = espruinoBinary();
 if (!binary) console.warn("espruino: ../shared/tools/espruino/espruino not found; the agent-in-Espruino test is skipped");
@@ -131,15 +132,7 @@ require("slotboot-agent-story").run(engine, JSON.parse(S.read("story-input")));
       commonJs("slotboot-core-device", read("ota/agent/core-device.js")),
       commonJs("slotboot-agent-story", read("test/engines/agent-story.js")),
     ].join("");
-    const harness = `
-var __cache = {};
-function require(name) {
-  if (Object.prototype.hasOwnProperty.call(__cache, name)) return __cache[name].exports;
-  var module = { exports: {} };
-  __cache[name] = module;
-  __modules[name].call(module.exports, module.exports, module, require);
-  return module.exports;
-}
+    const harness = MODULE_TABLE_REQUIRE_JS + `
 var __files = { "image-v1": ${latin1(v1)}, "package-v2": ${latin1(packageV2)} };
 var engine = {
   read: function (name) { return __files[name]; },

@@ -7,7 +7,8 @@ import { Digest } from "crypt";
 
 export function createFlashHost(partition) {
   const part = new Flash(partition);
-  const block = new Uint8Array(512);
+  // Bytes read from flash per Digest.write: one small buffer at a time.
+  const block = 512;
   let stream = null;
   return {
     blockSize: part.blockSize,
@@ -23,8 +24,8 @@ export function createFlashHost(partition) {
     sha256(addr, len, out, off) {
       try {
         const digest = new Digest("SHA256");
-        for (let at = 0; at < len; at += block.length) {
-          const n = Math.min(block.length, len - at);
+        for (let at = 0; at < len; at += block) {
+          const n = Math.min(block, len - at);
           digest.write(part.read(addr + at, n));
         }
         out.set(new Uint8Array(digest.close()), off);

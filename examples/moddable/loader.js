@@ -1,12 +1,14 @@
 // Power-up on Moddable: the boot role decides, then the chosen slot's mod
-// runs. The role modules are preloaded (manifest.json), so their code sits
-// in flash; each keeps one core, made when its factory is first called.
+// runs. The role modules are preloaded (manifest.json): their functions and
+// read-only tables sit in flash, and each makes its buffers (RAM) and keeps
+// one core when its factory is first called. This module is preloaded too,
+// so what it exports at module level is frozen (no RAM kept to alias it).
 import { createBootCore } from "slotboot/boot";
 import { createUpdateCore } from "slotboot/update";
 import { createCodecs } from "slotboot/codecs";
 import { createP256 } from "slotboot/p256";
 
-export const RESET = { powerOn: 0, watchdog: 1, software: 2, brownout: 3 };
+export const RESET = Object.freeze({ powerOn: 0, watchdog: 1, software: 2, brownout: 3 });
 
 export function configure(core, layout, host) {
   const status = core.layoutConfigure(layout.control, layout.controlSectors, layout.resume, layout.resumeSectors,
@@ -26,7 +28,9 @@ export function decide(host, layout, resetReason) {
   return { slot, reason: core.bootLastReason(), version };
 }
 
-export async function receive(host, layout, trust, source) {
+// The update role with the device's trust: the vendor key (through the 1 KiB
+// exchange buffer), its hardware revision and bootloader version.
+function updateCore(host, layout, trust) {
   const core = createUpdateCore(host);
   configure(core, layout, host);
   // The delta and heatshrink appliers are made only for a package that needs them.
@@ -39,6 +43,22 @@ export async function receive(host, layout, trust, source) {
   if (p256Key) core.useP256(() => createP256(host));
   io.set(trust.publicKey, p256Key ? 64 : 0);
   core.trustConfigure(p256Key ? 9 : 1, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? 0);
+  return core;
+}
+
+// Factory provisioning: the image programmed into a slot at the factory
+// becomes the confirmed one after the full check (digest and signature),
+// which only the update role can make. Returns the slot or a negative status.
+export function provision(host, layout, trust) {
+  return updateCore(host, layout, trust).factoryAdopt();
+}
+
+// Receives a package from `source(position, maxBytes)` (a promise of the next
+// bytes from that position, empty at the end). Returns 0 when the image is
+// installed for a trial boot, or a negative status (docs/status-codes.md).
+export async function receive(host, layout, trust, source) {
+  const core = updateCore(host, layout, trust);
+  const io = core.ioBuffer();
   core.receiveBegin();
   for (;;) {
     const chunk = await source(core.receivePosition(), core.ioBufferSize());

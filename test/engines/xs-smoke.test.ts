@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { esmToScript, formatXsMemory, runInXs, xsAvailable, xsStatus } from "./xs.js";
+import { esmToScript, formatXsMemory, runInXs, xsAvailable, xsStatus } from "../../tools/engines/xs.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CORE_JS = fileURLToPath(new URL("../../build/core.js", import.meta.url));
@@ -156,5 +156,26 @@ describe("the XS harness", () => {
       creation: { incrementalChunkSize: 0, incrementalHeapCount: 0, initialChunkSize: 64 * 1024, initialHeapCount: 8192 },
     });
     expect(full.error).toMatch(/memory full/);
+  });
+});
+
+describe("the XS host's native SHA-256 (a board's Crypt.Digest)", () => {
+  it.skipIf(!XS)("gives node:crypto's digests, fed whole or in pieces of 1, 63 and 64 bytes", async () => {
+    const hexes = MESSAGES.map((m) => m.toString("hex"));
+    const script = `
+function bytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
+function hex(buffer) { var b = new Uint8Array(buffer), s = ""; for (var i = 0; i < b.length; i++) s += (b[i] < 16 ? "0" : "") + b[i].toString(16); return s; }
+${JSON.stringify(hexes)}.forEach(function (h) {
+  var message = bytes(h), line = [];
+  [0, 1, 63, 64].forEach(function (piece) {
+    var state = nativeSha256Begin();
+    if (piece === 0) nativeSha256Write(state, message.buffer);
+    else for (var at = 0; at < message.length; at += piece) nativeSha256Write(state, message.slice(at, at + piece).buffer);
+    line.push(hex(nativeSha256Close(state)));
+  });
+  print(line.join(" "));
+});`;
+    const run = await runInXs([script]);
+    expect(run.output).toEqual(MESSAGES.map((m) => Array(4).fill(createHash("sha256").update(m).digest("hex")).join(" ")));
   });
 });

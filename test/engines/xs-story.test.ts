@@ -1,41 +1,14 @@
-// One device's life (test/engines/story.js, unchanged) inside Moddable XS, the engine of
-// Moddable boards, with the XS role modules build/boot.js and build/update.js: the decisions
-// and the flash after every step equal the WASM core's under Node, and the memory each step
-// takes is measured by XS itself (see test/engines/xs.ts for the host and its counters).
-//
-// Inside XS: the modules are CommonJS factories behind a small require(); "slotboot-boot" and
-// "slotboot-update" are build/boot.js and build/update.js as scripts. The engine object:
-// unload() drops the role modules and starts the step's measurement, memory() is the heap in
-// use (bytes, read without allocating), read() gives the package as a latin1 string (a string
-// literal of the run), out() records the step's end and prints it. There is no engine.sha256
-// (this host has no native SHA-256), so the story's own digest is "" and out() fills `flash`
-// with the three regions' SHA-256 computed by a small ES5 SHA-256 here (known-answer checked).
-//
-// The story runs twice, in parallel:
-//  - "parsed": every module is source parsed at run time, as on a host. XS then copies each
-//    closure's byte code (and each string literal) into chunks: the figures include code.
-//  - "preloaded": the same modules preloaded as Moddable's linker does for a board (byte code
-//    and string literals stay in flash, here outside the heap): the heap without code.
-// Per step (engine.unload(), which the story calls first in every step): a full collection,
-// then the free space is squeezed out (xsSqueeze), peaks reset, "start" mark; "end" mark first
-// thing in engine.out(). XS never gives memory back, so without the squeeze a step would run in
-// a heap left large by earlier steps and garbage would pile up into its peaks; squeezed, the
-// heap at the step's start + the step's peaks is the smallest fixed-size heap the step runs in
-// (checked by bisection when this was written: provisioning fits a fixed heap of exactly that
-// many chunk bytes and slots, and not one 0.5% smaller; the same for the next step's chunks).
-// The figures are what the role adds to a device already running the loader, the update task,
-// the story (and the 144 KB RAM flash of test/engines/ram-flash.js, in the baseline).
-// Further marks: "core" right after createBootCore/createUpdateCore returned (with a census of
-// the slots by kind), "app" when the loader fetches the application's text (the boot decision
-// is over; what follows starts the application).
-// XS stack: the deepest use during the step, absolute (the stackCount a board needs: checked,
-// the run overflows with one slot less) and below the story's frames at the step's start.
+// One device's life inside Moddable XS (tools/engines/xs-story.ts runs it and reports the
+// memory): the decisions and the flash after every step equal the WASM core's under Node, in
+// both runs (parsed at run time, and preloaded as Moddable's linker does), and the preload
+// model refuses a module that would write a typed array kept in flash.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runInXs, xsAvailable, xsStatus, xsCommonJs, xsRoleModule, type XsRun, type XsSample, type XsSource } from "./xs.js";
-import { read, runStoryWithWasm, storyFiles, type StoryStep } from "./story-fixtures.js";
+import { runInXs, xsAvailable, xsStatus } from "../../tools/engines/xs.js";
+import { runXsStory, storySources, xsStoryReport } from "../../tools/engines/xs-story.js";
+import { runStoryWithWasm } from "./story-fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -50,322 +23,12 @@ function ensureBuild(): void {
   }
 }
 
-const commonJs = (name: string, code: string) => xsCommonJs("__slotbootModules", name, code);
-const roleModule = (name: string, path: string, factory: string) => xsRoleModule("__slotbootModules", name, read(path), factory);
-
-// SHA-256 in ES5 for the flash digests (this XS host has no native one), checked below against
-// a known answer. Regions that did not change since the last step keep their digest.
-const SHA256_JS = String.raw`
-var __K = [
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-];
-var __W = new Int32Array(64);
-function __sha256Blocks(h, b, at, end) {
-  var W = __W, K = __K;
-  for (; at < end; at += 64) {
-    for (var t = 0; t < 16; t++) {
-      var j = at + 4 * t;
-      W[t] = (b[j] << 24) | (b[j + 1] << 16) | (b[j + 2] << 8) | b[j + 3];
-    }
-    for (t = 16; t < 64; t++) {
-      var x = W[t - 15], y = W[t - 2];
-      var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-      var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      W[t] = (W[t - 16] + s0 + W[t - 7] + s1) | 0;
-    }
-    var a = h[0], c1 = h[1], c2 = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-    for (t = 0; t < 64; t++) {
-      var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      var t1 = (k + S1 + ((e & f) ^ (~e & g)) + K[t] + W[t]) | 0;
-      var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      var t2 = (S0 + ((a & c1) ^ (a & c2) ^ (c1 & c2))) | 0;
-      k = g; g = f; f = e; e = (d + t1) | 0; d = c2; c2 = c1; c1 = a; a = (t1 + t2) | 0;
-    }
-    h[0] = (h[0] + a) | 0; h[1] = (h[1] + c1) | 0; h[2] = (h[2] + c2) | 0; h[3] = (h[3] + d) | 0;
-    h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + k) | 0;
-  }
-}
-function __sha256Hex(b) {
-  var h = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  var n = b.length, full = n - (n % 64);
-  __sha256Blocks(h, b, 0, full);
-  var tail = new Uint8Array(n % 64 < 56 ? 64 : 128);
-  for (var i = full; i < n; i++) tail[i - full] = b[i];
-  tail[n - full] = 0x80;
-  var bits = n * 8;
-  for (i = 0; i < 4; i++) tail[tail.length - 1 - i] = (bits >>> (8 * i)) & 0xff;
-  tail[tail.length - 5] = Math.floor(bits / 4294967296) & 0xff;
-  __sha256Blocks(h, tail, 0, tail.length);
-  var s = "";
-  for (i = 0; i < 8; i++) s += ("0000000" + (h[i] >>> 0).toString(16)).slice(-8);
-  return s;
-}
-var __digests = [];
-function __regionDigest(r, bytes) {
-  var last = __digests[r];
-  if (last && last.copy.length === bytes.length) {
-    var same = true;
-    for (var i = 0; i < bytes.length; i++) if (bytes[i] !== last.copy[i]) { same = false; break; }
-    if (same) return last.digest;
-  }
-  __digests[r] = { copy: bytes.slice(0), digest: __sha256Hex(bytes) };
-  return __digests[r].digest;
-}
-`;
-
-// The module system and the engine object of story.js over this XS host's facilities.
-// engine.unload() starts a step: role modules dropped, full collection, peaks reset, "start" mark.
-// engine.out() ends it: "end" mark first (before anything the harness allocates), then the
-// flash digests. The story's own figure (engine.memory(), sampled at step start, end and every
-// flash call) is the heap in use in bytes, read without allocating.
-const HARNESS_JS = String.raw`
-var __cache = {};
-function require(name) {
-  if (Object.prototype.hasOwnProperty.call(__cache, name)) return __cache[name].exports;
-  var factory = __slotbootModules[name];
-  if (!factory) throw new Error("no module " + name);
-  var module = { exports: {} };
-  __cache[name] = module;
-  factory.call(module.exports, module.exports, module, require);
-  var make = name === "slotboot-boot" ? "createBootCore" : name === "slotboot-update" ? "createUpdateCore" : null;
-  if (make) {
-    // "core" mark: the heap with the role's core made, before it works.
-    var create = module.exports[make];
-    module.exports[make] = function (host) { var core = create(host); xsMark("core " + __step); xsCensus("core " + __step); return core; };
-  }
-  return module.exports;
-}
-var __step = 0;
-var __flash = null;
-var __ballast = null;
-(function () {
-  // Keep the story's flash for the digests; mark when the loader fetches the application's
-  // text (the boot decision is over there; what follows is starting the application).
-  var ramFlash = require("slotboot-ram-flash");
-  var create = ramFlash.create;
-  ramFlash.create = function (layout, nativeSha256) {
-    var flash = create(layout, nativeSha256);
-    var text = flash.text;
-    flash.text = function (addr, len) { xsMark("app " + __step); return text(addr, len); };
-    __flash = flash;
-    return flash;
-  };
-})();
-if (__sha256Hex(new Uint8Array([0x61, 0x62, 0x63])) !== "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-  throw new Error("harness SHA-256 known answer");
-var engine = {
-  unload: function () {
-    delete __cache["slotboot-boot"];
-    delete __cache["slotboot-update"];
-    delete __cache["slotboot-codecs"];
-    __ballast = null;
-    __ballast = xsSqueeze();
-    xsResetPeak();
-    xsMark("start " + __step);
-    xsCensus("start " + __step);
-  },
-  memory: function () { return xsHeapUsed(); },
-  now: function () { return Date.now() / 1000; },
-  read: function (name) {
-    if (!Object.prototype.hasOwnProperty.call(__files, name)) throw new Error("no file " + name);
-    return __files[name];
-  },
-  out: function (o) {
-    xsMark("end " + __step);
-    // The story's slots are 64 KiB: each region is one piece of the RAM flash.
-    var r = __flash.regions;
-    o.flash = __regionDigest(0, r[0].pieces[0].bytes) + __regionDigest(1, r[1].pieces[0].bytes) + __regionDigest(2, r[2].pieces[0].bytes);
-    print("@@" + JSON.stringify(o));
-    __step++;
-  }
-};
-`;
-
-/** The scripts of one XS run of the story. */
-function storySources(preload: boolean): XsSource[] {
-  const { v1, packageV2, packageV3, input } = storyFiles();
-  const latin1 = (b: Uint8Array) => JSON.stringify(Buffer.from(b).toString("latin1"));
-  const modules = [
-    "var __slotbootModules = {};\n",
-    roleModule("slotboot-boot", "build/boot.js", "createBootCore"),
-    roleModule("slotboot-update", "build/update.js", "createUpdateCore"),
-    roleModule("slotboot-codecs", "build/codecs.js", "createCodecs"),
-    commonJs("slotboot-loader", read("examples/espruino/loader.js")),
-    commonJs("slotboot-update-task", read("examples/espruino/update-task.js")),
-    commonJs("slotboot-ram-flash", read("test/engines/ram-flash.js")),
-    commonJs("slotboot-gathering-sha256", read("examples/espruino/gathering-sha256.js")),
-    commonJs("slotboot-story", read("test/engines/story.js")),
-  ].join("");
-  // The files the story reads: string literals (in flash when preloaded, as Storage files are
-  // on Espruino; copied into chunks once, before the first step, when parsed).
-  const files = `var __files = { "image-v1": ${latin1(v1)}, "package-v2": ${latin1(packageV2)}, "package-v3-delta": ${latin1(packageV3)} };\n`;
-  return [
-    { name: "modules", code: modules, preload },
-    { name: "files", code: files, preload },
-    { name: "harness", code: SHA256_JS + HARNESS_JS, preload },
-    { name: "story", code: `require("slotboot-story").run(engine, ${JSON.stringify(input)});\n`, preload },
-  ];
-}
-
-interface Peaks {
-  /** peak chunk bytes / slots above the heap at the step's start */
-  chunks: number;
-  slots: number;
-  /** byte code in chunks when the role's core was made (parsed run), above the start */
-  code: number;
-  /** txSlots the core's arrays hold in chunks (sizeof(txSlot) bytes each here, 16 on an MCU) */
-  arraySlots: number;
-  /** deepest XS stack use, slots: absolute (the stackCount a board needs) and below the
-   *  story's frames at the step's start (the role's own use) */
-  stack: number;
-  stackInStep: number;
-}
-
-interface StepMemory extends Peaks {
-  step: string;
-  role: string;
-  /** the heap in use (not a peak) just after the role's core was made, above the start */
-  core?: { chunks: number; slots: number };
-  /** the peaks until the loader fetched the application's text, when it did */
-  beforeApp?: Peaks;
-}
-
-interface StoryRun {
-  run: XsRun;
-  steps: StoryStep[];
-  memory: StepMemory[];
-}
-
-async function runStory(preload: boolean): Promise<StoryRun> {
-  const run = await runInXs(storySources(preload), { timeoutMs: 120_000 });
-  const steps = run.output.filter((l) => l.startsWith("@@")).map((l) => JSON.parse(l.slice(2)) as StoryStep);
-  const mark = (label: string): XsSample | undefined => run.marks.find((m) => m.label === label);
-  const census = (label: string) => run.census.find((c) => c.label === label);
-  const memory = steps.map((s, i): StepMemory => {
-    const start = mark(`start ${i}`);
-    const end = mark(`end ${i}`);
-    if (!start || !end) throw new Error(`step ${i} (${s.step}): marks missing`);
-    const core = mark(`core ${i}`);
-    const code = core ? core.code - start.code : 0;
-    const arraySlots = (census(`core ${i}`)?.arrayItemSlots ?? 0) - (census(`start ${i}`)?.arrayItemSlots ?? 0);
-    const peaks = (m: XsSample): Peaks => ({
-      chunks: m.chunksPeak - start.chunks,
-      slots: m.slotsPeak - start.slots,
-      code,
-      arraySlots: Math.max(0, arraySlots),
-      stack: m.stackPeak,
-      stackInStep: m.stackPeak - start.stack,
-    });
-    const app = mark(`app ${i}`);
-    return {
-      step: s.step,
-      role: s.role,
-      ...peaks(end),
-      core: core && { chunks: core.chunks - start.chunks, slots: core.slots - start.slots },
-      beforeApp: app && peaks(app),
-    };
-  });
-  return { run, steps, memory };
-}
-
-const KB = 1024;
-const kb = (n: number) => (n / KB).toFixed(1);
-
-/** Per-step table and per-role summary against the budgets (goals, not asserted). */
-function report(parsed: StoryRun, preloaded: StoryRun): string {
-  const slotBytes = parsed.run.memory.slotBytes;
-  const host = (p: Peaks) => p.chunks + p.slots * slotBytes;
-  // On a 32-bit MCU: slots and array items are 16 bytes (chunk headers, 16 bytes here, 8 there: ignored).
-  const mcu = (p: Peaks) => p.chunks - p.arraySlots * (slotBytes - 16) + p.slots * 16;
-  const n = (v: number | undefined, w: number) => (v === undefined ? "-" : String(v)).padStart(w);
-  const rows = [
-    `  ${"".padEnd(25)} ${"".padEnd(6)} ${"parsed: byte code in chunks".padEnd(40)} | ${"preloaded: byte code in flash".padEnd(32)} | ${"code".padStart(5)} | ` +
-      `${"core made".padEnd(18)} | XS stack`,
-    `  ${"step".padEnd(25)} ${"role".padEnd(6)} ${"chunks".padStart(7)} ${"slots".padStart(5)} ${`x${slotBytes}`.padStart(7)} ` +
-      `${"MCU".padStart(7)} ${"code".padStart(7)} | ${"chunks".padStart(6)} ${"slots".padStart(5)} ${`x${slotBytes}`.padStart(7)} ${"MCU".padStart(7)} | ` +
-      `${"share".padStart(5)} | ${"chunks".padStart(6)} ${"slots".padStart(5)} ${"array".padStart(5)} | ${"total".padStart(5)} ${"step".padStart(4)}`,
-  ];
-  const line = (name: string, role: string, p: Peaks, q: Peaks, core?: { chunks: number; slots: number }) => {
-    const share = mcu(p) > 0 ? (mcu(p) - mcu(q)) / mcu(p) : 0;
-    rows.push(`  ${name.padEnd(25)} ${role.padEnd(6)} ${n(p.chunks, 7)} ${n(p.slots, 5)} ${n(host(p), 7)} ${n(mcu(p), 7)} ${n(p.code, 7)} | ` +
-      `${n(q.chunks, 6)} ${n(q.slots, 5)} ${n(host(q), 7)} ${n(mcu(q), 7)} | ${(100 * share).toFixed(0).padStart(4)}% | ` +
-      `${n(core?.chunks, 6)} ${n(core?.slots, 5)} ${n(core && q.arraySlots, 5)} | ${n(q.stack, 5)} ${n(q.stackInStep, 4)}`);
-  };
-  parsed.memory.forEach((p, i) => {
-    const q = preloaded.memory[i];
-    if (p.beforeApp && q.beforeApp) {
-      line(`${p.step} (decision)`, p.role, p.beforeApp, q.beforeApp, q.core);
-      line(`${p.step} (+ app start)`, p.role, p, q, q.core);
-    } else line(p.step, p.role, p, q, q.core);
-  });
-
-  // Per role: the largest step. The boot budget is for the decision (before the app starts).
-  const worst = (run: StoryRun, pick: (m: StepMemory) => boolean) => {
-    let best: (Peaks & { name: string }) | undefined;
-    let stack = 0, stackInStep = 0;
-    for (const m of run.memory.filter(pick)) {
-      const f = m.beforeApp ?? m;
-      stack = Math.max(stack, f.stack);
-      stackInStep = Math.max(stackInStep, f.stackInStep);
-      if (!best || mcu(f) >= mcu(best)) best = { ...f, name: m.step };
-    }
-    return { ...best!, stack, stackInStep };
-  };
-  const budgets: Array<[string, (m: StepMemory) => boolean, number]> = [
-    ["boot decision", (m) => m.role === "boot", 16 * KB],
-    ["full signed update", (m) => m.step === "receive v2", 48 * KB],
-    ["delta update", (m) => m.step === "receive delta v3", 64 * KB],
-    ["factory provisioning", (m) => m.step === "provision", 48 * KB],
-  ];
-  const summary = budgets.map(([what, pick, budget]) => {
-    const p = worst(parsed, pick);
-    const q = worst(preloaded, pick);
-    const verdict = (v: number) => (v <= budget ? "within" : "over");
-    return `  ${what.padEnd(21)} goal ${kb(budget).padStart(4)} KB | preloaded ${kb(mcu(q)).padStart(5)} KB ${verdict(mcu(q)).padEnd(6)} ` +
-      `(${kb(q.chunks - q.arraySlots * (slotBytes - 16))} KB chunks + ${q.slots} slots x16; ${q.name}) | parsed ${kb(mcu(p)).padStart(5)} KB ` +
-      `${verdict(mcu(p)).padEnd(6)} | stack ${q.stack} slots = ${kb(q.stack * 16)} KB (${q.stackInStep} in the step)`;
-  });
-  // What the core instance's slots are, by XS slot kind (preloaded run, first step of each role).
-  const kinds = (role: string) => {
-    const i = preloaded.memory.findIndex((m) => m.role === role && m.core);
-    const at = (label: string) => preloaded.run.census.find((c) => c.label === label)?.counts ?? {};
-    const start = at(`start ${i}`);
-    const core = at(`core ${i}`);
-    const delta = Object.keys({ ...start, ...core }).map((k) => [k, (core[k] ?? 0) - (start[k] ?? 0)] as const)
-      .filter(([, v]) => v !== 0).sort((a, b) => b[1] - a[1]);
-    const total = delta.reduce((t, [, v]) => t + v, 0);
-    return `  ${role} core (${preloaded.memory[i].step}): ${total} slots = ${delta.map(([k, v]) => `${k} ${v}`).join(", ")}`;
-  };
-  return [
-    `XS story. Per step: peaks above the heap at the step's start, squeezed (a full collection, then every free slot and chunk ` +
-      `byte taken, so XS works as in a heap just large enough: start + peak = the smallest fixed heap, checked to 0.5%).`,
-    `x${slotBytes} = chunk bytes + slots x ${slotBytes} (this 64-bit host); MCU = the same with 16-byte slots and array items (32-bit MCU). ` +
-      `code = byte code copied into chunks once the core is made; share = part of the MCU heap preloading saves (byte code, string literals). ` +
-      `core made = heap in use right after createBootCore/createUpdateCore returned, array = its array items (slots in chunks) (preloaded run). ` +
-      `XS stack (slots, 16 bytes each on an MCU): deepest use, absolute (what stackCount must be) and below the story's frames.`,
-    ...rows,
-    `Per role, worst step (boot: the decision, before the loader starts the application), MCU estimate; goals, not asserted:`,
-    ...summary,
-    `Slots of a core just made, by XS slot kind (function instance: instance, code_x, home, name string, prototype object; closure = one per outer variable a function uses):`,
-    kinds("boot"),
-    kinds("update"),
-    `runs: parsed ${parsed.run.ms} ms, preloaded ${preloaded.run.ms} ms (in parallel)`,
-  ].join("\n");
-}
-
 describe("one device's life inside Moddable XS", () => {
   it.skipIf(!XS)("provisioning, signed update, trial and confirm, delta update, hang and rollback: results and flash equal to the WASM core's", async () => {
     ensureBuild();
     const reference = runStoryWithWasm();
     // The two runs are separate XS processes; the machine has two cores.
-    const [parsed, preloaded] = await Promise.all([runStory(false), runStory(true)]);
+    const [parsed, preloaded] = await Promise.all([runXsStory(false), runXsStory(true)]);
     for (const xs of [parsed, preloaded]) {
       expect(xs.steps.map((s) => [s.step, s.role, s.result])).toEqual(reference.map((s) => [s.step, s.role, s.result]));
       // The flash after every step, byte for byte (SHA-256 of each region, computed inside XS).
@@ -384,6 +47,17 @@ describe("one device's life inside Moddable XS", () => {
     // Preloading keeps the byte code out of the heap: no step copies code into chunks.
     expect(preloaded.memory.every((m) => m.code === 0)).toBe(true);
     expect(parsed.memory.filter((m) => m.role === "update").every((m) => m.code > 0)).toBe(true);
-    console.log(report(parsed, preloaded));
+    console.log(await xsStoryReport(parsed, preloaded));
   }, 120_000);
+
+  // The reach of the preload model: the ES5 builds, whose buffers are made at
+  // module load, write a read-only (flash) typed array at the first step, as
+  // they would on a board that preloaded them; build/*.js make them at the
+  // first factory call (scripts/preload-init.mjs) and run the story above.
+  it.skipIf(!XS)("the preload model refuses a module that writes a typed array made at load", async () => {
+    ensureBuild();
+    const run = await runInXs(storySources(true, "es5"), { timeoutMs: 60_000, allowError: true });
+    expect(run.error ?? "").toMatch(/preloaded typed array (written|: set|: fill)/);
+    expect(run.output.filter((l) => l.startsWith("@@"))).toEqual([]);
+  }, 60_000);
 });

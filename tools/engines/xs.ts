@@ -51,6 +51,10 @@
 // Inside XS a script has these globals (no console, no TextEncoder, no harden):
 //   print(...args)  one output line (args joined by a space)
 //   gc()            full collection, chunks compacted
+//   nativeSha256Begin() / nativeSha256Write(state, arrayBuffer) / nativeSha256Close(state)
+//                   SHA-256 in C, as a board's host has it (Moddable's Crypt.Digest): the state
+//                   is an ArrayBuffer; Close returns the 32-byte digest as an ArrayBuffer
+//   nativeHexBytes(hex) an ArrayBuffer of the bytes a hex string spells (test data, in linear time)
 //   xsMemory()      { chunks, chunksPeak, chunksReserved, slots, slotsPeak, slotsReserved,
 //                     stack, stackPeak, code, slotBytes } now (absolute figures)
 //   xsHeapUsed()    chunk bytes + slots x slotBytes in use now, a number (allocates nothing)
@@ -69,9 +73,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repositoryRoot } from "./root.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = repositoryRoot();
 const XSNAP = join(ROOT, "node_modules", "@agoric", "xsnap");
 const MODDABLE = join(XSNAP, "moddable");
 const XSNAP_SOURCES = join(XSNAP, "xsnap-native", "xsnap", "sources");
@@ -208,11 +212,49 @@ export function esmToScript(code: string): string {
   return '"use strict";\n' + out;
 }
 
+/** An ES module with plain imports (`import X from "m"`, `import { a, b as c } from "m"`) and
+ *  exported declarations, as strict CommonJS: Moddable's example modules in this host's require(). */
+export function esmToCommonJs(code: string): string {
+  const exported: string[] = [];
+  let counter = 0;
+  const out = code
+    .replace(/^import\s+([A-Za-z_$][\w$]*)\s+from\s+"([^"]+)";?$/gm, (_m, name, from) => `var ${name} = require(${JSON.stringify(from)}).default;`)
+    .replace(/^import\s*\{([^}]*)\}\s*from\s+"([^"]+)";?$/gm, (_m, names: string, from) => {
+      const module = `__import${counter++}`;
+      const bindings = names.split(",").map((n) => n.trim()).filter(Boolean).map((n) => {
+        const [imported, local = imported] = n.split(/\s+as\s+/);
+        return `var ${local} = ${module}.${imported};`;
+      });
+      return [`var ${module} = require(${JSON.stringify(from)});`, ...bindings].join(" ");
+    })
+    .replace(/^export\s+((?:async\s+)?function\s+([A-Za-z_$][\w$]*)|(?:const|let|var|class)\s+([A-Za-z_$][\w$]*))/gm, (_m, declaration, fn, other) => {
+      exported.push(fn ?? other);
+      return declaration;
+    });
+  const left = /^\s*(?:import|export)\b.*$/m.exec(out);
+  if (left) throw new Error(`esmToCommonJs: cannot convert: ${left[0].trim()}`);
+  return `"use strict";\n${out}\n${exported.map((n) => `exports.${n} = ${n};`).join("\n")}\n`;
+}
+
 /** A CommonJS module's `code` as a factory in an XS run's module table `table` (a global
  *  object the run's own require() reads; sloppy code, like Espruino's and Node's `new Function`). */
 export function xsCommonJs(table: string, name: string, code: string): string {
   return `${table}[${JSON.stringify(name)}] = function (exports, module, require) {\n${code}\n};\n`;
 }
+
+/** A require() over a run's module table `__modules` (xsCommonJs / xsRoleModule with that table). */
+export const MODULE_TABLE_REQUIRE_JS = String.raw`
+var __cache = {};
+function require(name) {
+  if (Object.prototype.hasOwnProperty.call(__cache, name)) return __cache[name].exports;
+  var factory = __modules[name];
+  if (!factory) throw new Error("no module " + name);
+  var module = { exports: {} };
+  __cache[name] = module;
+  factory.call(module.exports, module.exports, module, require);
+  return module.exports;
+}
+`;
 
 /** An ES module that exports one factory (a role module, build/*.js) as a CommonJS factory in `table`. */
 export function xsRoleModule(table: string, name: string, esmCode: string, factory: string): string {
@@ -457,7 +499,7 @@ function buildHost(): XsStatus {
 
 // The host, in C. Kept here so the harness is one file; compiled by buildHost().
 const XS_HOST_C = String.raw`/* slotboot test host for Moddable XS: runs plain scripts, reports XS's own heap counters.
- * Built by test/engines/xs.ts against the XS sources shipped in @agoric/xsnap. */
+ * Built by tools/engines/xs.ts against the XS sources shipped in @agoric/xsnap. */
 #include "xsAll.h"
 #include "xsScript.h"
 #include "xsnap.h"
@@ -594,6 +636,135 @@ static void xs_print(xsMachine* the)
 	}
 	fputc('\n', stdout);
 	fflush(stdout);
+}
+
+/* SHA-256 in C, as a board's host has it (Moddable's Crypt.Digest, a hardware engine): the
+ * state lives in an ArrayBuffer the script holds, so a JS Digest stand-in streams through it.
+ * Written from FIPS 180-4; checked against known answers in test/engines/xs-smoke.test.ts. */
+typedef struct {
+	uint32_t h[8];
+	uint8_t block[64];
+	uint32_t used;
+	uint32_t totalLow, totalHigh;
+} Sha256State;
+
+static const uint32_t gSha256K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+#define ROTR(v, n) (((v) >> (n)) | ((v) << (32 - (n))))
+
+static void sha256Block(uint32_t* h, const uint8_t* block)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, k, t1, t2;
+	int i;
+	for (i = 0; i < 16; i++)
+		w[i] = ((uint32_t)block[4 * i] << 24) | ((uint32_t)block[4 * i + 1] << 16) | ((uint32_t)block[4 * i + 2] << 8) | block[4 * i + 3];
+	for (i = 16; i < 64; i++) {
+		uint32_t s0 = ROTR(w[i - 15], 7) ^ ROTR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ROTR(w[i - 2], 17) ^ ROTR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; k = h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = k + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) + ((e & f) ^ (~e & g)) + gSha256K[i] + w[i];
+		t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		k = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+	}
+	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+}
+
+static void sha256Feed(Sha256State* state, const uint8_t* data, uint32_t length)
+{
+	uint32_t before = state->totalLow;
+	state->totalLow += length;
+	if (state->totalLow < before) state->totalHigh++;
+	while (length) {
+		uint32_t take = 64 - state->used;
+		if (take > length) take = length;
+		c_memcpy(state->block + state->used, data, take);
+		state->used += take;
+		data += take;
+		length -= take;
+		if (state->used == 64) {
+			sha256Block(state->h, state->block);
+			state->used = 0;
+		}
+	}
+}
+
+/* nativeSha256Begin() -> ArrayBuffer holding a fresh state */
+static void xs_sha256_begin(xsMachine* the)
+{
+	static const uint32_t initial[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	Sha256State fresh;
+	c_memset(&fresh, 0, sizeof(fresh));
+	c_memcpy(fresh.h, initial, sizeof(initial));
+	xsResult = xsArrayBuffer(&fresh, sizeof(fresh));
+}
+
+static Sha256State* sha256StateOf(xsMachine* the)
+{
+	if (xsGetArrayBufferLength(xsArg(0)) != (xsIntegerValue)sizeof(Sha256State))
+		xsTypeError("nativeSha256: not a SHA-256 state");
+	return (Sha256State*)xsToArrayBuffer(xsArg(0));
+}
+
+/* nativeSha256Write(state, arrayBuffer) */
+static void xs_sha256_write(xsMachine* the)
+{
+	xsIntegerValue length = xsGetArrayBufferLength(xsArg(1));
+	sha256Feed(sha256StateOf(the), (const uint8_t*)xsToArrayBuffer(xsArg(1)), (uint32_t)length);
+}
+
+/* nativeSha256Close(state) -> ArrayBuffer of 32 bytes */
+static void xs_sha256_close(xsMachine* the)
+{
+	Sha256State state;
+	uint8_t pad[72], digest[32];
+	uint32_t padLength, i;
+	c_memcpy(&state, sha256StateOf(the), sizeof(state));
+	uint32_t bitsHigh = (state.totalHigh << 3) | (state.totalLow >> 29), bitsLow = state.totalLow << 3;
+	padLength = (state.used < 56 ? 56 : 120) - state.used;
+	c_memset(pad, 0, sizeof(pad));
+	pad[0] = 0x80;
+	for (i = 0; i < 4; i++) {
+		pad[padLength + i] = (uint8_t)(bitsHigh >> (24 - 8 * i));
+		pad[padLength + 4 + i] = (uint8_t)(bitsLow >> (24 - 8 * i));
+	}
+	sha256Feed(&state, pad, padLength + 8);
+	for (i = 0; i < 8; i++) {
+		digest[4 * i] = (uint8_t)(state.h[i] >> 24);
+		digest[4 * i + 1] = (uint8_t)(state.h[i] >> 16);
+		digest[4 * i + 2] = (uint8_t)(state.h[i] >> 8);
+		digest[4 * i + 3] = (uint8_t)state.h[i];
+	}
+	xsResult = xsArrayBuffer(digest, 32);
+}
+
+/* nativeHexBytes(hex) -> ArrayBuffer: test data into a script in linear time (XS keeps strings
+ * in UTF-8, so a script that indexes a long string walks it from the start at each index). */
+static void xs_hex_bytes(xsMachine* the)
+{
+	xsStringValue hex = xsToString(xsArg(0));
+	xsIntegerValue length = (xsIntegerValue)c_strlen(hex) / 2, i;
+	xsResult = xsArrayBuffer(NULL, length);
+	hex = xsToString(xsArg(0)); /* the buffer's allocation may have moved the string */
+	uint8_t* out = (uint8_t*)xsToArrayBuffer(xsResult);
+	for (i = 0; i < length; i++) {
+		int high = hex[2 * i], low = hex[2 * i + 1];
+		high = high <= '9' ? high - '0' : (high | 0x20) - 'a' + 10;
+		low = low <= '9' ? low - '0' : (low | 0x20) - 'a' + 10;
+		if (high < 0 || high > 15 || low < 0 || low > 15) xsTypeError("nativeHexBytes: not hex");
+		out[i] = (uint8_t)((high << 4) | low);
+	}
 }
 
 /* gc(): full collection, chunks compacted */
@@ -933,6 +1104,22 @@ static int usage(void)
 		"  -x before a script: preload it (byte code and string literals stay outside the heap)\n");
 	return 2;
 }
+/* The globals a script sees (see the header of tools/engines/xs.ts). */
+static const struct { const char* name; xsCallback callback; xsIntegerValue length; } gGlobals[] = {
+	{ "print", xs_print, 0 },
+	{ "gc", xs_gc, 0 },
+	{ "nativeHexBytes", xs_hex_bytes, 1 },
+	{ "nativeSha256Begin", xs_sha256_begin, 0 },
+	{ "nativeSha256Write", xs_sha256_write, 2 },
+	{ "nativeSha256Close", xs_sha256_close, 1 },
+	{ "xsMemory", xs_memory, 0 },
+	{ "xsHeapUsed", xs_heap_used, 0 },
+	{ "xsCensus", xs_census, 1 },
+	{ "xsSqueeze", xs_squeeze, 0 },
+	{ "xsResetPeak", xs_reset_peak, 0 },
+	{ "xsMark", xs_mark, 1 },
+};
+
 
 int main(int argc, char* argv[])
 {
@@ -952,6 +1139,7 @@ int main(int argc, char* argv[])
 	};
 	txUnsigned flags = mxProgramFlag;
 	int argi = 1, error = 0, preload = 0;
+	size_t i;
 	xsMachine* machine;
 	Sample s;
 
@@ -987,22 +1175,10 @@ int main(int argc, char* argv[])
 	xsBeginHost(machine);
 	{
 		xsVars(1);
-		xsVar(0) = xsNewHostFunction(xs_print, 0);
-		xsDefine(xsGlobal, xsID("print"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_gc, 0);
-		xsDefine(xsGlobal, xsID("gc"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_memory, 0);
-		xsDefine(xsGlobal, xsID("xsMemory"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_heap_used, 0);
-		xsDefine(xsGlobal, xsID("xsHeapUsed"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_census, 1);
-		xsDefine(xsGlobal, xsID("xsCensus"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_squeeze, 0);
-		xsDefine(xsGlobal, xsID("xsSqueeze"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_reset_peak, 0);
-		xsDefine(xsGlobal, xsID("xsResetPeak"), xsVar(0), xsDontEnum);
-		xsVar(0) = xsNewHostFunction(xs_mark, 1);
-		xsDefine(xsGlobal, xsID("xsMark"), xsVar(0), xsDontEnum);
+		for (i = 0; i < sizeof(gGlobals) / sizeof(gGlobals[0]); i++) {
+			xsVar(0) = xsNewHostFunction(gGlobals[i].callback, gGlobals[i].length);
+			xsDefine(xsGlobal, xsID(gGlobals[i].name), xsVar(0), xsDontEnum);
+		}
 		xsVar(0) = xsUndefined;
 	}
 	xsEndHost(machine);
