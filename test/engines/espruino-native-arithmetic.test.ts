@@ -4,12 +4,14 @@
 // (crypto/fe25519.ts: exact column sums, then the same carries), for inputs
 // anywhere within the limb bounds feMul accepts; RFC 8032 signatures verify
 // and a forged one fails with the core multiplying through it; the CRC-32 is
-// the core's. A planted bug in the multiply is caught.
+// the core's, and a download cut short resumes with it. A planted bug in the
+// multiply is caught.
 import { describe, expect, it } from "vitest";
+import { crc32 } from "node:zlib";
 import fc from "fast-check";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { espruinoBinary, runEspruino } from "../../tools/engines/espruino.js";
-import { read } from "../../tools/engines/story.js";
+import { read, storyFiles, storyModules } from "../../tools/engines/story.js";
 
 const binary = espruinoBinary();
 const P = (1n << 255n) - 19n;
@@ -143,5 +145,41 @@ print("@@" + JSON.stringify({ results: results, calls: calls, crc: native.crc32(
     // Every multiply and square of the four checks went through the host.
     expect(r.calls).toBeGreaterThan(4 * 3000);
     expect(r.crc).toBe(0xcbf43926);
+  }, 120_000);
+
+  it("crc32 equals the IEEE CRC-32 on random buffers, and a download cut short resumes from its last slot-checked point with it", () => {
+    const buffers = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 300 }), { numRuns: 20, seed });
+    const { v1, packageV2, input } = storyFiles();
+    const main = `
+var S = require("Storage");
+var native = require("slotboot-native-arithmetic");
+var crcs = JSON.parse(S.read("buffers")).map(function (b) { var u = new Uint8Array(b.length + 3); u.set(b, 3); return native.crc32(u, 3, b.length); });
+function bytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
+var input = JSON.parse(S.read("story-input"));
+var layout = input.layout;
+var flash = require("slotboot-ram-flash").create(layout, null);
+flash.load(layout.slotA, S.read("image-v1"));
+var task = require("slotboot-update-task");
+var options = { publicKey: bytes(input.publicKey) };
+var data = S.read("package-v2");
+var asked = [];
+function source(limit) { return function (offset, max) { asked.push(offset); return offset >= limit ? "" : data.substr(offset, Math.min(max, limit - offset)); }; }
+task.provision(flash, layout, options);
+var cut = task.receive(flash, layout, options, source(6500));
+asked = [];
+var resumed = task.receive(flash, layout, options, source(data.length));
+print("@@" + JSON.stringify({ crcs: crcs, cut: cut.status, resumed: resumed.status, firstAfterManifest: asked[1], hostCalls: typeof flash.crc32 }));
+`;
+    const r = runEspruino({
+      ...storyModules(), "image-v1": v1, "package-v2": packageV2, "story-input": JSON.stringify(input),
+      buffers: JSON.stringify(buffers.map((b) => [...b])),
+    }, main, 120_000).results[0] as { crcs: number[]; cut: number; resumed: number; firstAfterManifest: number; hostCalls: string };
+    expect(r.crcs).toEqual(buffers.map((b) => crc32(b)));
+    expect(r.cut).not.toBe(0);
+    expect(r.resumed).toBe(0);
+    // The second download skipped what the first one had written and checked (a 4 KiB sector).
+    expect(r.firstAfterManifest).toBeGreaterThan(4096);
+    // The task took its host calls back off the driver.
+    expect(r.hostCalls).toBe("undefined");
   }, 120_000);
 });
