@@ -46,10 +46,12 @@ function create(layout, nativeSha256) {
     return true;
   }
   function covered(addr, len) { return span(addr, len, function () {}); }
-  /** NOR program of buf[off, off + n) into piece g at from: bits only go 1 -> 0. */
+  // NOR program of buf[off, off + n) into piece g at from: bits only go
+  // 1 -> 0. Onto erased bytes a program is a copy: Espruino checks that
+  // natively (E.sum), as a board's Flash.write is native; elsewhere, bit by
+  // bit. (Comments of the hot calls stay outside their bodies: Espruino reads
+  // a body's text again at every call.)
   function programPiece(g, from, buf, off, n) {
-    // Onto erased bytes a program is a copy: Espruino checks that natively
-    // (E.sum), as a board's Flash.write is native; elsewhere, bit by bit.
     var target = new Uint8Array(g.bytes.buffer, from, n);
     if (typeof E !== "undefined" && E.sum(target) === 255 * n) {
       target.set(new Uint8Array(buf.buffer, buf.byteOffset + off, n));
@@ -61,10 +63,10 @@ function create(layout, nativeSha256) {
     counts: counts,
     regions: regions,
     sample: null,
+    // Most reads and programs lie within one piece: one lookup, no closures
+    // (the timings include this driver, as a board's include its own).
     read: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
-      // Most reads lie within one piece: one lookup, no closures (the boot
-      // decision's timing includes this driver, as a board's includes its own).
       var g = pieceAt(addr);
       if (g && addr + len <= g.at + g.bytes.length) {
         counts.reads++;
@@ -78,7 +80,6 @@ function create(layout, nativeSha256) {
     },
     program: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
-      // As in read: one lookup and no closure when the range lies in one piece.
       var g = pieceAt(addr);
       if (g && addr + len <= g.at + g.bytes.length) {
         counts.programs++;
