@@ -11,6 +11,10 @@ interface PortableHost {
   sha256Begin: ((len: u32) => i32) | null;
   sha256Update: ((buf: Uint8Array, off: u32, len: u32) => i32) | null;
   sha256Finish: ((out: Uint8Array, off: u32) => i32) | null;
+  /** Optional field multiply (absent = not offered); see hostFieldMultiply. */
+  fieldMultiply: ((o: unknown, a: unknown, b: unknown) => i32) | null;
+  /** Optional CRC-32 (absent = not offered); see hostCrc32. */
+  crc32: ((buf: Uint8Array, off: u32, len: u32) => f64) | null;
 }
 
 declare const __host: PortableHost;
@@ -41,6 +45,35 @@ export function hostSha256Update(buf: Uint8Array, off: u32, len: u32): i32 {
 
 export function hostSha256Finish(out: Uint8Array, off: u32): i32 {
   return __host.sha256Finish ? __host.sha256Finish(out, off) : -1;
+}
+
+/**
+ * Optional: o = a * b mod 2^255 - 19 by the host, on the core's field
+ * elements (crypto/fe25519.ts: 15 limbs of 17 bits, an Int32Array in the JS
+ * builds), limb for limb what feMul gives. Espruino's native E.convolve does
+ * the 225 products in 15 calls (examples/espruino/field-multiply.js). false:
+ * not offered (or the host returned non-zero), the core multiplies itself.
+ */
+export function hostFieldMultiply<T>(o: T, a: T, b: T): bool {
+  return __host.fieldMultiply != null && __host.fieldMultiply(o, a, b) == 0;
+}
+
+/**
+ * Optional: the CRC-32 (IEEE 802.3, as common/crc32.ts) of buf[off, off + len)
+ * by the host (Espruino's native E.CRC32), or -1 when not offered.
+ */
+export function hostCrc32(buf: Uint8Array, off: u32, len: u32): f64 {
+  return __host.crc32 ? __host.crc32(buf, off, len) : -1.0;
+}
+
+/**
+ * dst[dOff, dOff + len) = src[sOff, sOff + len) (buffers that do not
+ * overlap) by the engine's native typed-array copy: an interpreter runs a copy
+ * loop byte by byte (Espruino: about 10 us a byte). Always true here.
+ */
+export function nativeCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
+  dst.set(new Uint8Array(src.buffer, src.byteOffset + sOff, len), dOff);
+  return true;
 }
 
 export function bufferAddress(buf: Uint8Array): u32 {

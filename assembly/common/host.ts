@@ -51,6 +51,37 @@ export function hostSha256Finish(out: Uint8Array, off: u32): i32 {
   return host_sha256_finish(out.dataStart + <usize>off);
 }
 
+// The JS builds' optional accelerators (host.portable.ts): never offered to
+// the WASM build, which does both as fast itself as an import call would
+// take, so its module and imports stay as they are.
+
+/** o = a * b mod 2^255 - 19 by the host: not offered here (false). */
+// @ts-ignore: decorator
+@inline
+export function hostFieldMultiply<T>(o: T, a: T, b: T): bool {
+  return false;
+}
+
+/** CRC-32 of buf[off, off + len) by the host: not offered here (-1). */
+// @ts-ignore: decorator
+@inline
+export function hostCrc32(buf: Uint8Array, off: u32, len: u32): f64 {
+  return -1.0;
+}
+
+/**
+ * Copies dst[dOff, dOff + len) = src[sOff, sOff + len) natively where that
+ * is faster than the caller's own loop, and says whether it did. Not a host
+ * call: the JS builds copy with the engine's typed-array copy
+ * (host.portable.ts), where a loop runs interpreted byte by byte; here the
+ * caller's loop is the fast way (false).
+ */
+// @ts-ignore: decorator
+@inline
+export function nativeCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
+  return false;
+}
+
 /** Where a core-owned buffer lives, so the host can fill or read it. */
 export function bufferAddress(buf: Uint8Array): u32 {
   return <u32>buf.dataStart;

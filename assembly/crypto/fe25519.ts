@@ -20,6 +20,13 @@
 //
 // All element storage is allocated at module initialisation; every function
 // accepts aliased arguments (o may be a or b).
+//
+// The JS builds may hand multiplies and squares to the host
+// (hostFieldMultiply, common/host.portable.ts): Espruino's native dot
+// product does a column in one call, where this straight-line code is read
+// and interpreted token by token at every call. The host's result must be
+// limb for limb the one below (test/engines checks it inside Espruino).
+import { hostFieldMultiply } from "../common/host";
 
 const FE_RADIX: f64 = 131072.0;
 const FE_INV_RADIX: f64 = 1.0 / 131072.0;
@@ -207,8 +214,7 @@ export function feFromBytes(o: Fe, b: Uint8Array, off: i32): void {
 // taken as 19 * b_(i-j+15) (e_k below) once i - j wraps below zero. Then one
 // carry pass, the top carry folded into limb 0 times 19, and two more carries
 // so that limbs 0 and 1 are back under 2^17 as well.
-/** o = a * b mod p. */
-export function feMul(o: Fe, a: Fe, b: Fe): void {
+function feMulLimbs(o: Fe, a: Fe, b: Fe): void {
   const a0: f64 = <f64>a.l0;
   const a1: f64 = <f64>a.l1;
   const a2: f64 = <f64>a.l2;
@@ -339,8 +345,7 @@ export function feMul(o: Fe, a: Fe, b: Fe): void {
 // Column i of a^2: the products a_j a_k with j + k = i counted twice for
 // j != k (d_j = 2 a_j), and those with j + k = i + 15 scaled by 19 (e_j) or
 // 38 (f_j = 2 * 19 a_j). Same carries as feMul.
-/** o = a^2 mod p. */
-export function feSqr(o: Fe, a: Fe): void {
+function feSqrLimbs(o: Fe, a: Fe): void {
   const a0: f64 = <f64>a.l0;
   const a1: f64 = <f64>a.l1;
   const a2: f64 = <f64>a.l2;
@@ -458,6 +463,28 @@ export function feSqr(o: Fe, a: Fe): void {
   o.l12 = <i32>c12;
   o.l13 = <i32>c13;
   o.l14 = <i32>c14;
+}
+
+// feMul and feSqr call the core's own code from inside a do-while(false). A
+// plain call would not do: the JS builds' minifier (terser) pastes a function
+// with a single caller into that caller, except into a loop, and an
+// interpreter without a syntax tree (Espruino) reads a skipped body token by
+// token, so every multiply the host did would still pay for reading the 225
+// products it skipped.
+/** o = a * b mod p. */
+export function feMul(o: Fe, a: Fe, b: Fe): void {
+  do {
+    if (hostFieldMultiply<Fe>(o, a, b)) break;
+    feMulLimbs(o, a, b);
+  } while (false);
+}
+
+/** o = a^2 mod p (by the host: the same limbs as a * a). */
+export function feSqr(o: Fe, a: Fe): void {
+  do {
+    if (hostFieldMultiply<Fe>(o, a, a)) break;
+    feSqrLimbs(o, a);
+  } while (false);
 }
 
 /** o = a^(2^n), n >= 1. */

@@ -14,6 +14,7 @@ import { RecordLog } from "../common/recordlog";
 import { crc32 } from "../common/crc32";
 import { getU32, putU32, fillBytes, equalBytes } from "../common/bytes";
 import { flashRead } from "../common/flash";
+import { hostCrc32 } from "../common/host";
 import { resumeAddr, resumeSectorCount, sectorSize, layoutGeneration, slotAddr } from "../common/layout";
 import { OK, E_FLASH } from "../common/status";
 
@@ -82,7 +83,11 @@ function extendCheck(end: u32): i32 {
   while (rsCheckEnd < end) {
     putU32(rsCheckBuf, 0, rsCheckValue);
     if (flashRead(u32(base + rsCheckEnd), rsCheckBuf, 4, RS_CHECK_CHUNK) != OK) return E_FLASH;
-    rsCheckValue = crc32(rsCheckBuf, 0, 4 + RS_CHECK_CHUNK);
+    // The host's CRC-32 where it offers one (a native one in Espruino): a
+    // wrong one can only cost the resume, never accept other slot bytes
+    // into an image, since the final digest and signature check them all.
+    const hosted: f64 = hostCrc32(rsCheckBuf, 0, 4 + RS_CHECK_CHUNK);
+    rsCheckValue = hosted >= 0.0 ? u32(hosted) : crc32(rsCheckBuf, 0, 4 + RS_CHECK_CHUNK);
     rsCheckEnd = u32(rsCheckEnd + u32(RS_CHECK_CHUNK));
   }
   return OK;

@@ -2,6 +2,7 @@
 // byte lands in it, program in whole write units, keep the unaligned tail in
 // RAM until it fills (or until flush pads it with 0xFF).
 import { flashProgram, flashErase } from "../common/flash";
+import { nativeCopy } from "../common/host";
 import { slotAddr, slotSize, sectorSize, writeSize } from "../common/layout";
 import { OK, E_FLASH, E_OVERFLOW } from "../common/status";
 
@@ -59,7 +60,7 @@ export function slotWrite(buf: Uint8Array, off: i32, len: i32): i32 {
     let n: i32 = len - i;
     if (n > swChunk.length) n = swChunk.length;
     n -= n % unit;
-    for (let k: i32 = 0; k < n; k++) unchecked((swChunk[k] = buf[off + i + k]));
+    if (!nativeCopy(swChunk, 0, buf, off + i, n)) for (let k: i32 = 0; k < n; k++) unchecked((swChunk[k] = buf[off + i + k]));
     const ps: i32 = programAt(u32(swPos + u32(i)), swChunk, 0, n);
     if (ps != OK) return ps;
     i += n;

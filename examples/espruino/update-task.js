@@ -28,6 +28,28 @@ function trust(core, options) {
 }
 
 /**
+ * Espruino's native arithmetic for the update core (native-arithmetic.js,
+ * Storage module "slotboot-native-arithmetic"): the host calls fieldMultiply
+ * and crc32 on the driver while the core runs, unless `options.nativeArithmetic`
+ * is false, the driver has its own, or the engine is not Espruino (this task
+ * also runs in XS). Returns whether there is anything to undo afterwards.
+ */
+function attachArithmetic(flash, options) {
+  if (options.nativeArithmetic === false || typeof E === "undefined" || flash.fieldMultiply || flash.crc32) return false;
+  var native = require("slotboot-native-arithmetic");
+  flash.fieldMultiply = native.fieldMultiply();
+  flash.crc32 = native.crc32;
+  return true;
+}
+
+function detachArithmetic(flash, attached) {
+  if (!attached) return;
+  delete flash.fieldMultiply;
+  delete flash.crc32;
+  if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
+}
+
+/**
  * Receive one package. Resumes where an interrupted download stopped (the
  * core says where: receivePosition()). Returns { status, position, slot }:
  * status 0 = installed, pending its trial boot.
@@ -36,9 +58,16 @@ function receive(flash, layout, options, source) {
   var core = require("slotboot-update").createUpdateCore(flash);
   require("slotboot-loader").configure(core, layout);
   trust(core, options);
+  var attached = attachArithmetic(flash, options);
   // The codecs module ("slotboot-codecs" = build/es5/codecs.cjs) is loaded
   // only if the package turns out to be compressed or a delta.
-  if (core.useCodecs) core.useCodecs(function () { return require("slotboot-codecs").createCodecs(flash).codecsApplier(); });
+  // The native arithmetic makes way for them: the codecs are the larger
+  // module, and the manifest's signature is checked by then.
+  if (core.useCodecs) core.useCodecs(function () {
+    detachArithmetic(flash, attached);
+    attached = false;
+    return require("slotboot-codecs").createCodecs(flash).codecsApplier();
+  });
   var io = core.ioBuffer();
   var size = core.ioBufferSize();
   core.receiveBegin();
@@ -50,10 +79,11 @@ function receive(flash, layout, options, source) {
     else io.set(chunk, 0);
     // The core may take fewer bytes than offered: the loop asks again from its position.
     var taken = core.receiveWrite(chunk.length);
-    if (taken < 0) { core.receiveCancel(); return { status: taken, position: position, slot: -1 }; }
+    if (taken < 0) { core.receiveCancel(); detachArithmetic(flash, attached); return { status: taken, position: position, slot: -1 }; }
   }
   var status = core.receiveComplete();
   var result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
+  detachArithmetic(flash, attached);
   if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-codecs"); } catch (e) { /* not loaded */ }
   return result;
 }
@@ -79,7 +109,10 @@ function provision(flash, layout, options) {
   var core = require("slotboot-update").createUpdateCore(flash);
   require("slotboot-loader").configure(core, layout);
   trust(core, options);
-  return core.factoryAdopt();
+  var attached = attachArithmetic(flash, options);
+  var slot = core.factoryAdopt();
+  detachArithmetic(flash, attached);
+  return slot;
 }
 
 exports.provision = provision;

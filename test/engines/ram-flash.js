@@ -21,11 +21,14 @@ function create(layout, nativeSha256) {
   var regions = [region(0, layout.slotA), region(layout.slotA, layout.slotSize), region(layout.slotB, layout.slotSize)];
   var counts = { reads: 0, programs: 0, erases: 0, hashes: 0 };
   var stream = nativeSha256 ? require("slotboot-gathering-sha256").create(nativeSha256, 4096 + 32) : null;
-  /** The piece holding addr, or null. */
+  var lastPiece = null;
+  /** The piece holding addr, or null (calls mostly follow on from the previous one: checked first). */
   function pieceAt(addr) {
+    var g = lastPiece;
+    if (g && addr >= g.at && addr < g.at + g.bytes.length) return g;
     for (var i = 0; i < pieces.length; i++) {
-      var g = pieces[i];
-      if (addr >= g.at && addr < g.at + g.bytes.length) return g;
+      g = pieces[i];
+      if (addr >= g.at && addr < g.at + g.bytes.length) return (lastPiece = g);
     }
     return null;
   }
@@ -43,14 +46,27 @@ function create(layout, nativeSha256) {
     return true;
   }
   function covered(addr, len) { return span(addr, len, function () {}); }
+  // NOR program of buf[off, off + n) into piece g at from: bits only go
+  // 1 -> 0. Onto erased bytes a program is a copy: Espruino checks that
+  // natively (E.sum), as a board's Flash.write is native; elsewhere, bit by
+  // bit. (Comments of the hot calls stay outside their bodies: Espruino reads
+  // a body's text again at every call.)
+  function programPiece(g, from, buf, off, n) {
+    var target = new Uint8Array(g.bytes.buffer, from, n);
+    if (typeof E !== "undefined" && E.sum(target) === 255 * n) {
+      target.set(new Uint8Array(buf.buffer, buf.byteOffset + off, n));
+      return;
+    }
+    for (var i = 0; i < n; i++) g.bytes[from + i] &= buf[off + i];
+  }
   var flash = {
     counts: counts,
     regions: regions,
     sample: null,
+    // Most reads and programs lie within one piece: one lookup, no closures
+    // (the timings include this driver, as a board's include its own).
     read: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
-      // Most reads lie within one piece: one lookup, no closures (the boot
-      // decision's timing includes this driver, as a board's includes its own).
       var g = pieceAt(addr);
       if (g && addr + len <= g.at + g.bytes.length) {
         counts.reads++;
@@ -64,18 +80,15 @@ function create(layout, nativeSha256) {
     },
     program: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
+      var g = pieceAt(addr);
+      if (g && addr + len <= g.at + g.bytes.length) {
+        counts.programs++;
+        programPiece(g, addr - g.at, buf, off, len);
+        return 0;
+      }
       if (!covered(addr, len)) return -1;
       counts.programs++;
-      span(addr, len, function (g, from, at, n) {
-        // Onto erased bytes a program is a copy: Espruino checks that natively
-        // (E.sum), as a board's Flash.write is native; elsewhere, bit by bit.
-        var target = new Uint8Array(g.bytes.buffer, from, n);
-        if (typeof E !== "undefined" && E.sum(target) === 255 * n) {
-          target.set(new Uint8Array(buf.buffer, buf.byteOffset + off + at, n));
-          return;
-        }
-        for (var i = 0; i < n; i++) g.bytes[from + i] &= buf[off + at + i];
-      });
+      span(addr, len, function (g, from, at, n) { programPiece(g, from, buf, off + at, n); });
       return 0;
     },
     erase: function (addr) {

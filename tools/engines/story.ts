@@ -63,6 +63,7 @@ export function storyModules(): Record<string, string> {
     "slotboot-update-task": read("examples/espruino/update-task.js"),
     "slotboot-ram-flash": read("test/engines/ram-flash.js"),
     "slotboot-gathering-sha256": read("examples/espruino/gathering-sha256.js"),
+    "slotboot-native-arithmetic": read("examples/espruino/native-arithmetic.js"),
     "slotboot-story": read("test/engines/story.js"),
   };
 }

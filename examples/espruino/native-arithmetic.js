@@ -1,0 +1,61 @@
+// Espruino's native arithmetic for the update core's two optional host calls
+// (docs/porting.md): `fieldMultiply` (the Ed25519 field multiply, over
+// E.convolve) and `crc32` (the resume log's slot check, over E.CRC32). Save as
+// the Storage module "slotboot-native-arithmetic"; the update task attaches
+// both to the flash driver while the update core runs.
+//
+// The field multiply. An element is 15 limbs of 17 bits (Int32Array), and
+// a * b mod 2^255 - 19 has columns c_i = sum over k of a_k * w(i - k), where
+// w(m) = b_m for m >= 0 and 19 * b_(m+15) for m < 0 (2^255 = 19 mod p). With
+// y = [b_14, ..., b_0, 19 b_14, ..., 19 b_1] (y_t = w(14 - t)), column i is
+// the dot product of a with y from offset 14 - i: E.convolve(a, y, 14 - i),
+// one native call instead of 15 interpreted products. The carries are the
+// core's (crypto/fe25519.ts), in the same order, so the limbs are exactly
+// feMul's; every column is an integer below 2^51 (limbs below 2^21), exact in
+// the doubles E.convolve adds in. test/engines/espruino.test.ts checks the
+// limbs against the core's own multiply inside Espruino.
+//
+// Why eval: code loaded from Storage stays in flash and Espruino reads it
+// again at every call and loop turn (about 4x slower on the Linux build, and
+// on boards whose Storage is external SPI flash). The multiply is short, so
+// a copy in RAM costs about 70 variables and runs at RAM speed; the columns
+// are written out (no loop to turn), which halves its time for 30 of them.
+function multiplier() {
+  var x = new Int32Array(15), y = new Int32Array(30), reversed = new Int32Array(y.buffer, 0, 15), V = E.convolve;
+  return function (o, a, b) {
+    var k, v, q = 0;
+    x.set(a); reversed.set(b); reversed.reverse();
+    for (k = 0; k < 14; k++) y[k + 15] = 19 * y[k];
+    v = V(x, y, 14) + q; q = Math.floor(v / 131072); o[0] = v - q * 131072;
+    v = V(x, y, 13) + q; q = Math.floor(v / 131072); o[1] = v - q * 131072;
+    v = V(x, y, 12) + q; q = Math.floor(v / 131072); o[2] = v - q * 131072;
+    v = V(x, y, 11) + q; q = Math.floor(v / 131072); o[3] = v - q * 131072;
+    v = V(x, y, 10) + q; q = Math.floor(v / 131072); o[4] = v - q * 131072;
+    v = V(x, y, 9) + q; q = Math.floor(v / 131072); o[5] = v - q * 131072;
+    v = V(x, y, 8) + q; q = Math.floor(v / 131072); o[6] = v - q * 131072;
+    v = V(x, y, 7) + q; q = Math.floor(v / 131072); o[7] = v - q * 131072;
+    v = V(x, y, 6) + q; q = Math.floor(v / 131072); o[8] = v - q * 131072;
+    v = V(x, y, 5) + q; q = Math.floor(v / 131072); o[9] = v - q * 131072;
+    v = V(x, y, 4) + q; q = Math.floor(v / 131072); o[10] = v - q * 131072;
+    v = V(x, y, 3) + q; q = Math.floor(v / 131072); o[11] = v - q * 131072;
+    v = V(x, y, 2) + q; q = Math.floor(v / 131072); o[12] = v - q * 131072;
+    v = V(x, y, 1) + q; q = Math.floor(v / 131072); o[13] = v - q * 131072;
+    v = V(x, y, 0) + q; q = Math.floor(v / 131072); o[14] = v - q * 131072;
+    v = o[0] + 19 * q; q = Math.floor(v / 131072); o[0] = v - q * 131072;
+    v = o[1] + q; q = Math.floor(v / 131072); o[1] = v - q * 131072; o[2] += q;
+    return 0;
+  };
+}
+
+/** A new fieldMultiply(o, a, b) host call (o may be a or b; a and b are copied first). */
+function fieldMultiply() {
+  return eval("(" + multiplier + ")")();
+}
+
+/** The crc32(buf, off, len) host call: E.CRC32 is the IEEE CRC-32 the core computes (0xCBF43926 for "123456789"). */
+function crc32(buf, off, len) {
+  return E.CRC32(new Uint8Array(buf.buffer, buf.byteOffset + off, len));
+}
+
+exports.fieldMultiply = fieldMultiply;
+exports.crc32 = crc32;
