@@ -41,8 +41,8 @@ import {
 } from "./delta_format";
 import { DeltaRangeDecoder } from "./delta_rc";
 import {
-  DeltaRcModel, RC_MODEL_BYTES, RCP_COPY_LOW, RCP_COPY_TREE, RCP_INS_LOW, RCP_INS_TREE, RCP_SEEK_LOW, RCP_SEEK_SIGN,
-  RCP_SEEK_TREE, rcDecodeNumber,
+  DeltaRcModel, RC_MODEL_BYTES, RCP_COPY_LOW, RCP_COPY_TREE, RCP_INS_LOW, RCP_INS_TREE, RCP_LIT, RCP_SEEK_LOW,
+  RCP_SEEK_SIGN, RCP_SEEK_TREE, rcDecodeNumber,
 } from "./delta_rc_model";
 import { deltaCrcByte } from "./delta_crc";
 import { HS_OK, hsDecoder } from "./heatshrink";
@@ -345,15 +345,22 @@ export class DeltaApplier {
         let c = this.crc;
         let o = this.outPos;
         const model = deltaRcModel();
+        const p = model.p;
+        let prev = model.prevOut;
         while (left > 0 && produced < max && this.ready(12)) {
-          const b = model.decodeLiteral(rc, o);
+          // A literal: 8-bit tree; context: pos & 1, the previous byte's top bit.
+          const base = RCP_LIT + i32((((o & 1) << 1) | (prev >>> 7)) << 8);
+          let node: i32 = 1;
+          for (let k: i32 = 0; k < 8; k++) node = (node << 1) | rc.bit(p, base + node);
+          const b = u32(node & 0xff);
           o++;
           unchecked((out[outOff + produced] = u8(b)));
           c = deltaCrcByte(c, b);
-          model.prevOut = b;
+          prev = b;
           produced++;
           left--;
         }
+        model.prevOut = prev;
         this.outPos = o;
         this.insertLeft = left;
         this.crc = c;

@@ -4,7 +4,7 @@
 // `pos` and `limit`; a read at `limit` sets `overrun` instead of reading on.
 
 export const RC_PROB_INIT: u16 = 1024;
-const RC_TOP: u32 = 0x1000000;
+export const RC_TOP: u32 = 0x1000000;
 
 export class DeltaRangeDecoder {
   buf: Uint8Array;
@@ -67,25 +67,6 @@ export class DeltaRangeDecoder {
       this.code = u32((this.code << 8) | this.next());
     }
     return b;
-  }
-
-  /** `count` equiprobable bits, most significant first (count <= 31). */
-  direct(count: i32): u32 {
-    let v: u32 = 0;
-    for (let k: i32 = 0; k < count; k++) {
-      this.range = this.range >>> 1;
-      let b: u32 = 0;
-      if (this.code >= this.range) {
-        this.code = u32(this.code - this.range);
-        b = 1;
-      }
-      v = u32((v << 1) | b);
-      if (this.range < RC_TOP) {
-        this.range = u32(this.range << 8);
-        this.code = u32((this.code << 8) | this.next());
-      }
-    }
-    return v;
   }
 }
 

@@ -6,7 +6,7 @@
 // Uint8Array (regions at fixed offsets): each typed array costs object
 // headers, and the applier's whole budget is 16 KiB.
 
-import { DeltaRangeDecoder } from "./delta_rc";
+import { DeltaRangeDecoder, RC_TOP } from "./delta_rc";
 import {
   DELTA_COUNTER_INIT, DELTA_MIX_W_INIT, deltaCounterUpdate, deltaMixPredict, deltaMixUpdate, deltaStretch,
 } from "./delta_mix";
@@ -33,7 +33,7 @@ const RCP_PAT_HIT: i32 = 681; // 8 zero-run buckets
 const RCP_PAT_INDEX: i32 = 689; // 6-level tree
 const RCP_PRED_FLAG: i32 = 753; // 4 reference kinds x 4 confidence levels
 const RCP_DIFF_BYTE: i32 = 769; // 4 contexts x 256
-const RCP_LIT: i32 = 1793; // 4 contexts x 256
+export const RCP_LIT: i32 = 1793; // 4 contexts x 256 (literals: decoded in the applier's insert loop)
 const RCP_COUNTERS: i32 = 2817;
 // ... then counter states (12-bit probability + 4-bit count) of the zero flag.
 const RCP_ZERO_RUN: i32 = 2817; // 32: zero-run bucket x lane
@@ -67,8 +67,23 @@ export function rcDecodeNumber(rc: DeltaRangeDecoder, p: Uint16Array, tree: i32,
   const base = low + (bits << RC_NUM_LOW_BITS);
   let t: i32 = 1;
   for (let k: i32 = 0; k < modelled; k++) t = (t << 1) | rc.bit(p, base + t);
-  const lowPart = rc.direct(directBits);
-  return u32(u32(u32(t) << u32(directBits)) | lowPart);
+  // The rest: equiprobable bits, most significant first (the only caller of
+  // such bits, so no decoder method for them: about ten Espruino variables).
+  let v: u32 = u32(t);
+  for (let k: i32 = 0; k < directBits; k++) {
+    rc.range = rc.range >>> 1;
+    let b: u32 = 0;
+    if (rc.code >= rc.range) {
+      rc.code = u32(rc.code - rc.range);
+      b = 1;
+    }
+    v = u32((v << 1) | b);
+    if (rc.range < RC_TOP) {
+      rc.range = u32(rc.range << 8);
+      rc.code = u32((rc.code << 8) | rc.next());
+    }
+  }
+  return v;
 }
 
 export class DeltaRcModel {
@@ -223,13 +238,5 @@ export class DeltaRcModel {
     for (let i: i32 = slot; i >= 1; i--) unchecked((pat[RCB_LEN + i] = pat[RCB_LEN + i - 1]));
     for (let k: i32 = 0; k < len; k++) unchecked((pat[k] = pat[RCB_RUN + k]));
     unchecked((pat[RCB_LEN] = u8(len)));
-  }
-
-  decodeLiteral(rc: DeltaRangeDecoder, pos: u32): u32 {
-    const base = RCP_LIT + i32((((pos & 1) << 1) | (this.prevOut >>> 7)) << 8);
-    const p = this.p;
-    let node: i32 = 1;
-    for (let k: i32 = 0; k < 8; k++) node = (node << 1) | rc.bit(p, base + node);
-    return u32(node & 0xff);
   }
 }
