@@ -136,6 +136,8 @@ export interface Trust {
   hashByHost?: boolean;
   /** X25519 private key (32 bytes) for encrypted images and packages; without one they are refused. */
   decryptionKey?: Uint8Array;
+  /** A package's verified manifest vouches for its image: one signature check per package (TrustedIdentity). */
+  manifestVouchesForImage?: boolean;
 }
 
 /** The version this bootloader reports to packages' "minimum bootloader" field: 1.0.0. */

@@ -12,6 +12,12 @@ export interface TrustedIdentity {
   publicKeyType?: "ed25519" | "ecdsa-p256";
   vendorId?: Uint8Array;
   classId?: Uint8Array;
+  /**
+   * Let a package's verified manifest signature vouch for the image it binds:
+   * the image's own signature is not verified again at install (one public-key
+   * check per package instead of two; docs/threat-model.md). Needs a key.
+   */
+  manifestVouchesForImage?: boolean;
 }
 
 export function provisionTrust(core: Core, identity: TrustedIdentity, hardwareRevision: number, bootloaderVersion: number): void {
@@ -37,6 +43,10 @@ export function provisionTrust(core: Core, identity: TrustedIdentity, hardwareRe
   }
   put(identity.vendorId, 32, 16, 2, "vendor ID");
   put(identity.classId, 48, 16, 4, "class ID");
+  if (identity.manifestVouchesForImage) {
+    if (!key) throw new TypeError("manifestVouchesForImage needs a public key: a manifest vouches only by its signature");
+    flags |= 16;
+  }
   core.exports.trustConfigure(flags, hardwareRevision >>> 0, bootloaderVersion >>> 0);
 }
 

@@ -21,6 +21,8 @@ export interface DeviceConfig {
   hardwareRevision?: number;
   /** Hex X25519 private key for encrypted images and packages (`sim create --enc-key`). */
   decryptionKey?: string;
+  /** A package's verified manifest vouches for its image (one signature check per package). */
+  manifestVouchesForImage?: boolean;
 }
 
 /** Called as bytes go in: how many so far, of how many. */
@@ -82,6 +84,7 @@ export class SimDevice {
       classId: fromHex(c.classId),
       hardwareRevision: c.hardwareRevision ?? 0,
       decryptionKey: fromHex(c.decryptionKey),
+      manifestVouchesForImage: c.manifestVouchesForImage,
     };
   }
 

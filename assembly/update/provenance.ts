@@ -30,6 +30,17 @@ import {
 export const updateVerifier: Ed25519Verifier = new Ed25519Verifier();
 // Large enough for the longest DER signature (72 bytes; image.ts bounds the entry).
 const provenanceBuffer: Uint8Array = new Uint8Array(72);
+// The image digest a verified manifest binds (vouchedDigest[vouchedDigestAt..+32)),
+// while the receiver checks the image it describes on a device whose trust
+// lets the manifest vouch for it (trust flag bit 4); at -1 otherwise.
+let vouchedDigest: Uint8Array = provenanceBuffer;
+let vouchedDigestAt: i32 = -1;
+
+/** The receiver's final check: the manifest and its image digest offset, or -1 after the check. */
+export function vouchForImage(manifest: Uint8Array, at: i32): void {
+  vouchedDigest = manifest;
+  vouchedDigestAt = at;
+}
 
 /**
  * The image's protected hardware-revision and bootloader requirements (absent =
@@ -72,7 +83,10 @@ export function checkProvenance(slot: i32): i32 {
     if (flashRead(u32(base + u32(tlvKeyHashAt)), provenanceBuffer, 0, 32) != OK) return E_FLASH;
     if (!equalBytes(provenanceBuffer, 0, trustKeyHash, 0, 32)) return E_WRONG_KEY;
   }
-  const ss: i32 = trustKeyIsP256 ? checkEcdsaSignature(base) : checkEd25519Signature(base);
+  // The key hash above still names the trusted key; the signature math is
+  // skipped only when the verified manifest, signed by that key, binds this digest.
+  const vouched: bool = vouchedDigestAt >= 0 && equalBytes(imgDigest, 0, vouchedDigest, vouchedDigestAt, 32);
+  const ss: i32 = vouched ? OK : trustKeyIsP256 ? checkEcdsaSignature(base) : checkEd25519Signature(base);
   if (ss != OK) return ss;
   // Vendor, class and security counter are trusted only from the protected area.
   if (tlvVendorAt >= 0) {

@@ -30,7 +30,8 @@ import { checkSlotImage, checkedSecurityCounter } from "../boot/verify";
 import { deltaApplier, deltaAvailable } from "../codecs/delta_applier";
 import { DELTA_BLOCK_SIZE } from "../codecs/delta_format";
 import { slotAddr, sectorSize, NO_SLOT } from "../common/layout";
-import { trustHasKey } from "./trust";
+import { trustHasKey, trustManifestVouches } from "./trust";
+import { vouchForImage } from "./provenance";
 import {
   OK, E_FLASH, E_TRUNCATED, E_TRIAL_IN_PROGRESS, E_BASE_MISMATCH, E_CHAIN_MISMATCH, E_TRAILING,
   E_IMAGE_MISMATCH, E_RX_STATE, E_DIGEST_MISMATCH, E_CODECS_NOT_LOADED, E_HOST_HASH,
@@ -438,7 +439,9 @@ export function rxComplete(): i32 {
   // it would be: without a key as unsupported, with one as lacking its entry.
   if (flashRead(slotAddr(rxSlot), rxOut, 0, 20) != OK) return fail(E_FLASH);
   if ((getU32(rxOut, 16) & 0x0c) != 0) return failFinal(decHasKey ? E_ENC_KEY_MISSING : E_ENCRYPTED_IMAGE);
+  if (trustManifestVouches) vouchForImage(mfBytes, mfImageDigestAt());
   const vs: i32 = checkSlotImage(rxSlot);
+  vouchForImage(mfBytes, -1);
   if (vs != OK) return failFinal(vs);
   // The image must be exactly the one the manifest describes.
   if (!equalBytes(imgDigest, 0, mfBytes, mfImageDigestAt(), 32)) return failFinal(E_DIGEST_MISMATCH);

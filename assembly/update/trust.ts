@@ -12,6 +12,12 @@ export let trustBootloaderVersion: u32 = 0;
 export const trustKey: Uint8Array = new Uint8Array(32);
 /** The key is ECDSA P-256 (then trustP256Key holds it, x || y) rather than Ed25519 (trustKey). */
 export let trustKeyIsP256: bool = false;
+/**
+ * A package's manifest signature vouches for the image it describes (flags bit
+ * 4): at install the image's own signature is not verified again when the
+ * image's digest is the one the verified manifest binds (docs/threat-model.md).
+ */
+export let trustManifestVouches: bool = false;
 export const trustP256Key: Uint8Array = new Uint8Array(64);
 /** SHA-256 of the key's SubjectPublicKeyInfo DER, as MCUboot's KEYHASH TLV. */
 export const trustKeyHash: Uint8Array = new Uint8Array(32);
@@ -46,6 +52,7 @@ const trustP256Spki: u8[] = [
  * `src[off..off+64)` holds key (32), vendor (16), class (16); `flags` bit 0 =
  * key present, bit 1 = vendor, bit 2 = class. Bit 3: the key is ECDSA P-256,
  * its uncompressed point (0x04 || x || y) at src[off+64..off+129) instead.
+ * Bit 4: the manifest's signature vouches for the image (trustManifestVouches).
  */
 export function configureTrust(src: Uint8Array, off: i32, flags: u32, hwRev: u32, blVersion: u32): void {
   trustHasKey = (flags & 1) != 0;
@@ -54,6 +61,7 @@ export function configureTrust(src: Uint8Array, off: i32, flags: u32, hwRev: u32
   trustHwRev = hwRev;
   trustBootloaderVersion = blVersion;
   trustKeyIsP256 = (flags & 8) != 0;
+  trustManifestVouches = (flags & 16) != 0;
   for (let i: i32 = 0; i < 32; i++) trustKey[i] = src[off + i];
   for (let i: i32 = 0; i < 64; i++) trustP256Key[i] = src[off + 65 + i];
   for (let i: i32 = 0; i < 16; i++) trustVendor[i] = src[off + 32 + i];

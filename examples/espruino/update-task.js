@@ -24,6 +24,8 @@ function trust(core, options) {
   }
   if (options.vendor) { io.set(options.vendor, 32); flags |= 2; }
   if (options.deviceClass) { io.set(options.deviceClass, 48); flags |= 4; }
+  // One signature check per package: the verified manifest vouches for the image (docs/threat-model.md).
+  if (options.manifestVouchesForImage) flags |= 16;
   core.trustConfigure(flags, options.hardwareRevision || 0, options.bootloaderVersion || 0);
 }
 

@@ -42,7 +42,9 @@ function updateCore(host, layout, trust) {
   const p256Key = trust.publicKey.length === 65;
   if (p256Key) core.useP256(() => createP256(host));
   io.set(trust.publicKey, p256Key ? 64 : 0);
-  core.trustConfigure(p256Key ? 9 : 1, trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? 0);
+  // Bit 4: one signature check per package, the verified manifest vouching for
+  // the image it binds (docs/threat-model.md).
+  core.trustConfigure((p256Key ? 9 : 1) | (trust.manifestVouchesForImage ? 16 : 0), trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? 0);
   return core;
 }
 

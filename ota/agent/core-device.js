@@ -38,6 +38,7 @@ function createCoreDevice(options) {
     io.set(t.publicKey, 0);
     if (t.vendor) { io.set(t.vendor, 32); flags |= 2; }
     if (t.deviceClass) { io.set(t.deviceClass, 48); flags |= 4; }
+    if (t.manifestVouchesForImage) flags |= 16;
     core.trustConfigure(flags, t.hardwareRevision || 0, t.bootloaderVersion || 0x010000);
   }
 

@@ -20,6 +20,8 @@ export interface LargeInstall {
   hostHashing: boolean;
   /** Whether the update task attached Espruino's native field multiply and CRC-32 (examples/espruino/native-arithmetic.js). */
   nativeArithmetic: boolean;
+  /** Whether the device let the verified manifest vouch for the image (one signature check instead of two). */
+  manifestVouchesForImage: boolean;
   status: number;
   /**
    * CPU seconds of receive(), first chunk to receiveComplete(), everything
@@ -53,7 +55,7 @@ var driver = 0;
   flash[name] = function (a, b, c, d) { var t = getTime(); var r = call(a, b, c, d); driver += getTime() - t; return r; };
 });
 var task = require("slotboot-update-task");
-var options = { publicKey: bytes(input.publicKey), nativeArithmetic: input.nativeArithmetic };
+var options = { publicKey: bytes(input.publicKey), nativeArithmetic: input.nativeArithmetic, manifestVouchesForImage: input.manifestVouchesForImage };
 var cached = -1, piece = null;
 function source(offset, max) {
   var k = Math.floor(offset / input.pieceSize);
@@ -97,9 +99,9 @@ export function largeInstallFiles(bodyBytes: number, hostHashing: boolean) {
 /**
  * Install a signed package of a `bodyBytes` application inside Espruino,
  * with the engine's native SHA-256 (`hostHashing`) and native arithmetic or
- * in JS alone.
+ * in JS alone; `manifestVouchesForImage`: one signature check per package.
  */
-export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = true, nativeArithmetic = hostHashing): LargeInstall {
+export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = true, nativeArithmetic = hostHashing, manifestVouchesForImage = false): LargeInstall {
   const { v1, pkg, layout, publicKey } = largeInstallFiles(bodyBytes, hostHashing);
   const modules = storyModules();
   delete (modules as Record<string, string>)["slotboot-codecs"];
@@ -108,7 +110,7 @@ export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = tru
     ...modules, "image-v1": v1, "package": { pieces: pkg, pieceSize: PIECE },
     "large-input": "",
   };
-  const input = { layout, pieceSize: PIECE, publicKey, nativeArithmetic, receive: false };
+  const input = { layout, pieceSize: PIECE, publicKey, nativeArithmetic, manifestVouchesForImage, receive: false };
   const without = runEspruino({ ...files, "large-input": JSON.stringify(input) }, MAIN, 600_000);
   const run = runEspruino({ ...files, "large-input": JSON.stringify({ ...input, receive: true }) }, MAIN, 600_000);
   const provisioned = run.results.find((r) => "provision" in r);
@@ -118,7 +120,7 @@ export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = tru
   // The source pass before receive() is in both runs; receive() asks the source again.
   const sourceInReceive = Math.min(r.sourceSeconds, r.seconds);
   return {
-    bodyBytes, packageBytes: pkg.length, hostHashing, nativeArithmetic, status: r.status,
+    bodyBytes, packageBytes: pkg.length, hostHashing, nativeArithmetic, manifestVouchesForImage, status: r.status,
     cpuSeconds: Math.max(0, run.cpuSeconds - without.cpuSeconds),
     sourceShare: sourceInReceive / r.seconds, driverShare: r.driverSeconds / r.seconds,
   };
