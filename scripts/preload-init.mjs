@@ -163,36 +163,30 @@ export function preloadReady(text, factory) {
   for (const statement of source.statements) {
     if (ts.isFunctionDeclaration(statement) && statement.name) moduleFunctions.set(checker.getSymbolAtLocation(statement.name), statement);
   }
+  // The module-level variables `node` names, directly or through the module's
+  // functions it names; `intoFunctions`: also inside function bodies it holds.
   const reachedFrom = new Map();
-  const variablesReachedFrom = (functionSymbol) => {
-    if (reachedFrom.has(functionSymbol)) return reachedFrom.get(functionSymbol);
-    const found = new Set();
-    reachedFrom.set(functionSymbol, found);
-    const walk = (n) => {
-      if (ts.isIdentifier(n)) {
-        const symbol = checker.getSymbolAtLocation(n);
-        if (symbol && variables.has(symbol)) found.add(symbol);
-        else if (symbol && moduleFunctions.has(symbol) && symbol !== functionSymbol) variablesReachedFrom(symbol).forEach((v) => found.add(v));
-      }
-      ts.forEachChild(n, walk);
-    };
-    walk(moduleFunctions.get(functionSymbol).body);
-    return found;
-  };
-  const symbolsIn = (node) => {
-    const found = new Set();
+  const collect = (node, found, intoFunctions) => {
     const walk = (n) => {
       if (ts.isIdentifier(n)) {
         const symbol = checker.getSymbolAtLocation(n);
         if (symbol && variables.has(symbol)) found.add(symbol);
         else if (symbol && moduleFunctions.has(symbol)) variablesReachedFrom(symbol).forEach((v) => found.add(v));
       }
-      if (isFunctionLike(n) && !isCalledAtOnce(n)) return;
+      if (!intoFunctions && isFunctionLike(n) && !isCalledAtOnce(n)) return;
       ts.forEachChild(n, walk);
     };
     walk(node);
     return found;
   };
+  const variablesReachedFrom = (functionSymbol) => {
+    if (reachedFrom.has(functionSymbol)) return reachedFrom.get(functionSymbol);
+    const found = new Set();
+    // Set before the walk: a function that names itself (or a cycle) ends here.
+    reachedFrom.set(functionSymbol, found);
+    return collect(moduleFunctions.get(functionSymbol).body, found, true);
+  };
+  const symbolsIn = (node) => collect(node, new Set(), false);
   const touches = new Map(statements.map((s) => [s, symbolsIn(s)]));
   const atRunTime = new Set();
   const stateOf = (symbol) => variables.get(symbol).kind === "state";
@@ -265,8 +259,9 @@ function withoutVar(statement, source, text) {
         names.push(d.name.text);
       }
       const assignments = node.declarations.filter((d) => d.initializer).map((d) => text.slice(d.getStart(source), d.getEnd()));
-      const inLoopHead = (ts.isForStatement(node.parent) && node.parent.initializer === node) || ((ts.isForInStatement(node.parent) || ts.isForOfStatement(node.parent)) && node.parent.initializer === node);
-      if ((ts.isForInStatement(node.parent) || ts.isForOfStatement(node.parent)) && node.parent.initializer === node) {
+      const loop = node.parent;
+      const inLoopHead = (ts.isForStatement(loop) || ts.isForInStatement(loop) || ts.isForOfStatement(loop)) && loop.initializer === node;
+      if (inLoopHead && !ts.isForStatement(loop)) {
         edits.push([node.getStart(source), node.getEnd(), node.declarations[0].name.text]);
       } else if (inLoopHead) {
         edits.push([node.getStart(source), node.getEnd(), assignments.join(", ")]);

@@ -13,13 +13,12 @@ const commonJs = (name: string, code: string) => xsCommonJs("__modules", name, c
 const roleModule = (name: string, path: string, factory: string) => xsRoleModule("__modules", name, read(path), factory);
 
 const MAIN = MODULE_TABLE_REQUIRE_JS + String.raw`
-function bytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
 var layout = __input.layout;
 var flash = require("slotboot-ram-flash").create(layout, null);
 flash.load(layout.slotA, __files["image-v1"]);
 var task = require("slotboot-update-task");
 var loader = require("slotboot-loader");
-var options = { publicKey: bytes(__input.publicKey) };
+var options = { publicKey: new Uint8Array(nativeHexBytes(__input.publicKey)) };
 var out = { provision: task.provision(flash, layout, options) };
 out.first = loader.decide(flash, layout, 0).slot;
 // Each power-up loads the boot module afresh, as after a reset.
