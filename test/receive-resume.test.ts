@@ -109,18 +109,25 @@ describe.each(CORE_KINDS)("resumable downloads, %s core", (core) => {
     const p = pkg(V2, { blockSize: 512 });
     const base = await signedDevice({ core, sectorSize: 512, slotSize: 16384 }, V1);
     const clean = new SimDevice(base.config, base.flash.clone(), { ...base.runtime });
+    // The operations of the same writes as the cut runs make (how many
+    // programs a download takes depends on how its chunks fall on pages).
     const before = clean.flash.counters.programs + clean.flash.counters.erases;
-    await clean.installPackage(p, 700);
+    expect((await attempt(clean, p, { chunk: 700, cut: null, drop: null })).done).toBe(true);
     const total = clean.flash.counters.programs + clean.flash.counters.erases - before;
     let resumedRuns = 0;
     for (let op = 1; op <= total; op++) {
       for (const timing of ["before", "during", "after"] as const) {
         const dev = new SimDevice(base.config, base.flash.clone(), { ...base.runtime });
         const r = await attempt(dev, p, { chunk: 700, cut: { op, timing, unstable: 0 }, drop: null });
-        expect(r.done, `op ${op} ${timing}`).toBe(false);
-        const again = await attempt(dev, p, { chunk: 333, cut: null, drop: null });
-        expect(again.done, `op ${op} ${timing}: resume did not finish`).toBe(true);
-        if (again.from > 256) resumedRuns++;
+        if (r.done) {
+          // Installed although cut: only once the commit record (the last two
+          // operations, its two copies) has a copy on flash.
+          expect(op, `op ${op} ${timing}: installed before its commit`).toBeGreaterThanOrEqual(total - 1);
+        } else {
+          const again = await attempt(dev, p, { chunk: 333, cut: null, drop: null });
+          expect(again.done, `op ${op} ${timing}: resume did not finish`).toBe(true);
+          if (again.from > 256) resumedRuns++;
+        }
         expect(slotBytes(dev, "B", V2.length), `op ${op} ${timing}`).toEqual(V2);
       }
     }

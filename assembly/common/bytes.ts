@@ -1,4 +1,6 @@
-// Little-endian field access on byte buffers (portable: no raw loads).
+// Little-endian field access on byte buffers (portable: no raw loads), and
+// the fills, copies and comparisons the core does on them.
+import { nativeCopy } from "./host";
 
 export function getU16(b: Uint8Array, off: i32): u32 {
   return u32(unchecked(b[off]) | (u32(unchecked(b[off + 1])) << 8));
@@ -25,8 +27,14 @@ export function putU32(b: Uint8Array, off: i32, v: u32): void {
   unchecked((b[off + 3] = u8(v >>> 24)));
 }
 
+/** b[off, off + len) = v, by the engine's own fill (an interpreter would run a loop per byte). */
 export function fillBytes(b: Uint8Array, off: i32, len: i32, v: u8): void {
-  for (let i: i32 = 0; i < len; i++) unchecked((b[off + i] = v));
+  b.fill(v, off, off + len);
+}
+
+/** dst[dOff, dOff + len) = src[sOff, sOff + len), buffers that do not overlap (natively in the JS builds). */
+export function copyBytes(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): void {
+  if (!nativeCopy(dst, dOff, src, sOff, len)) for (let i: i32 = 0; i < len; i++) unchecked((dst[dOff + i] = src[sOff + i]));
 }
 
 /** Constant-pattern comparison; true when a[aOff..+len) equals b[bOff..+len). */

@@ -1,5 +1,13 @@
 // CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) with a 16-entry nibble
 // table: 64 bytes of RAM instead of 1 KiB, fast enough for 32-byte records.
+//
+// The JS builds take the host's where it offers one (the optional host call
+// crc32; Espruino's native E.CRC32): an interpreter runs this loop token by
+// token. The log records' CRCs go through it too, so a host CRC that differed
+// from this one would make records unreadable to a core without it: the
+// host's first answer is compared with this loop's, and a host that
+// disagrees is not asked again. The WASM build never asks (common/host.ts).
+import { hostCrc32 } from "./host";
 
 const crcNibble: Uint32Array = new Uint32Array(16);
 for (let i: i32 = 0; i < 16; i++) {
@@ -10,12 +18,20 @@ for (let i: i32 = 0; i < 16; i++) {
   crcNibble[i] = c;
 }
 
+// The host's CRC-32: 0 not answered yet, 1 in use, -1 wrong.
+let crcHost: i32 = 0;
+
 export function crc32(buf: Uint8Array, off: i32, len: i32): u32 {
+  let hosted: f64 = -1.0;
+  if (crcHost >= 0) hosted = hostCrc32(buf, off, len);
+  if (hosted >= 0.0 && crcHost > 0) return u32(hosted);
   let c: u32 = 0xffffffff;
   for (let i: i32 = 0; i < len; i++) {
     c = u32(c ^ unchecked(buf[off + i]));
     c = u32(unchecked(crcNibble[c & 15]) ^ (c >>> 4));
     c = u32(unchecked(crcNibble[c & 15]) ^ (c >>> 4));
   }
-  return u32(~c);
+  c = u32(~c);
+  if (hosted >= 0.0) crcHost = u32(hosted) == c ? 1 : -1;
+  return c;
 }

@@ -14,7 +14,7 @@ interface PortableHost {
   /** Optional field multiply (absent = not offered); see hostFieldMultiply. */
   fieldMultiply: ((o: unknown, a: unknown, b: unknown) => i32) | null;
   /** Optional CRC-32 (absent = not offered); see hostCrc32. */
-  crc32: ((buf: Uint8Array, off: u32, len: u32) => f64) | null;
+  crc32: ((buf: Uint8Array, off: i32, len: i32) => f64) | null;
 }
 
 declare const __host: PortableHost;
@@ -62,7 +62,7 @@ export function hostFieldMultiply<T>(o: T, a: T, b: T): bool {
  * Optional: the CRC-32 (IEEE 802.3, as common/crc32.ts) of buf[off, off + len)
  * by the host (Espruino's native E.CRC32), or -1 when not offered.
  */
-export function hostCrc32(buf: Uint8Array, off: u32, len: u32): f64 {
+export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
   return __host.crc32 ? __host.crc32(buf, off, len) : -1.0;
 }
 

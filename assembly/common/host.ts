@@ -65,7 +65,7 @@ export function hostFieldMultiply<T>(o: T, a: T, b: T): bool {
 /** CRC-32 of buf[off, off + len) by the host: not offered here (-1). */
 // @ts-ignore: decorator
 @inline
-export function hostCrc32(buf: Uint8Array, off: u32, len: u32): f64 {
+export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
   return -1.0;
 }
 

@@ -20,10 +20,10 @@ import { getU32 } from "../common/bytes";
 import { flashRead } from "../common/flash";
 import { ctlLoad, ctlSeq, ctlPrimary, ctlSlotState, ST_EMPTY, ST_TRIAL } from "../boot/bootctl";
 import { installTarget, prepareTarget, commitTarget } from "./writer";
-import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable } from "./slotwrite";
+import { slotWriteBegin, slotWrite, slotWriteFlush, slotWriteDurable, slotWriteCheck } from "./slotwrite";
 import {
-  resumeFind, resumeSlotMatches, resumeCheckStart, resumeForget, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect,
-  rsCodecPatch, rsCodecOut,
+  resumeFind, resumeSlotMatches, resumeForget, resumeSave, rsBlock, rsDataOffset, rsImageBytes, rsExpect,
+  rsCodecPatch, rsCodecOut, rsCheckRead,
 } from "./resume";
 import { verifyImageDigest, imgHashByHost, imgDigest, imgTotalSize, imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild } from "../boot/image";
 import { checkSlotImage, checkedSecurityCounter } from "../boot/verify";
@@ -68,6 +68,8 @@ let rxDelta: bool = false;
 // A codec block start seen by drainDelta(), saved once its data is verified.
 let rxPendingPatch: u32 = 0;
 let rxPendingOut: u32 = 0;
+// The slot check over [0, rxPendingOut), taken when the pending point was on flash.
+let rxPendingCheck: u32 = 0;
 let rxPending: bool = false;
 /** Resume records written during this download (for figures). */
 export let rxSaves: u32 = 0;
@@ -191,7 +193,6 @@ function startPayload(): i32 {
     // Older records must not apply to a slot this download is about to
     // rewrite (best-effort: the slot check covers a record it cannot void).
     resumeForget();
-    resumeCheckStart(rxSlot);
   }
   rxSaving = true;
   if (rxDelta) {
@@ -205,7 +206,7 @@ function startPayload(): i32 {
     }
   }
   if (resume) {
-    slotWriteBegin(rxSlot, rsImageBytes);
+    slotWriteBegin(rxSlot, rsImageBytes, rsCheckRead);
     rxImagePos = rsImageBytes;
     rxLastSaved = rsImageBytes;
     rxSkipUntil = rsDataOffset;
@@ -213,7 +214,7 @@ function startPayload(): i32 {
     for (let i: i32 = 0; i < 32; i++) rxExpect[i] = rsExpect[i];
     enterBlock(rsBlock);
   } else {
-    slotWriteBegin(rxSlot, 0);
+    slotWriteBegin(rxSlot, 0, 0);
     rxImagePos = 0;
     rxLastSaved = 0;
     rxSkipUntil = 0;
@@ -230,9 +231,9 @@ function startPayload(): i32 {
  * (a sector boundary, fully programmed) came from authentic data. A resume
  * log that fails costs only the resume points: the download goes on.
  */
-function savePoint(block: u32, expect: Uint8Array, dataOffset: u32, imageBytes: u32): i32 {
+function savePoint(block: u32, expect: Uint8Array, dataOffset: u32, imageBytes: u32, slotCheck: u32): i32 {
   if (!rxSaving || imageBytes <= rxLastSaved || imageBytes >= mfImageSize || imageBytes % sectorSize != 0) return OK;
-  if (resumeSave(mfDigest, rxSlot, block, dataOffset, imageBytes, expect, dataOffset, imageBytes) != OK) {
+  if (resumeSave(mfDigest, rxSlot, block, dataOffset, imageBytes, expect, dataOffset, imageBytes, slotCheck) != OK) {
     // Every further try would cost program attempts and erases, for nothing.
     rxSaving = false;
     return OK;
@@ -275,12 +276,13 @@ function drainDelta(): i32 {
         rxPending = true;
         rxPendingPatch = cp;
         rxPendingOut = rxImagePos;
+        rxPendingCheck = slotWriteCheck();
       } else if (cp == blockStart) {
-        const ss: i32 = savePoint(rxBlock, rxExpect, cp, rxImagePos);
+        const ss: i32 = savePoint(rxBlock, rxExpect, cp, rxImagePos, slotWriteCheck());
         if (ss != OK) return ss;
       } else if (rxBlock > 0 && cp >= u32(blockStart - mfBlockSize)) {
         // The applier read ahead: the codec block began in the previous, already checked, block.
-        const ss: i32 = savePoint(u32(rxBlock - 1), rxPrevExpect, cp, rxImagePos);
+        const ss: i32 = savePoint(u32(rxBlock - 1), rxPrevExpect, cp, rxImagePos, slotWriteCheck());
         if (ss != OK) return ss;
       }
     }
@@ -291,15 +293,15 @@ function drainDelta(): i32 {
 /** Block `k` (ending at data offset `end`) just passed its chain check: persist what is now safe. */
 function afterVerifiedBlock(k: u32, end: u32): i32 {
   if (!rxDelta) {
-    // Raw: the image offset is the data offset.
-    return savePoint(u32(k + 1), rxExpect, end, end);
+    // Raw: the image offset is the data offset, and all of it is on flash.
+    return slotWriteDurable() == end ? savePoint(u32(k + 1), rxExpect, end, end, slotWriteCheck()) : OK;
   }
   if (!rxPending || rxPendingPatch > end) return OK;
   rxPending = false;
-  if (rxPendingPatch == end) return savePoint(u32(k + 1), rxExpect, end, rxPendingOut);
+  if (rxPendingPatch == end) return savePoint(u32(k + 1), rxExpect, end, rxPendingOut, rxPendingCheck);
   // The codec block starts inside block k: fetch k again, skip to its start.
   if (rxPendingPatch < u32(k * mfBlockSize)) return OK;
-  return savePoint(k, rxPrevExpect, rxPendingPatch, rxPendingOut);
+  return savePoint(k, rxPrevExpect, rxPendingPatch, rxPendingOut, rxPendingCheck);
 }
 
 function writeDelta(buf: Uint8Array, off: i32, len: i32): i32 {

@@ -11,10 +11,9 @@
 // overwritten: the slot no longer matches it.
 import { callBuffer } from "../common/call-buffer";
 import { RecordLog } from "../common/recordlog";
-import { crc32 } from "../common/crc32";
-import { getU32, putU32, fillBytes, equalBytes } from "../common/bytes";
+import { getU32, putU32, fillBytes, copyBytes, equalBytes } from "../common/bytes";
 import { flashRead } from "../common/flash";
-import { hostCrc32 } from "../common/host";
+import { SLOT_CHECK_PAGE, slotCheckFold } from "./slotwrite";
 import { resumeAddr, resumeSectorCount, sectorSize, layoutGeneration, slotAddr } from "../common/layout";
 import { OK, E_FLASH } from "../common/status";
 
@@ -36,15 +35,9 @@ const RS_MAGIC_SBRS: u32 = 0x53524253; // bytes "SBRS"
 const RS_FLAGS_AT: i32 = 41;
 const RS_HAS_SLOT_CHECK: u8 = 1;
 const RS_SLOT_CHECK_AT: i32 = 96;
-/** The slot check folds the slot's bytes in chunks of this size (sectors are multiples of it). */
-const RS_CHECK_CHUNK: i32 = 256;
-
-// The running slot check: over slot bytes [0, rsCheckEnd) of rsCheckSlot.
-let rsCheckValue: u32 = 0;
-let rsCheckEnd: u32 = 0;
-let rsCheckSlot: i32 = -1;
-// The previous check value (4 bytes, little-endian) followed by one chunk.
-// The slot check reads through the shared call buffer (4 + RS_CHECK_CHUNK bytes of it).
+// The slot check of the matched record's bytes, read back by resumeSlotMatches().
+export let rsCheckRead: u32 = 0;
+// A page and the check's prefix before it, read through the shared call buffer.
 const rsCheckBuf: Uint8Array = callBuffer;
 
 // The boot role configures the layout and knows nothing of this log, so the
@@ -64,33 +57,6 @@ export function resumeEnabled(): bool {
 export function resumeEraseCount(): u32 {
   resumeConfigure();
   return resumeLog.erases;
-}
-
-/** Start the slot check of a download written from the start of `slot`. */
-export function resumeCheckStart(slot: i32): void {
-  rsCheckSlot = slot;
-  rsCheckValue = 0;
-  rsCheckEnd = 0;
-}
-
-/**
- * Extend the slot check to `end` (a multiple of RS_CHECK_CHUNK) by reading
- * the slot back: c = CRC-32(c as 4 little-endian bytes ‖ next 256 bytes),
- * from c = 0. It reads what flash holds, which is what a resume relies on.
- */
-function extendCheck(end: u32): i32 {
-  const base: u32 = slotAddr(rsCheckSlot);
-  while (rsCheckEnd < end) {
-    putU32(rsCheckBuf, 0, rsCheckValue);
-    if (flashRead(u32(base + rsCheckEnd), rsCheckBuf, 4, RS_CHECK_CHUNK) != OK) return E_FLASH;
-    // The host's CRC-32 where it offers one (a native one in Espruino): a
-    // wrong one can only cost the resume, never accept other slot bytes
-    // into an image, since the final digest and signature check them all.
-    const hosted: f64 = hostCrc32(rsCheckBuf, 0, 4 + RS_CHECK_CHUNK);
-    rsCheckValue = hosted >= 0.0 ? u32(hosted) : crc32(rsCheckBuf, 0, 4 + RS_CHECK_CHUNK);
-    rsCheckEnd = u32(rsCheckEnd + u32(RS_CHECK_CHUNK));
-  }
-  return OK;
 }
 
 /**
@@ -117,13 +83,19 @@ export function resumeFind(manifestDigest: Uint8Array, slot: i32): i32 {
 
 /**
  * After resumeFind(): do the slot's first rsImageBytes still hold what the
- * record vouches for? On true the running check continues from there.
+ * record vouches for? Reads them back (it is what flash holds that a resume
+ * relies on); on true rsCheckRead is their check, for the writer to go on from.
  */
 export function resumeSlotMatches(slot: i32): bool {
-  if (rsImageBytes % u32(RS_CHECK_CHUNK) != 0) return false;
-  resumeCheckStart(slot);
-  if (extendCheck(rsImageBytes) != OK) return false;
-  return rsCheckValue == rsSlotCheck;
+  if (rsImageBytes % u32(SLOT_CHECK_PAGE) != 0) return false;
+  const base: u32 = slotAddr(slot);
+  let check: u32 = 0;
+  for (let at: u32 = 0; at < rsImageBytes; at = u32(at + u32(SLOT_CHECK_PAGE))) {
+    if (flashRead(u32(base + at), rsCheckBuf, 4, SLOT_CHECK_PAGE) != OK) return false;
+    check = slotCheckFold(check, rsCheckBuf, 0);
+  }
+  rsCheckRead = check;
+  return check == rsSlotCheck;
 }
 
 /**
@@ -148,28 +120,27 @@ export function resumeForget(): i32 {
 }
 
 /**
- * Persist a resume point; `imageBytes` of the slot are on flash and final.
- * Returns OK or the failure (the caller carries on without resume points).
+ * Persist a resume point; `imageBytes` of the slot are on flash and final,
+ * and `slotCheck` is their slot check (update/slotwrite.ts). Returns OK or
+ * the failure (the caller carries on without resume points).
  */
 export function resumeSave(
   manifestDigest: Uint8Array, slot: i32, block: u32, dataOffset: u32, imageBytes: u32,
-  expect: Uint8Array, codecPatch: u32, codecOut: u32,
+  expect: Uint8Array, codecPatch: u32, codecOut: u32, slotCheck: u32,
 ): i32 {
   if (!resumeEnabled()) return OK;
-  if (slot != rsCheckSlot || imageBytes < rsCheckEnd || imageBytes % u32(RS_CHECK_CHUNK) != 0) return E_FLASH;
-  const cs: i32 = extendCheck(imageBytes);
-  if (cs != OK) return cs;
+  if (imageBytes % u32(SLOT_CHECK_PAGE) != 0) return E_FLASH;
   fillBytes(rsBuf, 0, RESUME_RECORD_SIZE, 0xff);
-  for (let i: i32 = 0; i < 32; i++) rsBuf[8 + i] = manifestDigest[i];
+  copyBytes(rsBuf, 8, manifestDigest, 0, 32);
   rsBuf[40] = u8(slot);
   rsBuf[RS_FLAGS_AT] = RS_HAS_SLOT_CHECK;
   putU32(rsBuf, 44, block);
   putU32(rsBuf, 48, dataOffset);
   putU32(rsBuf, 52, imageBytes);
-  for (let i: i32 = 0; i < 32; i++) rsBuf[56 + i] = expect[i];
+  copyBytes(rsBuf, 56, expect, 0, 32);
   putU32(rsBuf, 88, codecPatch);
   putU32(rsBuf, 92, codecOut);
-  putU32(rsBuf, RS_SLOT_CHECK_AT, rsCheckValue);
+  putU32(rsBuf, RS_SLOT_CHECK_AT, slotCheck);
   resumeConfigure();
   return resumeLog.append(rsBuf);
 }
