@@ -130,6 +130,16 @@ export function loadWasmCoreSync(flash: Flash = NO_FLASH): Core {
   };
 }
 
+/** The host's CRC-32 for the JS cores, or -1 (the core computes its own) when it throws or is out of range. */
+function hostCrc32(flash: Flash, data: Uint8Array): number {
+  try {
+    const c = (flash.crc32 as NonNullable<Flash["crc32"]>)(data);
+    return Number.isInteger(c) ? c >>> 0 : -1;
+  } catch {
+    return -1;
+  }
+}
+
 /** Evaluates build/es5/NAME.cjs as a fresh CommonJS module and returns its exports. */
 export function loadEs5Module(name: "core" | "boot" | "update"): Record<string, unknown> {
   const text = readFileSync(buildFile(join("es5", name + ".cjs")), "utf8");
@@ -156,6 +166,7 @@ export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise
     sha256Begin: (len: number) => stream.begin(len >>> 0),
     sha256Update: (buf: Uint8Array, off: number, len: number) => stream.update(buf.subarray(off, off + len)),
     sha256Finish: (out: Uint8Array, off: number) => stream.finish((digest) => out.set(digest, off)),
+    crc32: flash.crc32 ? (buf: Uint8Array, off: number, len: number) => hostCrc32(flash, buf.subarray(off, off + len)) : null,
   };
   // The ES5 build holds one core per module load (as on a device), so each
   // instance here evaluates the module afresh.

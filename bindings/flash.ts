@@ -30,6 +30,12 @@ export interface Flash {
    * not offered for this length, and the core hashes the block itself.
    */
   sha256Stream?(len: number): HostHash | null;
+  /**
+   * Optional: the IEEE CRC-32 of `data` (as node:zlib's crc32), for the JS
+   * cores (the WASM core computes its own). The core checks the first answer
+   * against its own CRC-32 and stops asking a host that differs.
+   */
+  crc32?(data: Uint8Array): number;
 }
 
 /** One streaming SHA-256 by the host: pieces in order, then the 32-byte digest. */
