@@ -298,7 +298,7 @@ export class RecordLog {
         this.found = true;
         this.newestSeq = seq;
         this.newestCopies = 0;
-        for (let i: i32 = 0; i < n; i++) this.newest[i] = rec[i];
+        this.newest.set(rec);
         this.noteGrowing(rec, 0);
       }
       this.newestCopies++;

@@ -7,7 +7,7 @@
 // States (docs/formats.md "Receiver states"):
 //   RX_IDLE -> RX_MANIFEST -> RX_DATA <-> RX_NEXT -> RX_DONE;  any -> RX_FAILED
 import { Sha256 } from "../crypto/sha256";
-import { equalBytes } from "../common/bytes";
+import { equalBytes, copyBytes } from "../common/bytes";
 import {
   mfBytes, mfDigest, MANIFEST_SIZE, checkManifest, mfImageSize, mfEncoding, mfCodec, mfBlockSize, mfDataSize,
   mfBlockCount, mfBaseSize, mfSecurityCounter, mfImageDigestAt, mfChainHeadAt, mfBaseDigestAt, mfVersionMatches,
@@ -350,10 +350,8 @@ function takeData(buf: Uint8Array, off: i32, len: i32): i32 {
 function endBlock(): i32 {
   if (!chainFinish()) return E_HOST_HASH;
   if (!equalBytes(rxDigest, 0, rxExpect, 0, 32)) return E_CHAIN_MISMATCH;
-  for (let i: i32 = 0; i < 32; i++) {
-    rxPrevExpect[i] = rxExpect[i];
-    rxExpect[i] = rxNext[i];
-  }
+  copyBytes(rxPrevExpect, 0, rxExpect, 0, 32);
+  copyBytes(rxExpect, 0, rxNext, 0, 32);
   const k: u32 = u32(rxBlock + 1);
   if (k == mfBlockCount) {
     rxState = RX_DONE;
@@ -403,14 +401,13 @@ export function rxWrite(buf: Uint8Array, off: i32, len: i32): i32 {
       i += n;
       if (rxBlockData == rxBlockLen) rxState = RX_NEXT;
     } else if (rxState == RX_NEXT) {
-      const from: i32 = i;
-      while (i < len && rxNextLen < 32) {
-        rxNext[rxNextLen] = buf[off + i];
-        rxNextLen++;
-        i++;
-        rxPos++;
-      }
-      chainUpdate(buf, off + from, i - from);
+      let n: i32 = 32 - rxNextLen;
+      if (n > len - i) n = len - i;
+      copyBytes(rxNext, rxNextLen, buf, off + i, n);
+      chainUpdate(buf, off + i, n);
+      rxNextLen += n;
+      i += n;
+      rxPos = u32(rxPos + u32(n));
       if (rxNextLen == 32) {
         const es: i32 = endBlock();
         if (es != OK) return fail(es);
