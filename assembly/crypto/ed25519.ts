@@ -29,6 +29,7 @@ import {
   edIsSmallOrder,
 } from "./edpoint";
 import { feToBytes } from "./fe25519";
+import { equalBytes } from "../common/bytes";
 import { edScalarBelowOrder, edReduce512, edWnaf } from "./edscalar";
 import { ED_BASE_WINDOW, edBaseLoad } from "./edbase";
 
@@ -77,6 +78,10 @@ export class Ed25519Verifier {
   private hash: Sha512 = new Sha512();
   private keep: Uint8Array = new Uint8Array(160);
   private ready: bool = false;
+  // keep holds a key that decoded and is not of small order (its y encoding
+  // and canonical x): a device checks every signature against the same key,
+  // so decoding it (a field exponentiation) is done once, not per signature.
+  private keyReady: bool = false;
 
   /**
    * Start verifying `sig` (64 bytes: R || S) under public key `pub` (32
@@ -86,16 +91,20 @@ export class Ed25519Verifier {
   begin(pub: Uint8Array, pubOff: i32, sig: Uint8Array, sigOff: i32): i32 {
     this.ready = false;
     if (!edScalarBelowOrder(sig, sigOff + 32)) return ED_BAD_S;
-    if (edDecode(edA, pub, pubOff) < 0) return ED_BAD_KEY;
-    if (edIsSmallOrder(edA, edQ)) return ED_SMALL_ORDER_KEY;
-    if (edDecode(edR, sig, sigOff) < 0) return ED_BAD_R;
     const keep = this.keep;
+    if (!this.keyReady || !equalBytes(keep, ED_KEEP_AY, pub, pubOff, 32)) {
+      this.keyReady = false;
+      if (edDecode(edA, pub, pubOff) < 0) return ED_BAD_KEY;
+      if (edIsSmallOrder(edA, edQ)) return ED_SMALL_ORDER_KEY;
+      for (let i: i32 = 0; i < 32; i++) unchecked((keep[ED_KEEP_AY + i] = pub[pubOff + i]));
+      feToBytes(keep, ED_KEEP_AX, edA.x);
+      this.keyReady = true;
+    }
+    if (edDecode(edR, sig, sigOff) < 0) return ED_BAD_R;
     for (let i: i32 = 0; i < 32; i++) {
-      unchecked((keep[ED_KEEP_AY + i] = pub[pubOff + i]));
       unchecked((keep[ED_KEEP_RY + i] = sig[sigOff + i]));
       unchecked((keep[ED_KEEP_S + i] = sig[sigOff + 32 + i]));
     }
-    feToBytes(keep, ED_KEEP_AX, edA.x);
     feToBytes(keep, ED_KEEP_RX, edR.x);
     this.hash.reset();
     this.hash.update(sig, sigOff, 32);
