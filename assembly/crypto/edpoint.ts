@@ -138,30 +138,35 @@ export function edDecode(p: EdPoint, b: Uint8Array, off: i32): i32 {
   return 0;
 }
 
-/** r = 2p. T is computed only when wantT (the next step is an addition). */
+/**
+ * r = 2p. T is computed only when wantT (the next step is an addition).
+ * dbl-2008-hwcd for a = -1 with E, F, G, H all negated, which leaves X3 = EF,
+ * Y3 = GH, Z3 = FG and T3 = EH unchanged and takes two additions fewer:
+ * -E = (A + B) - (X + Y)^2, -G = A - B, -H = A + B, -F = -G + 2Z^2. On an
+ * interpreter an addition costs a third of a (host) multiply.
+ */
 export function edDouble(r: EdPoint, p: EdPoint, wantT: bool): void {
   const a = edT0;
   const b = edT1;
   const c = edT2;
   const e = edT3;
-  const g = edT4;
-  const f = edT5;
+  const h = edT4;
   feSqr(a, p.x);
   feSqr(b, p.y);
   feSqr(c, p.z);
-  feAdd(c, c, c);
+  feAdd(c, c, c); // C = 2Z^2
   feAdd(e, p.x, p.y);
   feSqr(e, e);
-  feSub(e, e, a);
-  feSub(e, e, b); // E = 2XY
-  feSub(g, b, a); // G = Y^2 - X^2 (a = -1)
-  feSub(f, g, c); // F = G - 2Z^2
-  feAdd(a, a, b);
-  feNeg(a, a); // H = -X^2 - Y^2
+  feAdd(h, a, b); // -H = A + B
+  feSub(e, h, e); // -E
+  const g = a;
+  feSub(g, a, b); // -G = A - B
+  const f = c;
+  feAdd(f, g, c); // -F = -G + C
   feMul(r.x, e, f);
-  feMul(r.y, g, a);
+  feMul(r.y, g, h);
   feMul(r.z, f, g);
-  if (wantT) feMul(r.t, e, a);
+  if (wantT) feMul(r.t, e, h);
 }
 
 // Shared tail of both additions: with A, B, C, D in edT0..edT3, finish
