@@ -268,3 +268,55 @@ export function packIntegerTables(context) {
     return f.updateSourceFile(sourceFile, sourceFile.statements.map((s) => (s === factory ? updated : s)));
   };
 }
+
+/**
+ * Calls of the host stand-ins (`function hostX(params) { return expr; }` at
+ * the factory's top level, common/host.portable.ts) whose arguments are all
+ * plain names become `(expr)` with the names put in. The minifier does this
+ * itself for a stand-in with one caller, but never inside a loop, and the
+ * field multiply's is called from two (inside `do … while (false)`, which
+ * keeps the straight-line fallback out of line): on Espruino each call level
+ * of the core is read again from flash, some 20 us for every multiply.
+ * Plain-name arguments keep the evaluation the same: no argument has an
+ * effect, and each stand-in names its parameters at most once.
+ */
+export function inlineHostCalls(context) {
+  const f = context.factory;
+  return (sourceFile) => {
+    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) return sourceFile;
+    const standIns = new Map();
+    for (const s of factory.body.statements) {
+      if (!ts.isFunctionDeclaration(s) || !s.name || !/^host[A-Z]/.test(s.name.text) || !s.body) continue;
+      const only = s.body.statements;
+      if (only.length !== 1 || !ts.isReturnStatement(only[0]) || !only[0].expression) continue;
+      const params = s.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : null));
+      if (params.includes(null)) continue;
+      const uses = new Map(params.map((p) => [p, 0]));
+      const count = (node) => {
+        if (ts.isIdentifier(node) && uses.has(node.text) && !isNameOnly(node)) uses.set(node.text, uses.get(node.text) + 1);
+        ts.forEachChild(node, count);
+      };
+      count(only[0].expression);
+      if ([...uses.values()].every((n) => n <= 1)) standIns.set(s.name.text, { params, expression: only[0].expression });
+    }
+    const substitute = (expression, names) => {
+      const put = (node) => {
+        if (ts.isIdentifier(node) && names.has(node.text) && !isNameOnly(node)) return f.createIdentifier(names.get(node.text));
+        return ts.visitEachChild(node, put, context);
+      };
+      return ts.visitNode(expression, put);
+    };
+    const visit = (node) => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && standIns.has(node.expression.text)) {
+        const { params, expression } = standIns.get(node.expression.text);
+        if (node.arguments.length === params.length && node.arguments.every(ts.isIdentifier)) {
+          const names = new Map(params.map((p, i) => [p, node.arguments[i].text]));
+          return f.createParenthesizedExpression(substitute(expression, names));
+        }
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitNode(sourceFile, visit);
+  };
+}

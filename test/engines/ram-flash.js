@@ -63,7 +63,9 @@ function create(layout, nativeSha256) {
     counts: counts,
     regions: regions,
     sample: null,
-    // Most reads, programs and erases lie within one piece: one lookup, no closures
+    // Most reads, programs and erases lie within one piece: one lookup, no
+    // closures. (Espruino's fill(v, start, end) walks the whole array: 3 ms
+    // for a sector of a 64 KiB piece, against 0.2 ms to fill a view of it.)
     // (the timings include this driver, as a board's include its own).
     read: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
@@ -97,12 +99,12 @@ function create(layout, nativeSha256) {
       var g = pieceAt(addr);
       if (g && addr + layout.sectorSize <= g.at + g.bytes.length) {
         counts.erases++;
-        g.bytes.fill(255, addr - g.at, addr - g.at + layout.sectorSize);
+        new Uint8Array(g.bytes.buffer, addr - g.at, layout.sectorSize).fill(255);
         return 0;
       }
       if (!covered(addr, layout.sectorSize)) return -1;
       counts.erases++;
-      span(addr, layout.sectorSize, function (g, from, at, n) { g.bytes.fill(255, from, from + n); });
+      span(addr, layout.sectorSize, function (g, from, at, n) { new Uint8Array(g.bytes.buffer, from, n).fill(255); });
       return 0;
     },
     sha256: function (addr, len, out, off) {
