@@ -272,13 +272,13 @@ export function packIntegerTables(context) {
 /**
  * Calls of the host stand-ins (`function hostX(params) { return expr; }` at
  * the factory's top level, common/host.portable.ts) whose arguments are all
- * plain names become `(expr)` with the names put in. The minifier does this
+ * plain names or numbers become `(expr)` with the arguments put in. The minifier does this
  * itself for a stand-in with one caller, but never inside a loop, and the
  * field multiply's is called from two (inside `do … while (false)`, which
  * keeps the straight-line fallback out of line): on Espruino each call level
  * of the core is read again from flash, some 20 us for every multiply.
- * Plain-name arguments keep the evaluation the same: no argument has an
- * effect, and each stand-in names its parameters at most once.
+ * Such arguments keep the evaluation the same: none has an effect, and each
+ * stand-in names its parameters at most once.
  */
 export function inlineHostCalls(context) {
   const f = context.factory;
@@ -302,7 +302,10 @@ export function inlineHostCalls(context) {
     }
     const substitute = (expression, names) => {
       const put = (node) => {
-        if (ts.isIdentifier(node) && names.has(node.text) && !isNameOnly(node)) return f.createIdentifier(names.get(node.text));
+        if (ts.isIdentifier(node) && names.has(node.text) && !isNameOnly(node)) {
+          const a = names.get(node.text);
+          return ts.isIdentifier(a) ? f.createIdentifier(a.text) : f.createNumericLiteral(a.text);
+        }
         return ts.visitEachChild(node, put, context);
       };
       return ts.visitNode(expression, put);
@@ -310,9 +313,10 @@ export function inlineHostCalls(context) {
     const visit = (node) => {
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && standIns.has(node.expression.text)) {
         const { params, expression } = standIns.get(node.expression.text);
-        if (node.arguments.length === params.length && node.arguments.every(ts.isIdentifier)) {
-          const names = new Map(params.map((p, i) => [p, node.arguments[i].text]));
-          return f.createParenthesizedExpression(substitute(expression, names));
+        const plain = (a) => ts.isIdentifier(a) || ts.isNumericLiteral(a);
+        if (node.arguments.length === params.length && node.arguments.every(plain)) {
+          const args = new Map(params.map((p, i) => [p, node.arguments[i]]));
+          return f.createParenthesizedExpression(substitute(expression, args));
         }
       }
       return ts.visitEachChild(node, visit, context);

@@ -62,12 +62,12 @@ describe.each(CORE_KINDS)("host-streamed chain hashing, %s core", (core) => {
 
   const fresh = () => new SimFlash({ sectorSize: 512, sectorCount: layout.flashSize / 512, writeSize: 4 });
 
-  it("installs the same bytes as the core's own hashing, one host stream per block", async () => {
+  it("installs the same bytes as the core's own hashing, one host stream per block and one for the manifest", async () => {
     const own = fresh();
     const hosted = withNodeHashing(fresh());
     expect(await receiveWith(own, true)).toMatchObject({ result: "installed" });
     expect(await receiveWith(hosted, true)).toMatchObject({ result: "installed" });
-    expect(hosted.streamCalls).toBe(Math.ceil(update.length / (1024 + 32)));
+    expect(hosted.streamCalls).toBe(1 + Math.ceil(update.length / (1024 + 32)));
     const slot = (f: { read(addr: number, out: Uint8Array): void }) => { const b = new Uint8Array(image.length); f.read(layout.slotA, b); return b; };
     expect(slot(hosted)).toEqual(image);
     expect(slot(own)).toEqual(image);
@@ -92,10 +92,22 @@ describe.each(CORE_KINDS)("host-streamed chain hashing, %s core", (core) => {
     };
     const first = await receiveWith(flaky, true);
     expect(first.result).toBe("HOST_HASH_FAILED");
-    // Blocks 0–2 passed: the retry starts after them, not from the beginning.
+    // The manifest and blocks 0–1 passed: the retry starts after them, not from the beginning.
     const retry = await receiveWith(withNodeHashing(sim), true);
     expect(retry.result).toBe("installed");
     expect(retry.resumedAt).toBeGreaterThan(256);
+  });
+
+  it("a host that fails on the manifest's digest leaves it to the core, and the install goes on", async () => {
+    const flaky = withNodeHashing(fresh());
+    let streams = 0;
+    flaky.sha256Stream = (): HostHash => {
+      const h = createHash("sha256");
+      const failing = ++streams === 1;
+      return { update: (d) => { if (failing) throw new Error("engine busy"); h.update(d); }, digest: () => new Uint8Array(h.digest()) };
+    };
+    expect(await receiveWith(flaky, true)).toMatchObject({ result: "installed" });
+    expect(streams).toBe(1 + Math.ceil(update.length / (1024 + 32)));
   });
 
   it("a host that declines the stream (begin -1) leaves the core to hash", async () => {
