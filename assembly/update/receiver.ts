@@ -206,7 +206,7 @@ function startPayload(): i32 {
     }
   }
   if (resume) {
-    slotWriteBegin(rxSlot, rsImageBytes, rsCheckRead);
+    slotWriteBegin(rxSlot, rsImageBytes, true, rsCheckRead);
     rxImagePos = rsImageBytes;
     rxLastSaved = rsImageBytes;
     rxSkipUntil = rsDataOffset;
@@ -214,7 +214,7 @@ function startPayload(): i32 {
     for (let i: i32 = 0; i < 32; i++) rxExpect[i] = rsExpect[i];
     enterBlock(rsBlock);
   } else {
-    slotWriteBegin(rxSlot, 0, 0);
+    slotWriteBegin(rxSlot, 0, true, 0);
     rxImagePos = 0;
     rxLastSaved = 0;
     rxSkipUntil = 0;

@@ -26,8 +26,10 @@ let swErasedEnd: u32 = 0; // slot offset up to which sectors are erased
 // The page being filled: its check prefix at 0..3, its bytes from 4.
 const swPage: Uint8Array = new Uint8Array(4 + SLOT_CHECK_PAGE);
 let swPageLen: i32 = 0;
-// The slot check over [0, slotWriteDurable()).
+// The slot check over [0, slotWriteDurable()), kept only for a download
+// (an image install has no resume points).
 let swCheck: u32 = 0;
+let swChecking: bool = false;
 
 /**
  * The slot check extended by one page: `page` holds the page's bytes at
@@ -40,13 +42,15 @@ export function slotCheckFold(check: u32, page: Uint8Array, off: i32): u32 {
 
 /**
  * Start writing `slot` at `startAt` (a multiple of SLOT_CHECK_PAGE: 0, or a
- * resume point), whose bytes before it give the slot check `check`.
+ * resume point). With `checking`, keep the slot check, from `check` (that of
+ * the bytes before startAt).
  */
-export function slotWriteBegin(slot: i32, startAt: u32, check: u32): void {
+export function slotWriteBegin(slot: i32, startAt: u32, checking: bool, check: u32): void {
   swBase = slotAddr(slot);
   swPos = startAt;
   swErasedEnd = startAt;
   swPageLen = 0;
+  swChecking = checking;
   swCheck = check;
 }
 
@@ -86,7 +90,7 @@ export function slotWrite(buf: Uint8Array, off: i32, len: i32): i32 {
     if (swPageLen == SLOT_CHECK_PAGE) {
       const ps: i32 = programAt(u32(swPos + u32(i) - u32(SLOT_CHECK_PAGE)), swPage, 4, SLOT_CHECK_PAGE);
       if (ps != OK) return ps;
-      swCheck = slotCheckFold(swCheck, swPage, 0);
+      if (swChecking) swCheck = slotCheckFold(swCheck, swPage, 0);
       swPageLen = 0;
     }
   }
@@ -96,7 +100,7 @@ export function slotWrite(buf: Uint8Array, off: i32, len: i32): i32 {
   if (run > 0) {
     const ps: i32 = programAt(u32(swPos + u32(i)), buf, off + i, run);
     if (ps != OK) return ps;
-    for (let p: i32 = 0; p < run; p += SLOT_CHECK_PAGE) {
+    for (let p: i32 = 0; swChecking && p < run; p += SLOT_CHECK_PAGE) {
       copyBytes(swPage, 4, buf, off + i + p, SLOT_CHECK_PAGE);
       swCheck = slotCheckFold(swCheck, swPage, 0);
     }

@@ -70,7 +70,7 @@ export function writerOpen(size: u32): i32 {
   wrHdrLen = 0;
   wrEntryGiven = false;
   wrDecrypting = false;
-  slotWriteBegin(t, 0, 0);
+  slotWriteBegin(t, 0, false, 0);
   wrOpen = true;
   return t;
 }
