@@ -134,7 +134,7 @@ export function loadWasmCoreSync(flash: Flash = NO_FLASH): Core {
 function hostCrc32(flash: Flash, data: Uint8Array): number {
   try {
     const c = (flash.crc32 as NonNullable<Flash["crc32"]>)(data);
-    return Number.isInteger(c) ? c >>> 0 : -1;
+    return Number.isInteger(c) && c >= 0 && c <= 0xffffffff ? c : -1;
   } catch {
     return -1;
   }

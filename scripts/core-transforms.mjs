@@ -293,12 +293,18 @@ export function inlineHostCalls(context) {
       const params = s.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : null));
       if (params.includes(null)) continue;
       const uses = new Map(params.map((p) => [p, 0]));
+      // Only plain expressions: no functions (their own scopes), no
+      // assignments, no shorthand properties (a name that is also a key).
+      let plainExpression = true;
       const count = (node) => {
+        if (ts.isFunctionLike(node) || ts.isShorthandPropertyAssignment(node)) plainExpression = false;
+        if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) plainExpression = false;
+        if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) plainExpression = false;
         if (ts.isIdentifier(node) && uses.has(node.text) && !isNameOnly(node)) uses.set(node.text, uses.get(node.text) + 1);
         ts.forEachChild(node, count);
       };
       count(only[0].expression);
-      if ([...uses.values()].every((n) => n <= 1)) standIns.set(s.name.text, { params, expression: only[0].expression });
+      if (plainExpression && [...uses.values()].every((n) => n <= 1)) standIns.set(s.name.text, { params, expression: only[0].expression });
     }
     const substitute = (expression, names) => {
       const put = (node) => {

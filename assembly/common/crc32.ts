@@ -5,8 +5,10 @@
 // crc32; Espruino's native E.CRC32): an interpreter runs this loop token by
 // token. The log records' CRCs go through it too, so a host CRC that differed
 // from this one would make records unreadable to a core without it: the
-// host's first answer is compared with this loop's, and a host that
-// disagrees is not asked again. The WASM build never asks (common/host.ts).
+// host's answers are compared with this loop's until one for a range that
+// does not start the buffer agrees (a host that ignored the offset would
+// agree on the others), and a host that disagrees once is not asked again.
+// The WASM build never asks (common/host.ts).
 import { hostCrc32 } from "./host";
 
 const crcNibble: Uint32Array = new Uint32Array(16);
@@ -18,7 +20,7 @@ for (let i: i32 = 0; i < 16; i++) {
   crcNibble[i] = c;
 }
 
-// The host's CRC-32: 0 not answered yet, 1 in use, -1 wrong.
+// The host's CRC-32: 0 not trusted yet, 1 in use, -1 wrong.
 let crcHost: i32 = 0;
 
 export function crc32(buf: Uint8Array, off: i32, len: i32): u32 {
@@ -32,6 +34,9 @@ export function crc32(buf: Uint8Array, off: i32, len: i32): u32 {
     c = u32(unchecked(crcNibble[c & 15]) ^ (c >>> 4));
   }
   c = u32(~c);
-  if (hosted >= 0.0) crcHost = u32(hosted) == c ? 1 : -1;
+  if (hosted >= 0.0) {
+    if (u32(hosted) != c) crcHost = -1;
+    else if (off != 0) crcHost = 1;
+  }
   return c;
 }

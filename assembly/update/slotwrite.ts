@@ -63,7 +63,7 @@ export function slotWriteDurable(): u32 {
   return u32(swPos - u32(swPageLen));
 }
 
-/** The slot check over the slot's bytes [0, slotWriteDurable()). */
+/** The slot check over the slot's bytes [0, slotWriteDurable()) (until a flush). */
 export function slotWriteCheck(): u32 {
   return swCheck;
 }
@@ -126,5 +126,8 @@ export function slotWriteFlush(): i32 {
   const ps: i32 = programAt(u32(swPos - u32(swPageLen)), swPage, 4, n);
   if (ps != OK) return ps;
   swPageLen = 0;
+  // The check covers whole pages only: after a padded page it no longer
+  // describes [0, slotWriteDurable()), and nothing may be saved from it.
+  swChecking = false;
   return OK;
 }
