@@ -51,7 +51,7 @@ export function hostSha256Finish(out: Uint8Array, off: u32): i32 {
  * Optional: o = a * b mod 2^255 - 19 by the host, on the core's field
  * elements (crypto/fe25519.ts: 15 limbs of 17 bits, an Int32Array in the JS
  * builds), limb for limb what feMul gives. Espruino's native E.convolve does
- * the 225 products in 15 calls (examples/espruino/field-multiply.js). false:
+ * the 225 products in 15 calls (examples/espruino/native-arithmetic.js). false:
  * not offered (or the host returned non-zero), the core multiplies itself.
  */
 export function hostFieldMultiply<T>(o: T, a: T, b: T): bool {

@@ -76,15 +76,16 @@ export function mfBaseDigestAt(): i32 {
 function manifestDigest(len: u32): void {
   const extra: u32 = mfEncryption != 0 ? u32(ENC_BLOCK_SIZE) : 0;
   const total: u32 = u32(len + extra);
-  const start: u32 = 0;
+  // Plain names and numbers as arguments: the ES5 build writes the host
+  // calls in place (scripts/core-transforms.mjs, inlineHostCalls).
   if (imgHashByHost && hostSha256Begin(total) == OK) {
-    let ok: bool = hostSha256Update(mfBytes, start, len) == OK;
+    let ok: bool = hostSha256Update(mfBytes, 0, len) == OK;
     if (ok && extra != 0) {
       const block: Uint8Array = decryptor().block;
-      ok = hostSha256Update(block, start, extra) == OK;
+      ok = hostSha256Update(block, 0, extra) == OK;
     }
     // Finish in any case: it ends the host's stream.
-    if (hostSha256Finish(mfDigest, start) == OK && ok) return;
+    if (hostSha256Finish(mfDigest, 0) == OK && ok) return;
   }
   callHash.reset();
   callHash.update(mfBytes, 0, i32(len));
