@@ -270,15 +270,98 @@ export function packIntegerTables(context) {
 }
 
 /**
+ * Whether an argument may be written into a callee's body in place of its
+ * parameter, possibly more than once: a name, a number, `true`/`false`, a
+ * property read of such (`p.x`), arithmetic on such (`len >>> 0`), or a
+ * choice between them (`sub ? c.a : c.b`). None has an effect (the core
+ * defines no getters), so reading one twice, or not at all, gives the same
+ * result as reading it once.
+ */
+function isEffectFree(node) {
+  if (ts.isParenthesizedExpression(node)) return isEffectFree(node.expression);
+  // Arithmetic, bitwise and comparison operators (no assignment, no comma).
+  if (ts.isBinaryExpression(node)) {
+    const k = node.operatorToken.kind;
+    const assigns = k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+    return !assigns && k !== ts.SyntaxKind.CommaToken && isEffectFree(node.left) && isEffectFree(node.right);
+  }
+  if (ts.isPrefixUnaryExpression(node)) return node.operator !== ts.SyntaxKind.PlusPlusToken && node.operator !== ts.SyntaxKind.MinusMinusToken && isEffectFree(node.operand);
+  if (ts.isIdentifier(node) || ts.isNumericLiteral(node)) return true;
+  if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isPropertyAccessExpression(node)) return ts.isIdentifier(node.name) && isEffectFree(node.expression);
+  if (ts.isConditionalExpression(node)) return isEffectFree(node.condition) && isEffectFree(node.whenTrue) && isEffectFree(node.whenFalse);
+  return false;
+}
+
+/** `expression` with each parameter named in `args` replaced by its argument (parenthesized unless a name or number). */
+function substituteArguments(context, expression, args) {
+  const f = context.factory;
+  const put = (node) => {
+    if (ts.isIdentifier(node) && args.has(node.text) && !isNameOnly(node)) {
+      const a = args.get(node.text);
+      if (ts.isIdentifier(a)) return f.createIdentifier(a.text);
+      if (ts.isNumericLiteral(a)) return f.createNumericLiteral(a.text);
+      return f.createParenthesizedExpression(a);
+    }
+    return ts.visitEachChild(node, put, context);
+  };
+  return ts.visitNode(expression, put);
+}
+
+/**
+ * Calls of the core's "host, else the core" functions (`function f(params)
+ * { return hostX(...) || coreY(...); }` at the factory's top level: feMul
+ * and feSqr, crypto/fe25519.ts) whose arguments are all effect-free become
+ * `(hostX(...) || coreY(...))` with the arguments put in; inlineHostCalls
+ * then writes the host call out. On Espruino a call from code kept in flash
+ * is read again at every call (the function's head, its body, the skipped
+ * fallback): for the Ed25519 field products that was 40 % of a multiply
+ * the host does natively. The fallback stays a call: it is large and has
+ * many callers.
+ */
+export function inlineHostOrCore(context) {
+  const f = context.factory;
+  return (sourceFile) => {
+    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) return sourceFile;
+    const callTo = (node, pattern) => ts.isCallExpression(node) && ts.isIdentifier(node.expression) && pattern.test(node.expression.text);
+    const hostOrCore = new Map();
+    for (const s of factory.body.statements) {
+      if (!ts.isFunctionDeclaration(s) || !s.name || !s.body || s.body.statements.length !== 1) continue;
+      const only = s.body.statements[0];
+      if (!ts.isReturnStatement(only) || !only.expression || !ts.isBinaryExpression(only.expression)) continue;
+      const e = only.expression;
+      if (e.operatorToken.kind !== ts.SyntaxKind.BarBarToken || !callTo(e.left, /^host[A-Z]/) || !callTo(e.right, /^[a-zA-Z_$]/)) continue;
+      const params = s.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : null));
+      // The two calls' arguments are the parameters themselves.
+      const direct = (call) => call.arguments.every((a) => ts.isIdentifier(a) && params.includes(a.text));
+      if (params.includes(null) || !direct(e.left) || !direct(e.right)) continue;
+      hostOrCore.set(s.name.text, { params, expression: e });
+    }
+    const visit = (node) => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && hostOrCore.has(node.expression.text)) {
+        const { params, expression } = hostOrCore.get(node.expression.text);
+        if (node.arguments.length === params.length && node.arguments.every(isEffectFree)) {
+          const args = new Map(params.map((p, i) => [p, node.arguments[i]]));
+          return f.createParenthesizedExpression(substituteArguments(context, expression, args));
+        }
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitNode(sourceFile, visit);
+  };
+}
+
+/**
  * Calls of the host stand-ins (`function hostX(params) { return expr; }` at
  * the factory's top level, common/host.portable.ts) whose arguments are all
- * plain names or numbers become `(expr)` with the arguments put in. The minifier does this
- * itself for a stand-in with one caller, but never inside a loop, and the
- * field multiply's is called from two (inside `do … while (false)`, which
- * keeps the straight-line fallback out of line): on Espruino each call level
- * of the core is read again from flash, some 20 us for every multiply.
- * Such arguments keep the evaluation the same: none has an effect, and each
- * stand-in names its parameters at most once.
+ * effect-free (isEffectFree) become `(expr)` with the arguments put in. The
+ * minifier does this itself only for a stand-in with one caller, and never
+ * inside a loop; a stand-in it cannot flatten it makes a function at every
+ * call, which Espruino reads twice. On Espruino each call level of the core
+ * is read again from flash, some 20 us for every multiply.
+ * Effect-free arguments keep the evaluation the same, however often the
+ * stand-in names its parameters.
  */
 export function inlineHostCalls(context) {
   const f = context.factory;
@@ -292,40 +375,49 @@ export function inlineHostCalls(context) {
       if (only.length !== 1 || !ts.isReturnStatement(only[0]) || !only[0].expression) continue;
       const params = s.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : null));
       if (params.includes(null)) continue;
-      const uses = new Map(params.map((p) => [p, 0]));
       // Only plain expressions: no functions (their own scopes), no
       // assignments, no shorthand properties (a name that is also a key).
       let plainExpression = true;
-      const count = (node) => {
+      const check = (node) => {
         if (ts.isFunctionLike(node) || ts.isShorthandPropertyAssignment(node)) plainExpression = false;
         if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) plainExpression = false;
         if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) plainExpression = false;
-        if (ts.isIdentifier(node) && uses.has(node.text) && !isNameOnly(node)) uses.set(node.text, uses.get(node.text) + 1);
-        ts.forEachChild(node, count);
+        ts.forEachChild(node, check);
       };
-      count(only[0].expression);
-      if (plainExpression && [...uses.values()].every((n) => n <= 1)) standIns.set(s.name.text, { params, expression: only[0].expression });
+      check(only[0].expression);
+      if (plainExpression) standIns.set(s.name.text, { params, expression: only[0].expression });
     }
-    const substitute = (expression, names) => {
-      const put = (node) => {
-        if (ts.isIdentifier(node) && names.has(node.text) && !isNameOnly(node)) {
-          const a = names.get(node.text);
-          return ts.isIdentifier(a) ? f.createIdentifier(a.text) : f.createNumericLiteral(a.text);
-        }
-        return ts.visitEachChild(node, put, context);
-      };
-      return ts.visitNode(expression, put);
-    };
     const visit = (node) => {
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && standIns.has(node.expression.text)) {
         const { params, expression } = standIns.get(node.expression.text);
-        const plain = (a) => ts.isIdentifier(a) || ts.isNumericLiteral(a);
-        if (node.arguments.length === params.length && node.arguments.every(plain)) {
+        if (node.arguments.length === params.length && node.arguments.every(isEffectFree)) {
           const args = new Map(params.map((p, i) => [p, node.arguments[i]]));
-          return f.createParenthesizedExpression(substitute(expression, args));
+          return f.createParenthesizedExpression(substituteArguments(context, expression, args));
         }
       }
       return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitNode(sourceFile, visit);
+  };
+}
+
+/**
+ * Marks the calls of the named functions with the `#__NOINLINE__` annotation, so the
+ * minifier keeps those functions out of line. It writes a function called
+ * once into its caller, as a function made at the call when it cannot be
+ * flattened: that saves Espruino the function's few variables, but such a
+ * function is read twice at every call (once to make it, once to run it).
+ * For functions on a hot path, called per chunk or per point addition, the
+ * reading costs more than the variables.
+ */
+export function keepCallsOutOfLine(names) {
+  return (context) => (sourceFile) => {
+    const visit = (node) => {
+      const visited = ts.visitEachChild(node, visit, context);
+      if (ts.isCallExpression(visited) && ts.isIdentifier(visited.expression) && names.includes(visited.expression.text)) {
+        return ts.addSyntheticLeadingComment(visited, ts.SyntaxKind.MultiLineCommentTrivia, "#__NOINLINE__", false);
+      }
+      return visited;
     };
     return ts.visitNode(sourceFile, visit);
   };

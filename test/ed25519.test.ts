@@ -156,9 +156,9 @@ describe("baked constants", () => {
     expect(arrayIn("crypto/edpoint.ts", "edConstLimbs")).toEqual([...limbs(D), ...limbs(mod(2n * D, P)), ...limbs(s)]);
   });
 
-  it("the base table holds (y+x, y-x, 2dxy) of B, 3B, ..., 15B", () => {
+  it("the base table holds (y+x, y-x, 2dxy) of B, 3B, 5B, 7B", () => {
     const expected: number[] = [];
-    for (let i = 1n; i < 16n; i += 2n) {
+    for (let i = 1n; i < 8n; i += 2n) {
       const { x, y } = Point.BASE.multiply(i).toAffine();
       expected.push(...limbs(mod(y + x, P)), ...limbs(mod(y - x, P)), ...limbs(mod(2n * D * x * y, P)));
     }

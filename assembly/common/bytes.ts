@@ -1,6 +1,6 @@
 // Little-endian field access on byte buffers (portable: no raw loads), and
 // the fills, copies and comparisons the core does on them.
-import { nativeCopy } from "./host";
+import { hostCopy } from "./host";
 
 export function getU16(b: Uint8Array, off: i32): u32 {
   return u32(unchecked(b[off]) | (u32(unchecked(b[off + 1])) << 8));
@@ -34,7 +34,8 @@ export function fillBytes(b: Uint8Array, off: i32, len: i32, v: u8): void {
 
 /** dst[dOff, dOff + len) = src[sOff, sOff + len), buffers that do not overlap (natively in the JS builds). */
 export function copyBytes(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): void {
-  if (!nativeCopy(dst, dOff, src, sOff, len)) for (let i: i32 = 0; i < len; i++) unchecked((dst[dOff + i] = src[sOff + i]));
+  if (hostCopy(dst, dOff, src, sOff, len)) return;
+  for (let i: i32 = 0; i < len; i++) unchecked((dst[dOff + i] = src[sOff + i]));
 }
 
 /** Constant-pattern comparison; true when a[aOff..+len) equals b[bOff..+len). */

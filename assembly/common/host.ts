@@ -62,6 +62,19 @@ export function hostFieldMultiply<T>(o: T, a: T, b: T): bool {
   return false;
 }
 
+/** o = a + b and o = a - b (field limbs) by the host: not offered here (false). */
+// @ts-ignore: decorator
+@inline
+export function hostFieldAdd<T>(o: T, a: T, b: T): bool {
+  return false;
+}
+
+// @ts-ignore: decorator
+@inline
+export function hostFieldSubtract<T>(o: T, a: T, b: T): bool {
+  return false;
+}
+
 /** CRC-32 of buf[off, off + len) by the host: not offered here (-1). */
 // @ts-ignore: decorator
 @inline
@@ -78,7 +91,7 @@ export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
  */
 // @ts-ignore: decorator
 @inline
-export function nativeCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
+export function hostCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
   return false;
 }
 

@@ -10,7 +10,7 @@
 //     k = SHA-512(R || A || M) mod L.
 //
 // Algorithm: [S]B - [k]A by Strauss-Shamir interleaving over width-w NAFs
-// of both scalars (w = 5 against a baked table of B, w = 4 against a table of
+// of both scalars (w = 4 against a baked table of B, and against a table of
 // -A built per verification), then subtract R, multiply by 8 and test for
 // the identity, all in projective coordinates: no field inversion at all.
 import { Sha512 } from "./sha512";

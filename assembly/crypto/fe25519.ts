@@ -26,7 +26,7 @@
 // product does a column in one call, where this straight-line code is read
 // and interpreted token by token at every call. The host's result must be
 // limb for limb the one below (test/engines checks it inside Espruino).
-import { hostFieldMultiply } from "../common/host";
+import { hostFieldMultiply, hostFieldAdd, hostFieldSubtract } from "../common/host";
 
 const FE_RADIX: f64 = 131072.0;
 const FE_INV_RADIX: f64 = 1.0 / 131072.0;
@@ -137,7 +137,7 @@ export function feFromConstants(o: Fe, src: i32[], at: i32): void {
   o.l14 = unchecked(src[at + 14]);
 }
 
-export function feAdd(o: Fe, a: Fe, b: Fe): void {
+function feAddLimbs(o: Fe, a: Fe, b: Fe): bool {
   o.l0 = a.l0 + b.l0;
   o.l1 = a.l1 + b.l1;
   o.l2 = a.l2 + b.l2;
@@ -153,9 +153,10 @@ export function feAdd(o: Fe, a: Fe, b: Fe): void {
   o.l12 = a.l12 + b.l12;
   o.l13 = a.l13 + b.l13;
   o.l14 = a.l14 + b.l14;
+  return true;
 }
 
-export function feSub(o: Fe, a: Fe, b: Fe): void {
+function feSubLimbs(o: Fe, a: Fe, b: Fe): bool {
   o.l0 = a.l0 - b.l0;
   o.l1 = a.l1 - b.l1;
   o.l2 = a.l2 - b.l2;
@@ -171,6 +172,17 @@ export function feSub(o: Fe, a: Fe, b: Fe): void {
   o.l12 = a.l12 - b.l12;
   o.l13 = a.l13 - b.l13;
   o.l14 = a.l14 - b.l14;
+  return true;
+}
+
+/** o = a + b (limb by limb, no carry; by the host where it offers it: inlineHostOrCore). */
+export function feAdd(o: Fe, a: Fe, b: Fe): bool {
+  return hostFieldAdd<Fe>(o, a, b) || feAddLimbs(o, a, b);
+}
+
+/** o = a - b (limb by limb, no carry). */
+export function feSub(o: Fe, a: Fe, b: Fe): bool {
+  return hostFieldSubtract<Fe>(o, a, b) || feSubLimbs(o, a, b);
 }
 
 export function feNeg(o: Fe, a: Fe): void {
@@ -214,7 +226,7 @@ export function feFromBytes(o: Fe, b: Uint8Array, off: i32): void {
 // taken as 19 * b_(i-j+15) (e_k below) once i - j wraps below zero. Then one
 // carry pass, the top carry folded into limb 0 times 19, and two more carries
 // so that limbs 0 and 1 are back under 2^17 as well.
-function feMulLimbs(o: Fe, a: Fe, b: Fe): void {
+function feMulLimbs(o: Fe, a: Fe, b: Fe): bool {
   const a0: f64 = <f64>a.l0;
   const a1: f64 = <f64>a.l1;
   const a2: f64 = <f64>a.l2;
@@ -340,12 +352,13 @@ function feMulLimbs(o: Fe, a: Fe, b: Fe): void {
   o.l12 = <i32>c12;
   o.l13 = <i32>c13;
   o.l14 = <i32>c14;
+  return true;
 }
 
 // Column i of a^2: the products a_j a_k with j + k = i counted twice for
 // j != k (d_j = 2 a_j), and those with j + k = i + 15 scaled by 19 (e_j) or
 // 38 (f_j = 2 * 19 a_j). Same carries as feMul.
-function feSqrLimbs(o: Fe, a: Fe): void {
+function feSqrLimbs(o: Fe, a: Fe): bool {
   const a0: f64 = <f64>a.l0;
   const a1: f64 = <f64>a.l1;
   const a2: f64 = <f64>a.l2;
@@ -463,28 +476,22 @@ function feSqrLimbs(o: Fe, a: Fe): void {
   o.l12 = <i32>c12;
   o.l13 = <i32>c13;
   o.l14 = <i32>c14;
+  return true;
 }
 
-// feMul and feSqr call the core's own code from inside a do-while(false). A
-// plain call would not do: the JS builds' minifier (terser) pastes a function
-// with a single caller into that caller, except into a loop, and an
-// interpreter without a syntax tree (Espruino) reads a skipped body token by
-// token, so every multiply the host did would still pay for reading the 225
-// products it skipped.
+// feMul and feSqr are one expression, "the host, else the core", which the JS
+// builds write into every caller (inlineHostOrCore, scripts/core-transforms.mjs):
+// on an interpreter that reads code from flash (Espruino), a call level costs
+// about as much as the host's native multiply. The core's own multiply stays
+// a function of its own (both return true).
 /** o = a * b mod p. */
-export function feMul(o: Fe, a: Fe, b: Fe): void {
-  do {
-    if (hostFieldMultiply<Fe>(o, a, b)) break;
-    feMulLimbs(o, a, b);
-  } while (false);
+export function feMul(o: Fe, a: Fe, b: Fe): bool {
+  return hostFieldMultiply<Fe>(o, a, b) || feMulLimbs(o, a, b);
 }
 
 /** o = a^2 mod p (by the host: the same limbs as a * a). */
-export function feSqr(o: Fe, a: Fe): void {
-  do {
-    if (hostFieldMultiply<Fe>(o, a, a)) break;
-    feSqrLimbs(o, a);
-  } while (false);
+export function feSqr(o: Fe, a: Fe): bool {
+  return hostFieldMultiply<Fe>(o, a, a) || feSqrLimbs(o, a);
 }
 
 /** o = a^(2^n), n >= 1. */

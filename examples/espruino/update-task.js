@@ -31,8 +31,9 @@ function trust(core, options) {
 
 /**
  * Espruino's native arithmetic for the update core (native-arithmetic.js,
- * Storage module "slotboot-native-arithmetic"): the host calls fieldMultiply
- * and crc32 on the driver while the core runs, unless `options.nativeArithmetic`
+ * Storage module "slotboot-native-arithmetic"): the host calls fieldMultiply,
+ * fieldAdd, fieldSubtract and crc32 on the driver while the core runs,
+ * unless `options.nativeArithmetic`
  * is false, the driver has its own, or the engine is not Espruino (this task
  * also runs in XS). Returns whether there is anything to undo afterwards.
  */
@@ -40,6 +41,8 @@ function attachArithmetic(flash, options) {
   if (options.nativeArithmetic === false || typeof E === "undefined" || flash.fieldMultiply || flash.crc32) return false;
   var native = require("slotboot-native-arithmetic");
   flash.fieldMultiply = native.fieldMultiply();
+  flash.fieldAdd = native.fieldAdd();
+  flash.fieldSubtract = native.fieldSubtract();
   flash.crc32 = native.crc32;
   return true;
 }
@@ -47,6 +50,8 @@ function attachArithmetic(flash, options) {
 function detachArithmetic(flash, attached) {
   if (!attached) return;
   delete flash.fieldMultiply;
+  delete flash.fieldAdd;
+  delete flash.fieldSubtract;
   delete flash.crc32;
   if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
 }

@@ -77,6 +77,25 @@ print("@@" + JSON.stringify({ plain: run(""), a: run("a"), b: run("b"), square: 
   return r.results[0] as { plain: number[][]; a: number[][]; b: number[][]; square: number[][] };
 }
 
+/** Runs the module's fieldAdd and fieldSubtract over the pairs inside Espruino: plain, and with the output aliasing a or b. */
+function addInEspruino(moduleText: string, pairs: Array<[number[], number[]]>) {
+  const main = `
+var native = require("slotboot-native-arithmetic"), add = native.fieldAdd(), subtract = native.fieldSubtract();
+var pairs = JSON.parse(require("Storage").read("pairs"));
+function run(f, alias) {
+  return pairs.map(function (p) {
+    var a = new Int32Array(p[0]), b = new Int32Array(p[1]), o = new Int32Array(15);
+    if (alias === "a") { f(a, a, b); return [].slice.call(a); }
+    if (alias === "b") { f(b, a, b); return [].slice.call(b); }
+    return f(o, a, b) === 0 ? [].slice.call(o) : null;
+  });
+}
+print("@@" + JSON.stringify({ add: [run(add, ""), run(add, "a"), run(add, "b")], subtract: [run(subtract, ""), run(subtract, "a"), run(subtract, "b")] }));
+`;
+  const r = runEspruino({ "slotboot-native-arithmetic": moduleText, pairs: JSON.stringify(pairs) }, main, 120_000);
+  return r.results[0] as { add: number[][][]; subtract: number[][][] };
+}
+
 describe.skipIf(!binary)("native arithmetic inside Espruino", () => {
   const moduleText = read("examples/espruino/native-arithmetic.js");
   const seed = Date.now() % 0x7fffffff;
@@ -105,7 +124,21 @@ describe.skipIf(!binary)("native arithmetic inside Espruino", () => {
     expect(wrong.length).toBeGreaterThan(0);
   }, 60_000);
 
-  it("RFC 8032 signatures verify, and a forged one fails, with the core multiplying through the host; crc32 is the core's CRC-32", () => {
+  it("fieldAdd and fieldSubtract give feAdd's and feSub's limbs (limb by limb, no carry), aliased or not; a planted bug is caught", () => {
+    const sums = pairs.map(([a, b]) => a.map((l, i) => l + b[i]));
+    const differences = pairs.map(([a, b]) => a.map((l, i) => l - b[i]));
+    const out = addInEspruino(moduleText, pairs);
+    for (const alias of [0, 1, 2]) {
+      expect(out.add[alias], `seed ${seed}`).toEqual(sums);
+      expect(out.subtract[alias], `seed ${seed}`).toEqual(differences);
+    }
+    // The loop stops one limb short.
+    const planted = moduleText.replace("while (i--) o[i] = a[i] - b[i];", "while (--i) o[i] = a[i] - b[i];");
+    expect(planted).not.toBe(moduleText);
+    expect(addInEspruino(planted, pairs.slice(0, 5)).subtract[0]).not.toEqual(differences.slice(0, 5));
+  }, 60_000);
+
+  it("RFC 8032 signatures verify, and a forged one fails, with the core multiplying and adding through the host; crc32 is the core's CRC-32", () => {
     // RFC 8032 section 7.1, TEST 1 to 3 (public key, message, signature).
     const vectors = [
       ["d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
@@ -121,9 +154,11 @@ describe.skipIf(!binary)("native arithmetic inside Espruino", () => {
     const cases = [...vectors, [vectors[2][0], vectors[2][1], forged]];
     const main = `
 var native = require("slotboot-native-arithmetic");
-var calls = 0, multiply = native.fieldMultiply();
+var calls = 0, additions = 0, multiply = native.fieldMultiply(), add = native.fieldAdd(), subtract = native.fieldSubtract();
 var host = { read: function () { return -1; }, program: function () { return -1; }, erase: function () { return -1; }, sha256: function () { return -1; },
-  fieldMultiply: function (o, a, b) { calls++; return multiply(o, a, b); } };
+  fieldMultiply: function (o, a, b) { calls++; return multiply(o, a, b); },
+  fieldAdd: function (o, a, b) { additions++; return add(o, a, b); },
+  fieldSubtract: function (o, a, b) { additions++; return subtract(o, a, b); } };
 var core = require("slotboot-core").createCore(host);
 var io = core.ioBuffer();
 function bytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
@@ -136,14 +171,15 @@ var results = JSON.parse(require("Storage").read("cases")).map(function (c) {
 var text = "123456789", check = new Uint8Array(text.length);
 for (var i = 0; i < text.length; i++) check[i] = text.charCodeAt(i);
 var padded = new Uint8Array(12); padded.set(check, 2);
-print("@@" + JSON.stringify({ results: results, calls: calls, crc: native.crc32(padded, 2, 9) }));
+print("@@" + JSON.stringify({ results: results, calls: calls, additions: additions, crc: native.crc32(padded, 2, 9) }));
 `;
     const r = runEspruino({
       "slotboot-core": read("build/es5/core.cjs"), "slotboot-native-arithmetic": moduleText, cases: JSON.stringify(cases),
-    }, main, 120_000).results[0] as { results: number[]; calls: number; crc: number };
+    }, main, 120_000).results[0] as { results: number[]; calls: number; additions: number; crc: number };
     expect(r.results).toEqual([1, 1, 1, 0]);
-    // Every multiply and square of the four checks went through the host.
+    // Every multiply and square of the four checks went through the host, and the limb additions of the point formulas.
     expect(r.calls).toBeGreaterThan(4 * 3000);
+    expect(r.additions).toBeGreaterThan(4 * 1800);
     expect(r.crc).toBe(0xcbf43926);
   }, 120_000);
 
