@@ -3,6 +3,7 @@
 // written through it must read back the same in a core without it (the boot
 // role on a board offers none), so the core compares the host's first answer
 // with its own and stops asking a host that differs.
+import { readFileSync } from "node:fs";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { SimDevice } from "../bootloader-sim/device.js";
@@ -59,5 +60,43 @@ describe.each(["js", "es5"] as const)("the host's CRC-32, %s core", (core) => {
     const plain = withCrc(base, null).dev;
     expect((await plain.state()).slots.B).toMatchObject({ state: "pending", version: "2.0.0" });
     expect(await plain.powerUp("power")).toMatchObject({ booted: "B", reason: "trial-start" });
+  });
+});
+
+describe.each(["js", "es5"] as const)("the log's blank check through the host's CRC-32, %s core", (core) => {
+  it("pins the CRC-32 of an erased scan chunk", () => {
+    const source = readFileSync(new URL("../assembly/common/recordlog.ts", import.meta.url), "utf8");
+    const pinned = Number(/LOG_ERASED_SCAN_CRC: u32 = (0x[0-9a-f]+)/.exec(source)![1]);
+    const chunk = Number(/const LOG_SCAN_BYTES: i32 = (\d+)/.exec(source)![1]);
+    expect(pinned).toBe(zlibCrc32(new Uint8Array(chunk).fill(0xff)));
+  });
+
+  it("a resume sector that does not erase clean is refused with the host's CRC as without it", async () => {
+    // A full download over a flash whose resume sectors keep a programmed
+    // byte after every erase: the log erases the first sector it moves to
+    // three times, finds it not blank each time, and keeps no resume points
+    // after that. A blank check that passed it would erase once per move.
+    const resumeErases = async (crc: Crc | null) => {
+      const base = await signedDevice({ core, sectorSize: 512, slotSize: 16384 }, V1);
+      const host = withCrc(base, crc);
+      const flash = host.dev.flash;
+      const l = host.dev.config.layout;
+      const erase = flash.erase.bind(flash);
+      let erases = 0;
+      flash.erase = (addr: number) => {
+        erase(addr);
+        if (addr < l.resumeAddr || addr >= l.resumeAddr + l.resumeSectors * l.sectorSize) return;
+        erases++;
+        flash.program(addr + 200, new Uint8Array([0x7f, 0xff, 0xff, 0xff]));
+      };
+      await host.dev.installPackage(pkg(V2, { blockSize: 512 }), 700);
+      expect((await host.dev.state()).slots.B).toMatchObject({ state: "pending", version: "2.0.0" });
+      return { erases, calls: host.calls() };
+    };
+    const plain = await resumeErases(null);
+    expect(plain.erases).toBe(3);
+    const hosted = await resumeErases(zlibCrc32);
+    expect(hosted.calls).toBeGreaterThan(0);
+    expect(hosted.erases).toBe(3);
   });
 });

@@ -20,8 +20,10 @@ for (let i: i32 = 0; i < 16; i++) {
   crcNibble[i] = c;
 }
 
-// The host's CRC-32: 0 not trusted yet, 1 in use, -1 wrong.
-let crcHost: i32 = 0;
+// The host's CRC-32: 0 not trusted yet, 1 in use (crc32() answers with it),
+// -1 wrong. Read by the log's blank check (a variable, not a function: a
+// function costs the boot role variables on Espruino).
+export let crcHost: i32 = 0;
 
 export function crc32(buf: Uint8Array, off: i32, len: i32): u32 {
   let hosted: f64 = -1.0;
