@@ -422,3 +422,50 @@ export function keepCallsOutOfLine(names) {
     return ts.visitNode(sourceFile, visit);
   };
 }
+
+/**
+ * In a function that reads the host's field arithmetic (`__host.fieldMultiply`,
+ * `__host.fieldAdd`, `__host.fieldSubtract`, written in by inlineHostCalls)
+ * four times or more, each of those is read once into a local at the start
+ * and the local is used instead: the point formulas make up to thirteen such
+ * calls, and on Espruino every character of them is read again from flash at
+ * each call. The same functions are called: the host attaches and detaches
+ * them only between the core's calls (examples/espruino/update-task.js), and
+ * these functions call nothing but the arithmetic and the core's own.
+ */
+export function hoistHostArithmetic(context) {
+  const f = context.factory;
+  const NAMES = ["fieldMultiply", "fieldAdd", "fieldSubtract"];
+  const isRead = (node) => ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "__host" && NAMES.includes(node.name.text);
+  return (sourceFile) => {
+    const visitFunction = (fn) => {
+      const used = new Map();
+      const count = (node) => {
+        if (node !== fn && ts.isFunctionLike(node)) return;
+        if (isRead(node)) used.set(node.name.text, (used.get(node.name.text) ?? 0) + 1);
+        ts.forEachChild(node, count);
+      };
+      count(fn.body);
+      const total = [...used.values()].reduce((a, b) => a + b, 0);
+      if (total < 4) return fn;
+      const local = (name) => "__host" + name[0].toUpperCase() + name.slice(1);
+      const put = (node) => {
+        if (node !== fn && ts.isFunctionLike(node)) return node;
+        if (isRead(node)) return f.createIdentifier(local(node.name.text));
+        return ts.visitEachChild(node, put, context);
+      };
+      const body = ts.visitNode(fn.body, put);
+      const declaration = f.createVariableStatement(undefined, f.createVariableDeclarationList(
+        [...used.keys()].map((name) => f.createVariableDeclaration(local(name), undefined, undefined, f.createPropertyAccessExpression(f.createIdentifier("__host"), name)))));
+      return f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, f.updateBlock(body, [declaration, ...body.statements]));
+    };
+    const visit = (node) => {
+      if (ts.isFunctionDeclaration(node) && node.body) {
+        const inner = ts.visitEachChild(node, visit, context);
+        return visitFunction(inner);
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitNode(sourceFile, visit);
+  };
+}
