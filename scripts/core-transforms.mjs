@@ -309,6 +309,41 @@ function substituteArguments(context, expression, args) {
 }
 
 /**
+ * The one inliner behind inlineHostOrCore and inlineHostCalls: `pick` looks
+ * at each function declared at the factory's top level and returns its
+ * parameters and single return expression when calls of it are to be
+ * inlined (else null); every call of such a function whose arguments are all
+ * effect-free becomes `(expression)` with the arguments put in.
+ */
+function inlineSingleExpressionCalls(context, pick) {
+  const f = context.factory;
+  return (sourceFile) => {
+    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) return sourceFile;
+    const picked = new Map();
+    for (const s of factory.body.statements) {
+      if (!ts.isFunctionDeclaration(s) || !s.name || !s.body || s.body.statements.length !== 1) continue;
+      const only = s.body.statements[0];
+      if (!ts.isReturnStatement(only) || !only.expression) continue;
+      const params = s.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : null));
+      if (params.includes(null)) continue;
+      if (pick(s.name.text, params, only.expression)) picked.set(s.name.text, { params, expression: only.expression });
+    }
+    const visit = (node) => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && picked.has(node.expression.text)) {
+        const { params, expression } = picked.get(node.expression.text);
+        if (node.arguments.length === params.length && node.arguments.every(isEffectFree)) {
+          const args = new Map(params.map((p, i) => [p, node.arguments[i]]));
+          return f.createParenthesizedExpression(substituteArguments(context, expression, args));
+        }
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitNode(sourceFile, visit);
+  };
+}
+
+/**
  * Calls of the core's "host, else the core" functions (`function f(params)
  * { return hostX(...) || coreY(...); }` at the factory's top level: feMul
  * and feSqr, crypto/fe25519.ts) whose arguments are all effect-free become
@@ -320,36 +355,14 @@ function substituteArguments(context, expression, args) {
  * many callers.
  */
 export function inlineHostOrCore(context) {
-  const f = context.factory;
-  return (sourceFile) => {
-    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
-    if (!factory || !factory.body) return sourceFile;
-    const callTo = (node, pattern) => ts.isCallExpression(node) && ts.isIdentifier(node.expression) && pattern.test(node.expression.text);
-    const hostOrCore = new Map();
-    for (const s of factory.body.statements) {
-      if (!ts.isFunctionDeclaration(s) || !s.name || !s.body || s.body.statements.length !== 1) continue;
-      const only = s.body.statements[0];
-      if (!ts.isReturnStatement(only) || !only.expression || !ts.isBinaryExpression(only.expression)) continue;
-      const e = only.expression;
-      if (e.operatorToken.kind !== ts.SyntaxKind.BarBarToken || !callTo(e.left, /^host[A-Z]/) || !callTo(e.right, /^[a-zA-Z_$]/)) continue;
-      const params = s.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : null));
-      // The two calls' arguments are the parameters themselves.
-      const direct = (call) => call.arguments.every((a) => ts.isIdentifier(a) && params.includes(a.text));
-      if (params.includes(null) || !direct(e.left) || !direct(e.right)) continue;
-      hostOrCore.set(s.name.text, { params, expression: e });
-    }
-    const visit = (node) => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && hostOrCore.has(node.expression.text)) {
-        const { params, expression } = hostOrCore.get(node.expression.text);
-        if (node.arguments.length === params.length && node.arguments.every(isEffectFree)) {
-          const args = new Map(params.map((p, i) => [p, node.arguments[i]]));
-          return f.createParenthesizedExpression(substituteArguments(context, expression, args));
-        }
-      }
-      return ts.visitEachChild(node, visit, context);
-    };
-    return ts.visitNode(sourceFile, visit);
-  };
+  const callTo = (node, pattern) => ts.isCallExpression(node) && ts.isIdentifier(node.expression) && pattern.test(node.expression.text);
+  return inlineSingleExpressionCalls(context, (name, params, e) => {
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.BarBarToken) return false;
+    if (!callTo(e.left, /^host[A-Z]/) || !callTo(e.right, /^[a-zA-Z_$]/)) return false;
+    // The two calls' arguments are the parameters themselves.
+    const direct = (call) => call.arguments.every((a) => ts.isIdentifier(a) && params.includes(a.text));
+    return direct(e.left) && direct(e.right);
+  });
 }
 
 /**
@@ -364,41 +377,20 @@ export function inlineHostOrCore(context) {
  * stand-in names its parameters.
  */
 export function inlineHostCalls(context) {
-  const f = context.factory;
-  return (sourceFile) => {
-    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
-    if (!factory || !factory.body) return sourceFile;
-    const standIns = new Map();
-    for (const s of factory.body.statements) {
-      if (!ts.isFunctionDeclaration(s) || !s.name || !/^host[A-Z]/.test(s.name.text) || !s.body) continue;
-      const only = s.body.statements;
-      if (only.length !== 1 || !ts.isReturnStatement(only[0]) || !only[0].expression) continue;
-      const params = s.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : null));
-      if (params.includes(null)) continue;
-      // Only plain expressions: no functions (their own scopes), no
-      // assignments, no shorthand properties (a name that is also a key).
-      let plainExpression = true;
-      const check = (node) => {
-        if (ts.isFunctionLike(node) || ts.isShorthandPropertyAssignment(node)) plainExpression = false;
-        if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) plainExpression = false;
-        if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) plainExpression = false;
-        ts.forEachChild(node, check);
-      };
-      check(only[0].expression);
-      if (plainExpression) standIns.set(s.name.text, { params, expression: only[0].expression });
-    }
-    const visit = (node) => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && standIns.has(node.expression.text)) {
-        const { params, expression } = standIns.get(node.expression.text);
-        if (node.arguments.length === params.length && node.arguments.every(isEffectFree)) {
-          const args = new Map(params.map((p, i) => [p, node.arguments[i]]));
-          return f.createParenthesizedExpression(substituteArguments(context, expression, args));
-        }
-      }
-      return ts.visitEachChild(node, visit, context);
+  return inlineSingleExpressionCalls(context, (name, params, expression) => {
+    if (!/^host[A-Z]/.test(name)) return false;
+    // Only plain expressions: no functions (their own scopes), no
+    // assignments, no shorthand properties (a name that is also a key).
+    let plainExpression = true;
+    const check = (node) => {
+      if (ts.isFunctionLike(node) || ts.isShorthandPropertyAssignment(node)) plainExpression = false;
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) plainExpression = false;
+      if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) plainExpression = false;
+      ts.forEachChild(node, check);
     };
-    return ts.visitNode(sourceFile, visit);
-  };
+    check(expression);
+    return plainExpression;
+  });
 }
 
 /**
