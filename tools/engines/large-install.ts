@@ -18,7 +18,7 @@ export interface LargeInstall {
   bodyBytes: number;
   packageBytes: number;
   hostHashing: boolean;
-  /** Whether the update task attached Espruino's native field multiply and CRC-32 (examples/espruino/native-arithmetic.js). */
+  /** Whether the update task attached Espruino's native field arithmetic and CRC-32 (examples/espruino/native-arithmetic.js). */
   nativeArithmetic: boolean;
   /** Whether the device let the verified manifest vouch for the image (one signature check instead of two). */
   manifestVouchesForImage: boolean;
