@@ -416,28 +416,37 @@ export function keepCallsOutOfLine(names) {
 }
 
 /**
- * In a function that reads the host's field arithmetic (`__host.fieldMultiply`,
- * `__host.fieldAdd`, `__host.fieldSubtract`, written in by inlineHostCalls)
- * four times or more, each of those is read once into a local at the start
- * and the local is used instead: the point formulas make up to thirteen such
- * calls, and on Espruino every character of them is read again from flash at
- * each call. The same functions are called: the host attaches and detaches
- * them only between the core's calls (examples/espruino/update-task.js), and
- * these functions call nothing but the arithmetic and the core's own.
+ * In a field or point function (named fe… or ed…) that reads the host's field
+ * arithmetic (`__host.fieldMultiply`, `__host.fieldAdd`,
+ * `__host.fieldSubtract`, written in by inlineHostCalls) four times or more,
+ * each of those is read once into a local at the start and the local is used
+ * instead: the point formulas make up to thirteen such calls, and on Espruino
+ * every character of them is read again from flash at each call. The host
+ * may attach or detach them during a core call (the update task detaches
+ * them when the codecs load, inside receiveWrite), but not while such a
+ * function runs: it calls only the arithmetic and other fe… and ed…
+ * functions (checked here; a function that calls anything else is left as
+ * it is). The locals are called without the driver as `this`
+ * (docs/porting.md).
  */
 export function hoistHostArithmetic(context) {
   const f = context.factory;
   const NAMES = ["fieldMultiply", "fieldAdd", "fieldSubtract"];
   const isRead = (node) => ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "__host" && NAMES.includes(node.name.text);
+  const arithmetic = (name) => /^(fe|ed)[A-Z0-9]/.test(name);
   return (sourceFile) => {
     const visitFunction = (fn) => {
+      if (!fn.name || !arithmetic(fn.name.text)) return fn;
       const used = new Map();
+      let callsOnlyArithmetic = true;
       const count = (node) => {
         if (node !== fn && ts.isFunctionLike(node)) return;
         if (isRead(node)) used.set(node.name.text, (used.get(node.name.text) ?? 0) + 1);
+        if (ts.isCallExpression(node) && !isRead(node.expression) && !(ts.isIdentifier(node.expression) && arithmetic(node.expression.text))) callsOnlyArithmetic = false;
         ts.forEachChild(node, count);
       };
       count(fn.body);
+      if (!callsOnlyArithmetic) return fn;
       const total = [...used.values()].reduce((a, b) => a + b, 0);
       if (total < 4) return fn;
       const local = (name) => "__host" + name[0].toUpperCase() + name.slice(1);

@@ -63,14 +63,14 @@ describe.each(["js", "es5"] as const)("the host's CRC-32, %s core", (core) => {
   });
 });
 
-describe.each(["js", "es5"] as const)("the log's blank check through the host's CRC-32, %s core", (core) => {
-  it("pins the CRC-32 of an erased scan chunk", () => {
-    const source = readFileSync(new URL("../assembly/common/recordlog.ts", import.meta.url), "utf8");
-    const pinned = Number(/LOG_ERASED_SCAN_CRC: u32 = (0x[0-9a-f]+)/.exec(source)![1]);
-    const chunk = Number(/const LOG_SCAN_BYTES: i32 = (\d+)/.exec(source)![1]);
-    expect(pinned).toBe(zlibCrc32(new Uint8Array(chunk).fill(0xff)));
-  });
+it("the CRC-32 of an erased scan chunk is pinned", () => {
+  const source = readFileSync(new URL("../assembly/common/recordlog.ts", import.meta.url), "utf8");
+  const pinned = Number(/LOG_ERASED_SCAN_CRC: u32 = (0x[0-9a-f]+)/.exec(source)![1]);
+  const chunk = Number(/const LOG_SCAN_BYTES: i32 = (\d+)/.exec(source)![1]);
+  expect(pinned).toBe(zlibCrc32(new Uint8Array(chunk).fill(0xff)));
+});
 
+describe.each(["js", "es5"] as const)("the log's blank check through the host's CRC-32, %s core", (core) => {
   it("a resume sector that does not erase clean is refused with the host's CRC as without it", async () => {
     // A full download over a flash whose resume sectors keep a programmed
     // byte after every erase: the log erases the first sector it moves to
@@ -78,7 +78,9 @@ describe.each(["js", "es5"] as const)("the log's blank check through the host's 
     // after that. A blank check that passed it would erase once per move.
     const resumeErases = async (crc: Crc | null) => {
       const base = await signedDevice({ core, sectorSize: 512, slotSize: 16384 }, V1);
-      const host = withCrc(base, crc);
+      // Calls over 256 bytes: only the blank check asks for those (slot-check pages are 260 bytes, records 28 or 124).
+      let chunks = 0;
+      const host = withCrc(base, crc && ((data: Uint8Array) => { if (data.length === 256) chunks++; return crc(data); }));
       const flash = host.dev.flash;
       const l = host.dev.config.layout;
       const erase = flash.erase.bind(flash);
@@ -91,12 +93,13 @@ describe.each(["js", "es5"] as const)("the log's blank check through the host's 
       };
       await host.dev.installPackage(pkg(V2, { blockSize: 512 }), 700);
       expect((await host.dev.state()).slots.B).toMatchObject({ state: "pending", version: "2.0.0" });
-      return { erases, calls: host.calls() };
+      return { erases, chunks };
     };
     const plain = await resumeErases(null);
     expect(plain.erases).toBe(3);
     const hosted = await resumeErases(zlibCrc32);
-    expect(hosted.calls).toBeGreaterThan(0);
+    // The blank checks went through the host's CRC, and refused the sector as the byte loop does.
+    expect(hosted.chunks).toBeGreaterThan(0);
     expect(hosted.erases).toBe(3);
   });
 });

@@ -20,15 +20,19 @@ for (let i: i32 = 0; i < 16; i++) {
   crcNibble[i] = c;
 }
 
-// The host's CRC-32: 0 not trusted yet, 1 in use (crc32() answers with it),
-// -1 wrong. Read by the log's blank check (a variable, not a function: a
-// function costs the boot role variables on Espruino).
+// The host's CRC-32: 0 not trusted (yet, or no longer offered), 1 in use
+// (crc32() answers with it while it is offered), -1 wrong. Read by the log's
+// blank check (a variable, not a function: a function costs the boot role
+// variables on Espruino).
 export let crcHost: i32 = 0;
 
 export function crc32(buf: Uint8Array, off: i32, len: i32): u32 {
   let hosted: f64 = -1.0;
   if (crcHost >= 0) hosted = hostCrc32(buf, off, len);
   if (hosted >= 0.0 && crcHost > 0) return u32(hosted);
+  // A host that stops offering it (the update task takes it back when the
+  // codecs load) is trusted again only once it agrees again.
+  if (hosted < 0.0 && crcHost > 0) crcHost = 0;
   let c: u32 = 0xffffffff;
   for (let i: i32 = 0; i < len; i++) {
     c = u32(c ^ unchecked(buf[off + i]));

@@ -14,7 +14,7 @@ import { OK, E_FLASH, E_CTL_WRITE } from "./status";
 /** Largest record a log may use; the scan buffer holds several. */
 export const LOG_MAX_RECORD: i32 = 128;
 const LOG_SCAN_BYTES: i32 = 256;
-/** CRC-32 of LOG_SCAN_BYTES erased (0xFF) bytes (test/recordlog.test.ts recomputes it). */
+/** CRC-32 of LOG_SCAN_BYTES erased (0xFF) bytes (test/host-crc32.test.ts recomputes it). */
 export const LOG_ERASED_SCAN_CRC: u32 = 0xfea8a821;
 /**
  * The scan buffer of every log (the boot-control log and the resume log): a

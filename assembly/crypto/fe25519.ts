@@ -481,8 +481,8 @@ function feSqrLimbs(o: Fe, a: Fe): bool {
 
 // feMul and feSqr are one expression, "the host, else the core", which the JS
 // builds write into every caller (inlineHostOrCore, scripts/core-transforms.mjs):
-// on an interpreter that reads code from flash (Espruino), a call level costs
-// about as much as the host's native multiply. The core's own multiply stays
+// on an interpreter that reads code from flash (Espruino), a call level cost
+// some 40 % of a field product's time. The core's own multiply stays
 // a function of its own (both return true).
 /** o = a * b mod p. */
 export function feMul(o: Fe, a: Fe, b: Fe): bool {

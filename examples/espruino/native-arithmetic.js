@@ -1,7 +1,8 @@
 // Espruino's native arithmetic for the update core's optional host calls
 // (docs/porting.md): `fieldMultiply` (the Ed25519 field multiply, over
 // E.convolve), `fieldAdd` and `fieldSubtract` (its limb additions, run from
-// RAM) and `crc32` (the resume log's slot check, over E.CRC32). Save as the
+// RAM) and `crc32` (the log records, the resume log's slot check and the
+// logs' blank check after an erase, over E.CRC32). Save as the
 // Storage module "slotboot-native-arithmetic"; the update task attaches them
 // to the flash driver while the update core runs.
 //

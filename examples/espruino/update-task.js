@@ -38,7 +38,8 @@ function trust(core, options) {
  * also runs in XS). Returns whether there is anything to undo afterwards.
  */
 function attachArithmetic(flash, options) {
-  if (options.nativeArithmetic === false || typeof E === "undefined" || flash.fieldMultiply || flash.crc32) return false;
+  if (options.nativeArithmetic === false || typeof E === "undefined") return false;
+  if (flash.fieldMultiply || flash.fieldAdd || flash.fieldSubtract || flash.crc32) return false;
   var native = require("slotboot-native-arithmetic");
   flash.fieldMultiply = native.fieldMultiply();
   flash.fieldAdd = native.fieldAdd();
