@@ -22,12 +22,12 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { minify } from "terser";
 import { inlineConversions, inlineConstants, inlineHostOrCore, inlineHostCalls, hoistHostArithmetic, keepCallsOutOfLine, declareFunctionsFirst, declareVarsFirst, fieldElementsAsInt32Arrays, packIntegerTables } from "./core-transforms.mjs";
-
 import { findUseBeforeDeclaration } from "./declaration-order.mjs";
 import { preloadReady } from "./preload-init.mjs";
 
-// Called once but run per chunk: kept out of line (keepCallsOutOfLine). Measured with Espruino's flash reads in the 200 KB
-// install (docs/design.md, "Install speed").
+// Called once but run per chunk: kept out of line (keepCallsOutOfLine),
+// chosen by Espruino's flash reads in the 200 KB install (docs/design.md,
+// "Boot check modes", the install figures).
 const OUT_OF_LINE = ["rxWrite", "writeRaw"];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -309,10 +309,10 @@ function substituteArguments(context, expression, args) {
 }
 
 /**
- * The one inliner behind inlineHostOrCore and inlineHostCalls: `pick` looks
- * at each function declared at the factory's top level and returns its
- * parameters and single return expression when calls of it are to be
- * inlined (else null); every call of such a function whose arguments are all
+ * The one inliner behind inlineHostOrCore and inlineHostCalls: `pick(name,
+ * params, expression)` is asked about each function declared at the
+ * factory's top level whose body is a single return, and says whether calls
+ * of it are to be inlined; every such call whose arguments are all
  * effect-free becomes `(expression)` with the arguments put in.
  */
 function inlineSingleExpressionCalls(context, pick) {
@@ -399,8 +399,8 @@ export function inlineHostCalls(context) {
  * once into its caller, as a function made at the call when it cannot be
  * flattened: that saves Espruino the function's few variables, but such a
  * function is read twice at every call (once to make it, once to run it).
- * For functions on a hot path, called per chunk or per point addition, the
- * reading costs more than the variables.
+ * For functions on a hot path, called per received chunk, the reading costs
+ * more than the variables.
  */
 export function keepCallsOutOfLine(names) {
   return (context) => (sourceFile) => {

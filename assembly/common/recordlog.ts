@@ -15,7 +15,7 @@ import { OK, E_FLASH, E_CTL_WRITE } from "./status";
 export const LOG_MAX_RECORD: i32 = 128;
 const LOG_SCAN_BYTES: i32 = 256;
 /** CRC-32 of LOG_SCAN_BYTES erased (0xFF) bytes (test/host-crc32.test.ts recomputes it). */
-export const LOG_ERASED_SCAN_CRC: u32 = 0xfea8a821;
+const LOG_ERASED_SCAN_CRC: u32 = 0xfea8a821;
 /**
  * The scan buffer of every log (the boot-control log and the resume log): a
  * log uses it only inside one of its calls, never across calls or while

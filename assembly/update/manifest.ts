@@ -76,8 +76,8 @@ export function mfBaseDigestAt(): i32 {
 function manifestDigest(len: u32): void {
   const extra: u32 = mfEncryption != 0 ? u32(ENC_BLOCK_SIZE) : 0;
   const total: u32 = u32(len + extra);
-  // Plain names and numbers as arguments: the ES5 build writes the host
-  // calls in place (scripts/core-transforms.mjs, inlineHostCalls).
+  // Effect-free arguments: the ES5 build writes the host calls in place
+  // (scripts/core-transforms.mjs, inlineHostCalls).
   if (imgHashByHost && hostSha256Begin(total) == OK) {
     let ok: bool = hostSha256Update(mfBytes, 0, len) == OK;
     if (ok && extra != 0) {

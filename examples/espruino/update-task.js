@@ -33,9 +33,9 @@ function trust(core, options) {
  * Espruino's native arithmetic for the update core (native-arithmetic.js,
  * Storage module "slotboot-native-arithmetic"): the host calls fieldMultiply,
  * fieldAdd, fieldSubtract and crc32 on the driver while the core runs,
- * unless `options.nativeArithmetic`
- * is false, the driver has its own, or the engine is not Espruino (this task
- * also runs in XS). Returns whether there is anything to undo afterwards.
+ * unless `options.nativeArithmetic` is false, the driver has any of its own,
+ * or the engine is not Espruino (this task also runs in XS). Returns whether
+ * there is anything to undo afterwards.
  */
 function attachArithmetic(flash, options) {
   if (options.nativeArithmetic === false || typeof E === "undefined") return false;
