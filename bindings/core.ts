@@ -167,6 +167,11 @@ export async function loadCore(kind: CoreKind, flash: Flash = NO_FLASH): Promise
     sha256Update: (buf: Uint8Array, off: number, len: number) => stream.update(buf.subarray(off, off + len)),
     sha256Finish: (out: Uint8Array, off: number) => stream.finish((digest) => out.set(digest, off)),
     crc32: flash.crc32 ? (buf: Uint8Array, off: number, len: number) => hostCrc32(flash, buf.subarray(off, off + len)) : null,
+    sha512: flash.sha512 ? (buf: Uint8Array, off: number, len: number, out: Uint8Array, outOff: number) => guarded(() => {
+      const digest = (flash.sha512 as NonNullable<Flash["sha512"]>)(buf.subarray(off, off + len));
+      if (!(digest instanceof Uint8Array) || digest.length !== 64) throw new Error("sha512: not a 64-byte digest");
+      out.set(digest, outOff);
+    }) : null,
   };
   // The ES5 build holds one core per module load (as on a device), so each
   // instance here evaluates the module afresh.

@@ -36,6 +36,12 @@ export interface Flash {
    * against its own CRC-32 and stops asking a host that differs.
    */
   crc32?(data: Uint8Array): number;
+  /**
+   * Optional: the SHA-512 of `data` (64 bytes), for the JS cores' Ed25519
+   * challenge hash (the WASM core computes its own). A throw, or a result
+   * that is not 64 bytes, leaves that hash to the core.
+   */
+  sha512?(data: Uint8Array): Uint8Array;
 }
 
 /** One streaming SHA-256 by the host: pieces in order, then the 32-byte digest. */

@@ -25,10 +25,13 @@ import { inlineConversions, inlineConstants, inlineHostOrCore, inlineHostCalls, 
 import { findUseBeforeDeclaration } from "./declaration-order.mjs";
 import { preloadReady } from "./preload-init.mjs";
 
-// Called once but run per chunk: kept out of line (keepCallsOutOfLine),
-// chosen by Espruino's flash reads in the 200 KB install (docs/design.md,
-// "Boot check modes", the install figures).
-const OUT_OF_LINE = ["rxWrite", "writeRaw"];
+// Called from one place (terser would write them into their caller) but run
+// per chunk or per page: kept out of line (keepCallsOutOfLine), chosen by
+// Espruino's flash reads in the 200 KB install (docs/design.md, "Boot check
+// modes", the install figures). Each must still exist (checked below): a
+// renamed function would silently lose the annotation.
+const OUT_OF_LINE = ["rxWrite", "writeRaw", "crc32Loop"];
+const outOfLineSeen = new Set();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const assembly = join(root, "assembly");
@@ -114,6 +117,8 @@ for (const role of ROLES) {
   writeFileSync(join(root, "build", "es5", role.file + ".cjs"), es5Text);
   sizes.push(`${role.file}.js ${modern.length}`, `es5/${role.file}.cjs ${es5Text.length}`);
 }
+const outOfLineMissing = OUT_OF_LINE.filter((name) => !outOfLineSeen.has(name));
+if (outOfLineMissing.length) throw new Error(`core build: OUT_OF_LINE names no function of the core: ${outOfLineMissing.join(", ")}`);
 console.log(sizes.join("; ") + " bytes");
 
 /**
@@ -127,6 +132,7 @@ console.log(sizes.join("; ") + " bytes");
  */
 async function es5Module(body, factory) {
   const wrapped = transformJs(`function ${factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES5, [inlineConversions, inlineConstants, inlineHostOrCore, inlineHostCalls, hoistHostArithmetic, keepCallsOutOfLine(OUT_OF_LINE), fieldElementsAsInt32Arrays, packIntegerTables]);
+  for (const name of OUT_OF_LINE) if (new RegExp(`\\bfunction ${name}\\(`).test(wrapped)) outOfLineSeen.add(name);
   const source = ts.createSourceFile("wrapped.js", wrapped, ts.ScriptTarget.ES5, true);
   const fn = source.statements.find(ts.isFunctionDeclaration);
   const statements = fn.body.statements;

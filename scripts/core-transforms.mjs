@@ -428,6 +428,13 @@ export function keepCallsOutOfLine(names) {
  * functions (checked here; a function that calls anything else is left as
  * it is). The locals are called without the driver as `this`
  * (docs/porting.md).
+ *
+ * Where a local is used only in the host stand-in's guarded call
+ * (`L != null && L(…) == 0`, common/host.portable.ts), the guard goes: the
+ * local is `__host.x || __hostDeclines`, a function that returns -1 (the
+ * host's "leave it to the core"), and the call is `L(…) == 0`. Same answers,
+ * a third fewer characters per field operation for Espruino to read; a core
+ * with no host arithmetic makes one more (empty) call per operation.
  */
 export function hoistHostArithmetic(context) {
   const f = context.factory;
@@ -455,11 +462,42 @@ export function hoistHostArithmetic(context) {
         if (isRead(node)) return f.createIdentifier(local(node.name.text));
         return ts.visitEachChild(node, put, context);
       };
-      const body = ts.visitNode(fn.body, put);
+      const hoisted = ts.visitNode(fn.body, put);
+      // The guarded calls `L != null && L(…) == 0` of each local, and whether that is its only use.
+      const guardOf = (node) => {
+        if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken) return null;
+        const test = node.left, call = node.right;
+        if (!ts.isBinaryExpression(test) || test.operatorToken.kind !== ts.SyntaxKind.ExclamationEqualsToken) return null;
+        if (!ts.isIdentifier(test.left) || test.right.kind !== ts.SyntaxKind.NullKeyword) return null;
+        if (!ts.isBinaryExpression(call) || call.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsToken) return null;
+        if (!ts.isCallExpression(call.left) || !ts.isIdentifier(call.left.expression) || call.left.expression.text !== test.left.text) return null;
+        if (!ts.isNumericLiteral(call.right) || call.right.text !== "0") return null;
+        return test.left.text;
+      };
+      const guarded = new Map(), mentions = new Map();
+      const tally = (node) => {
+        const guard = guardOf(node);
+        if (guard) guarded.set(guard, (guarded.get(guard) ?? 0) + 1);
+        if (ts.isIdentifier(node)) mentions.set(node.text, (mentions.get(node.text) ?? 0) + 1);
+        ts.forEachChild(node, tally);
+      };
+      tally(hoisted);
+      // Each guarded call names its local twice (the test and the call).
+      const unguard = new Set([...used.keys()].map(local).filter((name) => guarded.has(name) && mentions.get(name) === 2 * guarded.get(name)));
+      const strip = (node) => {
+        const guard = guardOf(node);
+        if (guard && unguard.has(guard)) return ts.visitEachChild(node.right, strip, context);
+        return ts.visitEachChild(node, strip, context);
+      };
+      const body = unguard.size ? ts.visitNode(hoisted, strip) : hoisted;
+      if (unguard.size) declinesUsed = true;
+      const hostRead = (name) => f.createPropertyAccessExpression(f.createIdentifier("__host"), name);
       const declaration = f.createVariableStatement(undefined, f.createVariableDeclarationList(
-        [...used.keys()].map((name) => f.createVariableDeclaration(local(name), undefined, undefined, f.createPropertyAccessExpression(f.createIdentifier("__host"), name)))));
+        [...used.keys()].map((name) => f.createVariableDeclaration(local(name), undefined, undefined,
+          unguard.has(local(name)) ? f.createBinaryExpression(hostRead(name), ts.SyntaxKind.BarBarToken, f.createIdentifier("__hostDeclines")) : hostRead(name)))));
       return f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, f.updateBlock(body, [declaration, ...body.statements]));
     };
+    let declinesUsed = false;
     const visit = (node) => {
       if (ts.isFunctionDeclaration(node) && node.body) {
         const inner = ts.visitEachChild(node, visit, context);
@@ -467,6 +505,15 @@ export function hoistHostArithmetic(context) {
       }
       return ts.visitEachChild(node, visit, context);
     };
-    return ts.visitNode(sourceFile, visit);
+    const visited = ts.visitNode(sourceFile, visit);
+    if (!declinesUsed) return visited;
+    // `function __hostDeclines() { return -1; }` first in the factory (the role's wrapper function).
+    const factory = visited.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) throw new Error("hoistHostArithmetic: no factory function to hold __hostDeclines");
+    const declines = f.createFunctionDeclaration(undefined, undefined, "__hostDeclines", undefined, [], undefined,
+      f.createBlock([f.createReturnStatement(f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(1)))]));
+    const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type,
+      f.updateBlock(factory.body, [declines, ...factory.body.statements]));
+    return f.updateSourceFile(visited, visited.statements.map((st) => (st === factory ? updated : st)));
   };
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { CORE_KINDS, loadCore } from "./helpers/cores.js";
 import type { Core } from "../bindings/core.js";
+import type { Flash } from "../bindings/flash.js";
 import { ED25519_BEGIN_STATUS as ST, ed25519VerifyWith } from "../bindings/ed25519.js";
 
 const LONG = !!process.env.SLOTBOOT_LONG;
@@ -166,10 +167,31 @@ describe("baked constants", () => {
   });
 });
 
-describe.each(CORE_KINDS)("Ed25519 verification in the %s core", (kind) => {
+// A host that offers a one-shot SHA-512 (Espruino's native one on a board):
+// the JS cores then gather R || A || M and hash it in one host call, falling
+// back to their own SHA-512 for a message too long to gather.
+const noFlash = () => { throw new Error("no flash in this test"); };
+function sha512Host(digest: (data: Uint8Array) => Uint8Array): Flash & { calls: number } {
+  const host = {
+    geometry: { size: 0, sectorSize: 4096, writeSize: 1 },
+    read: noFlash, program: noFlash, erase: noFlash,
+    calls: 0,
+    sha512: (data: Uint8Array) => { host.calls++; return digest(data); },
+  };
+  return host;
+}
+const nodeSha512 = (data: Uint8Array) => new Uint8Array(createHash("sha512").update(data).digest());
+
+const VARIANTS: Array<[string, () => Promise<Core>]> = [
+  ...CORE_KINDS.map((kind): [string, () => Promise<Core>] => [kind, () => loadCore(kind)]),
+  ["js (host SHA-512)", () => loadCore("js", sha512Host(nodeSha512))],
+  ["es5 (host SHA-512)", () => loadCore("es5", sha512Host(nodeSha512))],
+];
+
+describe.each(VARIANTS)("Ed25519 verification in the %s core", (_name, load) => {
   let core: Core;
   beforeAll(async () => {
-    core = await loadCore(kind);
+    core = await load();
   });
   const verify = (pub: Uint8Array, msg: Uint8Array, sig: Uint8Array) => ed25519VerifyWith(core, pub, msg, sig);
 
@@ -375,5 +397,46 @@ describe.each(CORE_KINDS)("Ed25519 verification in the %s core", (kind) => {
     expect(() => verify(pub, bad, sig)).toThrow(TypeError);
     expect(() => verify(pub, msg, bad)).toThrow(TypeError);
     expect(verify(pub, msg, sig)).toBe(true);
+  });
+});
+
+describe.each(["js", "es5"] as const)("the host's one-shot SHA-512, %s core", (kind) => {
+  const seed = new Uint8Array(32).fill(9);
+  const pub = ed25519.getPublicKey(seed);
+  const signed = (length: number) => {
+    const msg = Uint8Array.from({ length }, (_, i) => (i * 13 + 5) & 0xff);
+    return { msg, sig: ed25519.sign(msg, seed) };
+  };
+
+  it("is asked once per signature with R || A || M, up to 512 bytes in all", async () => {
+    const seen: Uint8Array[] = [];
+    const host = sha512Host((data) => { seen.push(data.slice()); return nodeSha512(data); });
+    const core = await loadCore(kind, host);
+    for (const length of [0, 32, 192, 448]) {
+      const { msg, sig } = signed(length);
+      expect(ed25519VerifyWith(core, pub, msg, sig), `${length} bytes`).toBe(true);
+      expect(seen.pop()).toEqual(concat(sig.subarray(0, 32), pub, msg));
+    }
+    expect(host.calls).toBe(4);
+    // Longer: the core's own SHA-512, the host is not asked.
+    const { msg, sig } = signed(449);
+    expect(ed25519VerifyWith(core, pub, msg, sig)).toBe(true);
+    expect(host.calls).toBe(4);
+  });
+
+  it("a wrong host digest fails the check (the core uses it), and a host that declines is replaced by the core", async () => {
+    const { msg, sig } = signed(100);
+    const wrong = await loadCore(kind, sha512Host((data) => { const d = nodeSha512(data); d[0] ^= 1; return d; }));
+    expect(ed25519VerifyWith(wrong, pub, msg, sig)).toBe(false);
+    const declining = sha512Host(() => { throw new Error("no SHA-512 on this board"); });
+    const short = sha512Host(() => new Uint8Array(32));
+    for (const host of [declining, short]) {
+      const core = await loadCore(kind, host);
+      expect(ed25519VerifyWith(core, pub, msg, sig)).toBe(true);
+      const bad = sig.slice();
+      bad[40] ^= 4;
+      expect(ed25519VerifyWith(core, pub, msg, bad)).toBe(false);
+      expect(host.calls).toBe(2);
+    }
   });
 });

@@ -30,6 +30,14 @@ export function crc32(buf: Uint8Array, off: i32, len: i32): u32 {
   let hosted: f64 = -1.0;
   if (crcHost >= 0) hosted = hostCrc32(buf, off, len);
   if (hosted >= 0.0 && crcHost > 0) return u32(hosted);
+  return crc32Loop(buf, off, len, hosted);
+}
+
+// The core's own loop, and the check of the host's answer against it. Kept
+// out of crc32() (and out of line in the ES5 build: build-core's OUT_OF_LINE)
+// because Espruino reads a function's whole text at every call, skipped
+// loops included, and crc32() is called once per slot page with the host's.
+function crc32Loop(buf: Uint8Array, off: i32, len: i32, hosted: f64): u32 {
   // A host that stops offering it (the update task takes it back when the
   // codecs load) is trusted again only once it agrees again.
   if (hosted < 0.0 && crcHost > 0) crcHost = 0;

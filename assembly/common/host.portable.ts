@@ -18,6 +18,8 @@ interface PortableHost {
   fieldSubtract: ((o: unknown, a: unknown, b: unknown) => i32) | null;
   /** Optional CRC-32 (absent = not offered); see hostCrc32. */
   crc32: ((buf: Uint8Array, off: i32, len: i32) => f64) | null;
+  /** Optional one-shot SHA-512 (absent = not offered); see hostSha512. */
+  sha512: ((buf: Uint8Array, off: i32, len: i32, out: Uint8Array, outOff: i32) => i32) | null;
 }
 
 declare const __host: PortableHost;
@@ -85,6 +87,21 @@ export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
 }
 
 /**
+ * Optional: out[outOff, outOff + 64) = SHA-512 of buf[off, off + len) by the
+ * host in one call (Espruino's native require("crypto").SHA512), for the
+ * Ed25519 challenge hash; 0 when done, -1 to leave it to the core. An
+ * interpreter takes tens of milliseconds per 128-byte block.
+ */
+export function hostSha512(buf: Uint8Array, off: i32, len: i32, out: Uint8Array, outOff: i32): i32 {
+  return __host.sha512 ? __host.sha512(buf, off, len, out, outOff) : -1;
+}
+
+/** Whether the host offers hostSha512 (the verifier then gathers the message for it). */
+export function hostOffersSha512(): bool {
+  return __host.sha512 != null;
+}
+
+/**
  * dst[dOff, dOff + len) = src[sOff, sOff + len) (buffers that do not
  * overlap) by the engine's native typed-array copy: an interpreter runs a copy
  * loop byte by byte (Espruino: about 10 us a byte). Always true here. One
@@ -94,6 +111,19 @@ export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
  */
 export function hostCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
   return (dst.set(new Uint8Array(src.buffer, src.byteOffset + sOff, len), dOff), true);
+}
+
+/**
+ * o = src[at, at + 15) by the engine's native typed-array copy, for a field
+ * element loaded from a baked constant table: in the JS builds both are
+ * Int32Arrays (scripts/core-transforms.mjs: fieldElementsAsInt32Arrays,
+ * packIntegerTables), and 15 assignments are read from flash at every call
+ * on Espruino. False where the table is a plain array (a short one).
+ */
+export function hostCopyLimbs<T>(o: T, src: i32[], at: i32): bool {
+  return (src as unknown as Int32Array).subarray
+    ? ((o as unknown as Int32Array).set((src as unknown as Int32Array).subarray(at, at + 15)), true)
+    : false;
 }
 
 export function bufferAddress(buf: Uint8Array): u32 {

@@ -82,6 +82,19 @@ export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
   return -1.0;
 }
 
+/** SHA-512 by the host in one call: not offered here (-1). */
+// @ts-ignore: decorator
+@inline
+export function hostSha512(buf: Uint8Array, off: i32, len: i32, out: Uint8Array, outOff: i32): i32 {
+  return -1;
+}
+
+// @ts-ignore: decorator
+@inline
+export function hostOffersSha512(): bool {
+  return false;
+}
+
 /**
  * Copies dst[dOff, dOff + len) = src[sOff, sOff + len) natively where that
  * is faster than the caller's own loop, and says whether it did. Not a host
@@ -92,6 +105,17 @@ export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
 // @ts-ignore: decorator
 @inline
 export function hostCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
+  return false;
+}
+
+/**
+ * Loads 15 limbs of a baked constant table (src[at, at + 15)) into the field
+ * element o natively where that is faster than the caller's 15 assignments:
+ * not here (false).
+ */
+// @ts-ignore: decorator
+@inline
+export function hostCopyLimbs<T>(o: T, src: i32[], at: i32): bool {
   return false;
 }
 

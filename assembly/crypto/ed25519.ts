@@ -29,7 +29,8 @@ import {
   edIsSmallOrder,
 } from "./edpoint";
 import { feToBytes } from "./fe25519";
-import { equalBytes } from "../common/bytes";
+import { equalBytes, copyBytes } from "../common/bytes";
+import { hostSha512, hostOffersSha512 } from "../common/host";
 import { edScalarBelowOrder, edReduce512, edWnaf } from "./edscalar";
 import { ED_BASE_WINDOW, edBaseLoad } from "./edbase";
 
@@ -74,14 +75,28 @@ const ED_KEEP_RY: i32 = 64;
 const ED_KEEP_RX: i32 = 96;
 const ED_KEEP_S: i32 = 128;
 
+// Where the host offers a one-shot SHA-512 (the JS builds on Espruino:
+// common/host.portable.ts), the challenge hash's input R || A || M is
+// gathered here and hashed in one host call. The buffer is made in begin(),
+// remade a part longer at each update() and dropped in finish(), so it takes
+// RAM only while a signature is checked, and no more than the message; 512
+// bytes hold what the update core signs (64 bytes of R and A, a manifest's
+// 192 signed bytes and its 160-byte encryption block). A longer message, or
+// a host that declines, is hashed by the core's own SHA-512.
+const ED_GATHER_MAX: i32 = 512;
+
 export class Ed25519Verifier {
-  private hash: Sha512 = new Sha512();
+  // The core's own SHA-512, made at the first signature the host does not
+  // hash (never, where the host's one-shot SHA-512 takes every message: on
+  // Espruino an instance is about 25 variables).
+  private hash: Sha512 | null = null;
   private keep: Uint8Array = new Uint8Array(160);
   private ready: bool = false;
   // keep holds a key that decoded and is not of small order (its y encoding
   // and canonical x): a device checks every signature against the same key,
   // so decoding it (a field exponentiation) is done once, not per signature.
   private keyReady: bool = false;
+  private gather: Uint8Array | null = null;
 
   /**
    * Start verifying `sig` (64 bytes: R || S) under public key `pub` (32
@@ -90,6 +105,7 @@ export class Ed25519Verifier {
    */
   begin(pub: Uint8Array, pubOff: i32, sig: Uint8Array, sigOff: i32): i32 {
     this.ready = false;
+    this.gather = null;
     if (!edScalarBelowOrder(sig, sigOff + 32)) return ED_BAD_S;
     const keep = this.keep;
     if (!this.keyReady || !equalBytes(keep, ED_KEEP_AY, pub, pubOff, 32)) {
@@ -106,23 +122,67 @@ export class Ed25519Verifier {
       unchecked((keep[ED_KEEP_S + i] = sig[sigOff + 32 + i]));
     }
     feToBytes(keep, ED_KEEP_RX, edR.x);
-    this.hash.reset();
-    this.hash.update(sig, sigOff, 32);
-    this.hash.update(pub, pubOff, 32);
+    if (hostOffersSha512()) {
+      const gather = new Uint8Array(64);
+      copyBytes(gather, 0, sig, sigOff, 32);
+      copyBytes(gather, 32, pub, pubOff, 32);
+      this.gather = gather;
+    } else {
+      const hash = this.ownHash();
+      hash.update(sig, sigOff, 32);
+      hash.update(pub, pubOff, 32);
+    }
     this.ready = true;
     return 0;
   }
 
+  /** The core's own SHA-512, reset. */
+  private ownHash(): Sha512 {
+    let hash = this.hash;
+    if (!hash) {
+      hash = new Sha512();
+      this.hash = hash;
+    }
+    hash.reset();
+    return hash;
+  }
+
   /** Feed the next part of the message (ignored unless begin() succeeded). */
   update(msg: Uint8Array, off: i32, len: i32): void {
-    if (this.ready) this.hash.update(msg, off, len);
+    if (!this.ready) return;
+    const gather = this.gather;
+    if (gather) {
+      const held = gather.length;
+      if (held + len <= ED_GATHER_MAX) {
+        const longer = new Uint8Array(held + len);
+        copyBytes(longer, 0, gather, 0, held);
+        copyBytes(longer, held, msg, off, len);
+        this.gather = longer;
+        return;
+      }
+      // Too long to gather: the core hashes all of it.
+      this.gather = null;
+      this.ownHash().update(gather, 0, held);
+    }
+    const hash = this.hash;
+    if (hash) hash.update(msg, off, len);
   }
 
   /** Whether the signature is valid; begin() must be called again after. */
   finish(): bool {
     if (!this.ready) return false;
     this.ready = false;
-    this.hash.finish(edDigest, 0);
+    const gather = this.gather;
+    this.gather = null;
+    if (!gather) {
+      const hash = this.hash;
+      if (!hash) return false;
+      hash.finish(edDigest, 0);
+    } else if (hostSha512(gather, 0, gather.length, edDigest, 0) != 0) {
+      const hash = this.ownHash();
+      hash.update(gather, 0, gather.length);
+      hash.finish(edDigest, 0);
+    }
     edReduce512(edK, 0, edDigest, 0);
     const keep = this.keep;
     edWnaf(edNafS, keep, ED_KEEP_S, ED_BASE_WINDOW);

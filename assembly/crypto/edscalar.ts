@@ -89,7 +89,8 @@ export function edReduce512(out: Uint8Array, outOff: i32, h: Uint8Array, hOff: i
  * non-zero digits are at least w positions apart.
  */
 export function edWnaf(naf: Int8Array, s: Uint8Array, sOff: i32, w: i32): void {
-  for (let i: i32 = 0; i < 256; i++) unchecked((naf[i] = 0));
+  // Natively in the JS builds (a loop there is read again at every turn).
+  naf.fill(0);
   const width: i32 = 1 << w;
   const mask: u32 = u32(width - 1);
   let carry: i32 = 0;

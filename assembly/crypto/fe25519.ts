@@ -26,7 +26,7 @@
 // product does a column in one call, where this straight-line code is read
 // and interpreted token by token at every call. The host's result must be
 // limb for limb the one below (test/engines checks it inside Espruino).
-import { hostFieldMultiply, hostFieldAdd, hostFieldSubtract } from "../common/host";
+import { hostFieldMultiply, hostFieldAdd, hostFieldSubtract, hostCopyLimbs } from "../common/host";
 
 const FE_RADIX: f64 = 131072.0;
 const FE_INV_RADIX: f64 = 1.0 / 131072.0;
@@ -118,8 +118,16 @@ export function feSetSmall(o: Fe, v: i32): void {
   feFromLimbs(o, r);
 }
 
-/** Load 15 limbs baked into a constant array, starting at index at. */
-export function feFromConstants(o: Fe, src: i32[], at: i32): void {
+/**
+ * Load 15 limbs baked into a constant array, starting at index at: natively
+ * in the JS builds (the ES5 build writes this "host, else the core" call
+ * into its callers: scripts/core-transforms.mjs, inlineHostOrCore).
+ */
+export function feFromConstants(o: Fe, src: i32[], at: i32): bool {
+  return hostCopyLimbs<Fe>(o, src, at) || feFromConstantsLimbs(o, src, at);
+}
+
+function feFromConstantsLimbs(o: Fe, src: i32[], at: i32): bool {
   o.l0 = unchecked(src[at + 0]);
   o.l1 = unchecked(src[at + 1]);
   o.l2 = unchecked(src[at + 2]);
@@ -135,6 +143,7 @@ export function feFromConstants(o: Fe, src: i32[], at: i32): void {
   o.l12 = unchecked(src[at + 12]);
   o.l13 = unchecked(src[at + 13]);
   o.l14 = unchecked(src[at + 14]);
+  return true;
 }
 
 function feAddLimbs(o: Fe, a: Fe, b: Fe): bool {

@@ -1,8 +1,9 @@
 // Espruino's native arithmetic for the update core's optional host calls
 // (docs/porting.md): `fieldMultiply` (the Ed25519 field multiply, over
 // E.convolve), `fieldAdd` and `fieldSubtract` (its limb additions, run from
-// RAM) and `crc32` (the log records, the resume log's slot check and the
-// logs' blank check after an erase, over E.CRC32). Save as the
+// RAM), `crc32` (the log records, the resume log's slot check and the
+// logs' blank check after an erase, over E.CRC32) and `sha512` (the Ed25519
+// challenge hash, over require("crypto").SHA512 where the build has it). Save as the
 // Storage module "slotboot-native-arithmetic"; the update task attaches them
 // to the flash driver while the update core runs.
 //
@@ -98,7 +99,22 @@ function crc32(buf, off, len) {
   return E.CRC32(new Uint8Array(buf.buffer, buf.byteOffset + off, len));
 }
 
+/**
+ * The sha512(buf, off, len, out, outOff) host call over the native one-shot
+ * require("crypto").SHA512; -1 (the core hashes itself) on a build without
+ * it. The core gathers the signed message for it: an interpreted SHA-512
+ * block costs tens of milliseconds, and a signature check has one to four.
+ */
+function sha512(buf, off, len, out, outOff) {
+  var crypto;
+  try { crypto = require("crypto"); } catch (e) { return -1; }
+  if (typeof crypto.SHA512 !== "function") return -1;
+  out.set(new Uint8Array(crypto.SHA512(new Uint8Array(buf.buffer, buf.byteOffset + off, len))), outOff);
+  return 0;
+}
+
 exports.fieldMultiply = fieldMultiply;
 exports.fieldAdd = fieldAdd;
 exports.fieldSubtract = fieldSubtract;
 exports.crc32 = crc32;
+exports.sha512 = sha512;

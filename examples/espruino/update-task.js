@@ -32,19 +32,20 @@ function trust(core, options) {
 /**
  * Espruino's native arithmetic for the update core (native-arithmetic.js,
  * Storage module "slotboot-native-arithmetic"): the host calls fieldMultiply,
- * fieldAdd, fieldSubtract and crc32 on the driver while the core runs,
+ * fieldAdd, fieldSubtract, crc32 and sha512 on the driver while the core runs,
  * unless `options.nativeArithmetic` is false, the driver has any of its own,
  * or the engine is not Espruino (this task also runs in XS). Returns whether
  * there is anything to undo afterwards.
  */
 function attachArithmetic(flash, options) {
   if (options.nativeArithmetic === false || typeof E === "undefined") return false;
-  if (flash.fieldMultiply || flash.fieldAdd || flash.fieldSubtract || flash.crc32) return false;
+  if (flash.fieldMultiply || flash.fieldAdd || flash.fieldSubtract || flash.crc32 || flash.sha512) return false;
   var native = require("slotboot-native-arithmetic");
   flash.fieldMultiply = native.fieldMultiply();
   flash.fieldAdd = native.fieldAdd();
   flash.fieldSubtract = native.fieldSubtract();
   flash.crc32 = native.crc32;
+  flash.sha512 = native.sha512;
   return true;
 }
 
@@ -54,7 +55,12 @@ function detachArithmetic(flash, attached) {
   delete flash.fieldAdd;
   delete flash.fieldSubtract;
   delete flash.crc32;
+  delete flash.sha512;
   if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
+}
+
+function copyText(io, text) {
+  for (var i = 0; i < text.length; i++) io[i] = text.charCodeAt(i);
 }
 
 /**
@@ -79,16 +85,22 @@ function receive(flash, layout, options, source) {
   var io = core.ioBuffer();
   var size = core.ioBufferSize();
   core.receiveBegin();
+  // Per chunk: the core may take fewer bytes than offered, so the loop asks
+  // again from its position. The chunk is let go of before the core runs (it
+  // is in the exchange buffer; a second copy would add to the peak memory).
+  // No comments inside the loop: Espruino reads its text at every turn.
+  var position, chunk, length, taken;
   for (;;) {
-    var position = core.receivePosition();
-    var chunk = source(position, size);
-    if (!chunk || chunk.length === 0) break;
-    if (typeof chunk === "string") for (var i = 0; i < chunk.length; i++) io[i] = chunk.charCodeAt(i);
+    position = core.receivePosition();
+    chunk = source(position, size);
+    if (!chunk || !(length = chunk.length)) break;
+    if (typeof chunk === "string") copyText(io, chunk);
     else io.set(chunk, 0);
-    // The core may take fewer bytes than offered: the loop asks again from its position.
-    var taken = core.receiveWrite(chunk.length);
-    if (taken < 0) { core.receiveCancel(); detachArithmetic(flash, attached); return { status: taken, position: position, slot: -1 }; }
+    chunk = null;
+    taken = core.receiveWrite(length);
+    if (taken < 0) break;
   }
+  if (taken < 0) { core.receiveCancel(); detachArithmetic(flash, attached); return { status: taken, position: position, slot: -1 }; }
   var status = core.receiveComplete();
   var result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
   detachArithmetic(flash, attached);

@@ -22,13 +22,19 @@ function create(layout, nativeSha256) {
   var counts = { reads: 0, programs: 0, erases: 0, hashes: 0 };
   var stream = nativeSha256 ? require("slotboot-gathering-sha256").create(nativeSha256, 4096 + 32) : null;
   var lastPiece = null;
+  // Espruino reads a function's whole text again at every call (a skipped
+  // loop or a path after a return included), so the per-call functions are
+  // short and the rare paths (a range across pieces, a search) are apart:
+  // the timings include this driver, as a board's include its own.
   /** The piece holding addr, or null (calls mostly follow on from the previous one: checked first). */
   function pieceAt(addr) {
     var g = lastPiece;
-    if (g && addr >= g.at && addr < g.at + g.bytes.length) return g;
-    for (var i = 0; i < pieces.length; i++) {
-      g = pieces[i];
-      if (addr >= g.at && addr < g.at + g.bytes.length) return (lastPiece = g);
+    return g && addr >= g.at && addr < g.at + g.bytes.length ? g : findPiece(addr);
+  }
+  function findPiece(addr) {
+    for (var r = 0; r < regions.length; r++) {
+      var region = regions[r];
+      if (addr >= region.at && addr < region.at + region.size) return (lastPiece = region.pieces[Math.floor((addr - region.at) / PIECE)]);
     }
     return null;
   }
@@ -45,18 +51,27 @@ function create(layout, nativeSha256) {
     }
     return true;
   }
-  function covered(addr, len) { return span(addr, len, function () {}); }
+  /** A read, program or erase whose range is not within one piece: -1 if any of it is outside the flash. */
+  function across(kind, addr, buf, off, len) {
+    if (!span(addr, len, function () {})) return -1;
+    span(addr, len, function (g, from, at, n) {
+      if (kind === "read") buf.set(new Uint8Array(g.bytes.buffer, from, n), off + at);
+      else if (kind === "program") programPiece(g, from, buf, off + at, n);
+      else new Uint8Array(g.bytes.buffer, from, n).fill(255);
+    });
+    counts[kind === "erase" ? "erases" : kind + "s"]++;
+    return 0;
+  }
   // NOR program of buf[off, off + n) into piece g at from: bits only go
   // 1 -> 0. Onto erased bytes a program is a copy: Espruino checks that
   // natively (E.sum), as a board's Flash.write is native; elsewhere, bit by
-  // bit. (Comments of the hot calls stay outside their bodies: Espruino reads
-  // a body's text again at every call.)
+  // bit (programBits).
   function programPiece(g, from, buf, off, n) {
     var target = new Uint8Array(g.bytes.buffer, from, n);
-    if (typeof E !== "undefined" && E.sum(target) === 255 * n) {
-      target.set(new Uint8Array(buf.buffer, buf.byteOffset + off, n));
-      return;
-    }
+    if (typeof E !== "undefined" && E.sum(target) === 255 * n) return target.set(new Uint8Array(buf.buffer, buf.byteOffset + off, n));
+    programBits(g, from, buf, off, n);
+  }
+  function programBits(g, from, buf, off, n) {
     for (var i = 0; i < n; i++) g.bytes[from + i] &= buf[off + i];
   }
   var flash = {
@@ -66,52 +81,35 @@ function create(layout, nativeSha256) {
     // Most reads, programs and erases lie within one piece: one lookup, no
     // closures. (Espruino's fill(v, start, end) walks the whole array: 3 ms
     // for a sector of a 64 KiB piece, against 0.2 ms to fill a view of it.)
-    // (the timings include this driver, as a board's include its own).
     read: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
       var g = pieceAt(addr);
-      if (g && addr + len <= g.at + g.bytes.length) {
-        counts.reads++;
-        buf.set(new Uint8Array(g.bytes.buffer, addr - g.at, len), off);
-        return 0;
-      }
-      if (!covered(addr, len)) return -1;
+      if (!g || addr + len > g.at + g.bytes.length) return across("read", addr, buf, off, len);
       counts.reads++;
-      span(addr, len, function (g, from, at, n) { buf.set(new Uint8Array(g.bytes.buffer, from, n), off + at); });
+      buf.set(new Uint8Array(g.bytes.buffer, addr - g.at, len), off);
       return 0;
     },
     program: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
       var g = pieceAt(addr);
-      if (g && addr + len <= g.at + g.bytes.length) {
-        counts.programs++;
-        programPiece(g, addr - g.at, buf, off, len);
-        return 0;
-      }
-      if (!covered(addr, len)) return -1;
+      if (!g || addr + len > g.at + g.bytes.length) return across("program", addr, buf, off, len);
       counts.programs++;
-      span(addr, len, function (g, from, at, n) { programPiece(g, from, buf, off + at, n); });
+      programPiece(g, addr - g.at, buf, off, len);
       return 0;
     },
     erase: function (addr) {
       if (flash.sample) flash.sample();
       if (addr % layout.sectorSize !== 0) return -1;
       var g = pieceAt(addr);
-      if (g && addr + layout.sectorSize <= g.at + g.bytes.length) {
-        counts.erases++;
-        new Uint8Array(g.bytes.buffer, addr - g.at, layout.sectorSize).fill(255);
-        return 0;
-      }
-      if (!covered(addr, layout.sectorSize)) return -1;
+      if (!g || addr + layout.sectorSize > g.at + g.bytes.length) return across("erase", addr, null, 0, layout.sectorSize);
       counts.erases++;
-      span(addr, layout.sectorSize, function (g, from, at, n) { new Uint8Array(g.bytes.buffer, from, n).fill(255); });
+      new Uint8Array(g.bytes.buffer, addr - g.at, layout.sectorSize).fill(255);
       return 0;
     },
     sha256: function (addr, len, out, off) {
-      if (!nativeSha256 || !covered(addr, len)) return -1;
-      counts.hashes++;
       var parts = [];
-      span(addr, len, function (g, from, at, n) { parts.push(new Uint8Array(g.bytes.buffer, from, n)); });
+      if (!nativeSha256 || !span(addr, len, function (g, from, at, n) { parts.push(new Uint8Array(g.bytes.buffer, from, n)); })) return -1;
+      counts.hashes++;
       var data = parts[0];
       // A range across pieces is joined first (a board's flash is one memory-mapped area).
       if (parts.length > 1) {
