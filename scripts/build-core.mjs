@@ -153,13 +153,16 @@ function ${factory}(host) {
   // Shorter names are fewer variables on Espruino (a name longer than a
   // block holds takes another block), and inlined one-line functions cost no
   // function object at all. Terser does both; its output is ES5.
+  const nameCache = {};
   const small = (await minify(module + `exports.${factory} = ${factory};\n`, {
-    ecma: 5, module: false, toplevel: true,
+    ecma: 5, module: false, toplevel: true, nameCache,
     compress: { toplevel: true, passes: 2, hoist_funs: true, keep_fargs: false, inline: 3, join_vars: false, sequences: false },
     // `of` is a keyword to Espruino's parser ("Got of expected EOF"): never a name.
     mangle: { toplevel: true, reserved: [factory, "of"] },
     format: { beautify: true, indent_level: 0, comments: false },
   })).code;
+  // SLOTBOOT_ES5_NAMES=1 keeps the module-level names (minified -> source), for profiles.
+  if (process.env.SLOTBOOT_ES5_NAMES) writeFileSync(join(root, "build", "es5", factory + ".names.json"), JSON.stringify(Object.fromEntries(Object.entries(nameCache.vars?.props ?? {}).map(([k, v]) => [v, k.replace(/^\$/, "")]))));
   // Espruino's parser takes `function` in a for-loop's head for a declaration.
   if (/for \([^;]*function\b/.test(small)) throw new Error("core build: a function expression in a for-loop head (Espruino cannot parse it)");
   if (/^\s*[A-Za-z_$][\w$]*\s*:\s*(for|while|do)\b/m.test(small)) throw new Error("core build: the minified ES5 build has a labelled loop (Espruino has none)");

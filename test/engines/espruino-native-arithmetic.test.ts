@@ -3,11 +3,12 @@
 // field multiply gives, limb for limb, what the core's own feMul gives
 // (crypto/fe25519.ts: exact column sums, then the same carries), for inputs
 // anywhere within the limb bounds feMul accepts; RFC 8032 signatures verify
-// and a forged one fails with the core multiplying through it; the CRC-32 is
-// the core's, and a download cut short resumes with it. A planted bug in the
-// multiply is caught.
+// and a forged one fails with the core multiplying and hashing through it;
+// the SHA-512 is Node's; the CRC-32 is the core's, and a download cut short
+// resumes with it. A planted bug in the multiply is caught.
 import { describe, expect, it } from "vitest";
 import { crc32 } from "node:zlib";
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { espruinoBinary, runEspruino } from "../../tools/engines/espruino.js";
@@ -138,7 +139,7 @@ describe.skipIf(!binary)("native arithmetic inside Espruino", () => {
     expect(addInEspruino(planted, pairs.slice(0, 5)).subtract[0]).not.toEqual(differences.slice(0, 5));
   }, 60_000);
 
-  it("RFC 8032 signatures verify, and a forged one fails, with the core multiplying and adding through the host; crc32 is the core's CRC-32", () => {
+  it("RFC 8032 signatures verify, and a forged one fails, with the core multiplying, adding and hashing (SHA-512) through the host; crc32 is the core's CRC-32", () => {
     // RFC 8032 section 7.1, TEST 1 to 3 (public key, message, signature).
     const vectors = [
       ["d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
@@ -154,11 +155,12 @@ describe.skipIf(!binary)("native arithmetic inside Espruino", () => {
     const cases = [...vectors, [vectors[2][0], vectors[2][1], forged]];
     const main = `
 var native = require("slotboot-native-arithmetic");
-var calls = 0, additions = 0, multiply = native.fieldMultiply(), add = native.fieldAdd(), subtract = native.fieldSubtract();
+var calls = 0, additions = 0, hashes = 0, multiply = native.fieldMultiply(), add = native.fieldAdd(), subtract = native.fieldSubtract();
 var host = { read: function () { return -1; }, program: function () { return -1; }, erase: function () { return -1; }, sha256: function () { return -1; },
   fieldMultiply: function (o, a, b) { calls++; return multiply(o, a, b); },
   fieldAdd: function (o, a, b) { additions++; return add(o, a, b); },
-  fieldSubtract: function (o, a, b) { additions++; return subtract(o, a, b); } };
+  fieldSubtract: function (o, a, b) { additions++; return subtract(o, a, b); },
+  sha512: function (buf, off, len, out, outOff) { hashes++; return native.sha512(buf, off, len, out, outOff); } };
 var core = require("slotboot-core").createCore(host);
 var io = core.ioBuffer();
 function bytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
@@ -171,12 +173,18 @@ var results = JSON.parse(require("Storage").read("cases")).map(function (c) {
 var text = "123456789", check = new Uint8Array(text.length);
 for (var i = 0; i < text.length; i++) check[i] = text.charCodeAt(i);
 var padded = new Uint8Array(12); padded.set(check, 2);
-print("@@" + JSON.stringify({ results: results, calls: calls, additions: additions, crc: native.crc32(padded, 2, 9) }));
+var digest = new Uint8Array(70), status = native.sha512(padded, 2, 9, digest, 3);
+print("@@" + JSON.stringify({ results: results, calls: calls, additions: additions, hashes: hashes, crc: native.crc32(padded, 2, 9), sha512: [status, [].slice.call(digest)] }));
 `;
     const r = runEspruino({
       "slotboot-core": read("build/es5/core.cjs"), "slotboot-native-arithmetic": moduleText, cases: JSON.stringify(cases),
-    }, main, 120_000).results[0] as { results: number[]; calls: number; additions: number; crc: number };
+    }, main, 120_000).results[0] as { results: number[]; calls: number; additions: number; hashes: number; crc: number; sha512: [number, number[]] };
     expect(r.results).toEqual([1, 1, 1, 0]);
+    // Each check's challenge hash in one native SHA-512 call, over the bytes it was given (offsets honoured).
+    expect(r.hashes).toBe(4);
+    const expected = createHash("sha512").update("123456789").digest();
+    expect(r.sha512[0]).toBe(0);
+    expect(r.sha512[1]).toEqual([0, 0, 0, ...expected, 0, 0, 0]);
     // Every multiply and square of the four checks went through the host, and the limb additions of the point formulas.
     expect(r.calls).toBeGreaterThan(4 * 3000);
     expect(r.additions).toBeGreaterThan(4 * 1800);
