@@ -11,7 +11,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { CORE_KINDS, loadCore } from "./helpers/cores.js";
-import type { Core } from "../bindings/core.js";
+import { loadEs5Module, type Core } from "../bindings/core.js";
+import { pathToFileURL } from "node:url";
 import type { Flash } from "../bindings/flash.js";
 import { ED25519_BEGIN_STATUS as ST, ed25519VerifyWith } from "../bindings/ed25519.js";
 
@@ -438,5 +439,33 @@ describe.each(["js", "es5"] as const)("the host's one-shot SHA-512, %s core", (k
       expect(ed25519VerifyWith(core, pub, msg, bad)).toBe(false);
       expect(host.calls).toBe(2);
     }
+  });
+});
+
+describe("a host SHA-512 that says done without writing the digest", () => {
+  // With the digest left at zero, k = 0 and [S]B = R + [k]A holds for
+  // R = [S]B, whatever the key and message: a forgery anyone can make. The
+  // verifier clears the digest before the host call and takes an all-zero
+  // one as declined (its own SHA-512 then hashes).
+  const seed = new Uint8Array(32).fill(3);
+  const pub = ed25519.getPublicKey(seed);
+  const msg = new TextEncoder().encode("firmware 9.9.9");
+  const s = 123456789n;
+  const forged = concat(Point.BASE.multiply(s).toBytes(), leBytes(s));
+  const lazyHost = () => ({ calls: 0, read: () => -1, program: () => -1, erase: () => -1, sha256: () => -1, sha512(this: { calls: number }) { this.calls++; return 0; } });
+  const raw = async (kind: "js" | "es5", host: ReturnType<typeof lazyHost>): Promise<Core> => {
+    const factory = kind === "es5"
+      ? (loadEs5Module("core").createCore as (h: unknown) => Core["exports"])
+      : ((await import(pathToFileURL(join(root, "build", "core.js")).href)).createCore as (h: unknown) => Core["exports"]);
+    const exports = factory(host);
+    const io = exports.ioBuffer() as Uint8Array;
+    return { kind, exports, io: () => io, memoryBytes: () => null } as Core;
+  };
+  it.each(["js", "es5"] as const)("is not trusted: the %s core refuses the forgery and still accepts a real signature", async (kind) => {
+    const host = lazyHost();
+    const core = await raw(kind, host);
+    expect(ed25519VerifyWith(core, pub, msg, forged)).toBe(false);
+    expect(ed25519VerifyWith(core, pub, msg, ed25519.sign(msg, seed))).toBe(true);
+    expect(host.calls).toBe(2);
   });
 });

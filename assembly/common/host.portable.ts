@@ -107,10 +107,11 @@ export function hostOffersSha512(): bool {
  * loop byte by byte (Espruino: about 10 us a byte). Always true here. One
  * expression, so the build writes it into copyBytes and the minifier drops
  * the loop (a body of statements would stay a function made at every call,
- * which Espruino reads twice).
+ * which Espruino reads twice). Nothing for len 0: Espruino takes a view of
+ * length 0 as one to the end of the buffer.
  */
 export function hostCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
-  return (dst.set(new Uint8Array(src.buffer, src.byteOffset + sOff, len), dOff), true);
+  return (len > 0 && dst.set(new Uint8Array(src.buffer, src.byteOffset + sOff, len), dOff), true);
 }
 
 /**

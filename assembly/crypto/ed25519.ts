@@ -85,6 +85,18 @@ const ED_KEEP_S: i32 = 128;
 // a host that declines, is hashed by the core's own SHA-512.
 const ED_GATHER_MAX: i32 = 512;
 
+// The host's SHA-512 of the gathered bytes into edDigest; false when it
+// declined, or said "done" and left the digest unwritten (all zeros: edDigest
+// is cleared first). A digest left over from an earlier check would fix the
+// challenge k whatever R is, and with a known k anyone can make a signature.
+function edHostDigest(gather: Uint8Array): bool {
+  edDigest.fill(0);
+  if (hostSha512(gather, 0, gather.length, edDigest, 0) != 0) return false;
+  let any: i32 = 0;
+  for (let i: i32 = 0; i < 64; i++) any |= unchecked(edDigest[i]);
+  return any != 0;
+}
+
 export class Ed25519Verifier {
   // The core's own SHA-512, made at the first signature the host does not
   // hash (never, where the host's one-shot SHA-512 takes every message: on
@@ -152,6 +164,7 @@ export class Ed25519Verifier {
     if (!this.ready) return;
     const gather = this.gather;
     if (gather) {
+      if (len <= 0) return;
       const held = gather.length;
       if (held + len <= ED_GATHER_MAX) {
         const longer = new Uint8Array(held + len);
@@ -178,7 +191,7 @@ export class Ed25519Verifier {
       const hash = this.hash;
       if (!hash) return false;
       hash.finish(edDigest, 0);
-    } else if (hostSha512(gather, 0, gather.length, edDigest, 0) != 0) {
+    } else if (!edHostDigest(gather)) {
       const hash = this.ownHash();
       hash.update(gather, 0, gather.length);
       hash.finish(edDigest, 0);

@@ -18,7 +18,8 @@ function create(oneShotSha256, limit) {
     },
     update: function (buf, off, len) {
       if (expected < 0 || used + len > expected) return -1;
-      gathered.set(new Uint8Array(buf.buffer, buf.byteOffset + off, len), used);
+      // (A view of length 0 is one to the end of the buffer on Espruino.)
+      if (len > 0) gathered.set(new Uint8Array(buf.buffer, buf.byteOffset + off, len), used);
       used += len;
       return 0;
     },

@@ -94,9 +94,13 @@ function fieldSubtract() {
   return inRam(subtract);
 }
 
-/** The crc32(buf, off, len) host call: E.CRC32 is the IEEE CRC-32 the core computes (0xCBF43926 for "123456789"). */
+/**
+ * The crc32(buf, off, len) host call: E.CRC32 is the IEEE CRC-32 the core
+ * computes (0xCBF43926 for "123456789"). Espruino takes a view of length 0
+ * as one to the end of the buffer: the CRC-32 of nothing is 0.
+ */
 function crc32(buf, off, len) {
-  return E.CRC32(new Uint8Array(buf.buffer, buf.byteOffset + off, len));
+  return len > 0 ? E.CRC32(new Uint8Array(buf.buffer, buf.byteOffset + off, len)) : 0;
 }
 
 /**
@@ -106,10 +110,14 @@ function crc32(buf, off, len) {
  * block costs tens of milliseconds, and a signature check has one to four.
  */
 function sha512(buf, off, len, out, outOff) {
-  var crypto;
-  try { crypto = require("crypto"); } catch (e) { return -1; }
-  if (typeof crypto.SHA512 !== "function") return -1;
-  out.set(new Uint8Array(crypto.SHA512(new Uint8Array(buf.buffer, buf.byteOffset + off, len))), outOff);
+  var digest;
+  // Declined for len 0 (Espruino would take the view to the end of the
+  // buffer), and where the build has no SHA-512 or it gives no 64 bytes
+  // (it prints an error and returns undefined when memory is short): the
+  // core must never be told "done" without the digest written.
+  try { digest = len > 0 ? require("crypto").SHA512(new Uint8Array(buf.buffer, buf.byteOffset + off, len)) : null; } catch (e) { return -1; }
+  if (!digest || digest.byteLength !== 64) return -1;
+  out.set(new Uint8Array(digest), outOff);
   return 0;
 }
 

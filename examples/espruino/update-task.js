@@ -84,28 +84,45 @@ function receive(flash, layout, options, source) {
   });
   var io = core.ioBuffer();
   var size = core.ioBufferSize();
-  core.receiveBegin();
+  var result;
   // Per chunk: the core may take fewer bytes than offered, so the loop asks
   // again from its position. The chunk is let go of before the core runs (it
   // is in the exchange buffer; a second copy would add to the peak memory).
-  // No comments inside the loop: Espruino reads its text at every turn.
-  var position, chunk, length, taken;
-  for (;;) {
-    position = core.receivePosition();
-    chunk = source(position, size);
-    if (!chunk || !(length = chunk.length)) break;
-    if (typeof chunk === "string") copyText(io, chunk);
-    else io.set(chunk, 0);
-    chunk = null;
-    taken = core.receiveWrite(length);
-    if (taken < 0) break;
+  // No comments inside the loop: Espruino reads its text at every turn. A
+  // source that throws still gets the driver back as it was (Espruino runs
+  // no `finally` block on a throw, so: catch, tidy, throw again).
+  try {
+    core.receiveBegin();
+    var position, chunk, length, taken;
+    for (;;) {
+      position = core.receivePosition();
+      chunk = source(position, size);
+      if (!chunk || !(length = chunk.length)) break;
+      if (typeof chunk === "string") copyText(io, chunk);
+      else io.set(chunk, 0);
+      chunk = null;
+      taken = core.receiveWrite(length);
+      if (taken < 0) break;
+    }
+    if (taken < 0) {
+      core.receiveCancel();
+      result = { status: taken, position: position, slot: -1 };
+    } else {
+      var status = core.receiveComplete();
+      result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
+    }
+  } catch (e) {
+    release(flash, attached);
+    throw e;
   }
-  if (taken < 0) { core.receiveCancel(); detachArithmetic(flash, attached); return { status: taken, position: position, slot: -1 }; }
-  var status = core.receiveComplete();
-  var result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
+  release(flash, attached);
+  return result;
+}
+
+/** After a download: the native arithmetic off the driver, the codecs unloaded. */
+function release(flash, attached) {
   detachArithmetic(flash, attached);
   if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-codecs"); } catch (e) { /* not loaded */ }
-  return result;
 }
 
 /**

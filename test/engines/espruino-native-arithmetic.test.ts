@@ -203,6 +203,8 @@ var input = JSON.parse(S.read("story-input"));
 var layout = input.layout;
 var flash = require("slotboot-ram-flash").create(layout, null);
 flash.load(layout.slotA, S.read("image-v1"));
+var attached = {}, program = flash.program;
+flash.program = function (a, b, c, d) { attached = { crc32: typeof flash.crc32, sha512: typeof flash.sha512, fieldMultiply: typeof flash.fieldMultiply }; return program(a, b, c, d); };
 var task = require("slotboot-update-task");
 var options = { publicKey: bytes(input.publicKey) };
 var data = S.read("package-v2");
@@ -212,18 +214,22 @@ task.provision(flash, layout, options);
 var cut = task.receive(flash, layout, options, source(6500));
 asked = [];
 var resumed = task.receive(flash, layout, options, source(data.length));
-print("@@" + JSON.stringify({ crcs: crcs, cut: cut.status, resumed: resumed.status, firstAfterManifest: asked[1], hostCalls: typeof flash.crc32 }));
+print("@@" + JSON.stringify({ crcs: crcs, empty: native.crc32(new Uint8Array(8), 3, 0), cut: cut.status, resumed: resumed.status, firstAfterManifest: asked[1], attached: attached,
+  left: [typeof flash.crc32, typeof flash.sha512, typeof flash.fieldMultiply, typeof flash.fieldAdd, typeof flash.fieldSubtract] }));
 `;
     const r = runEspruino({
       ...storyModules(), "image-v1": v1, "package-v2": packageV2, "story-input": JSON.stringify(input),
       buffers: JSON.stringify(buffers.map((b) => [...b])),
-    }, main, 120_000).results[0] as { crcs: number[]; cut: number; resumed: number; firstAfterManifest: number; hostCalls: string };
+    }, main, 120_000).results[0] as { crcs: number[]; empty: number; cut: number; resumed: number; firstAfterManifest: number; attached: Record<string, string>; left: string[] };
     expect(r.crcs).toEqual(buffers.map((b) => crc32(b)));
+    // Of nothing (Espruino takes a view of length 0 as one to the end of the buffer).
+    expect(r.empty).toBe(0);
     expect(r.cut).not.toBe(0);
     expect(r.resumed).toBe(0);
     // The second download skipped what the first one had written and checked (a 4 KiB sector).
     expect(r.firstAfterManifest).toBeGreaterThan(4096);
-    // The task took its host calls back off the driver.
-    expect(r.hostCalls).toBe("undefined");
+    // The task attached its host calls while the core ran, and took them back off the driver.
+    expect(r.attached).toEqual({ crc32: "function", sha512: "function", fieldMultiply: "function" });
+    expect(r.left).toEqual(Array(5).fill("undefined"));
   }, 120_000);
 });
