@@ -11,7 +11,10 @@ function create(base) {
     read: function (addr, buf, off, len) {
       try { buf.set(Flash.read(len, base + addr), off); return 0; } catch (e) { return -1; }
     },
+    // (Nothing to program for len 0: Espruino takes a view of length 0 as
+    // one to the end of the buffer.)
     program: function (addr, buf, off, len) {
+      if (len <= 0) return 0;
       try {
         var start = addr & ~3, end = (addr + len + 3) & ~3;
         var words = new Uint8Array(end - start);
