@@ -31,12 +31,6 @@ function create(layout, nativeSha256) {
     var g = lastPiece;
     return g && addr >= g.at && addr < g.at + g.bytes.length ? g : findPiece(addr);
   }
-  /** A read, program or erase outside the last piece used: its piece found, else across pieces. */
-  function miss(kind, addr, buf, off, len) {
-    var g = findPiece(addr);
-    if (!g || addr + len > g.at + g.bytes.length) return across(kind, addr, buf, off, len);
-    return kind === "erase" ? flash.erase(addr) : flash[kind](addr, buf, off, len);
-  }
   function findPiece(addr) {
     for (var r = 0; r < regions.length; r++) {
       var region = regions[r];
@@ -72,10 +66,9 @@ function create(layout, nativeSha256) {
   // 1 -> 0. Onto erased bytes a program is a copy: Espruino checks that
   // natively (E.sum), as a board's Flash.write is native; elsewhere, bit by
   // bit (programBits).
-  var nativeSum = typeof E !== "undefined";
   function programPiece(g, from, buf, off, n) {
     var target = new Uint8Array(g.bytes.buffer, from, n);
-    if (nativeSum && E.sum(target) === 255 * n) return target.set(new Uint8Array(buf.buffer, buf.byteOffset + off, n));
+    if (typeof E !== "undefined" && E.sum(target) === 255 * n) return target.set(new Uint8Array(buf.buffer, buf.byteOffset + off, n));
     programBits(g, from, buf, off, n);
   }
   function programBits(g, from, buf, off, n) {
@@ -90,16 +83,16 @@ function create(layout, nativeSha256) {
     // for a sector of a 64 KiB piece, against 0.2 ms to fill a view of it.)
     read: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
-      var g = lastPiece;
-      if (!g || addr < g.at || addr + len > g.at + g.bytes.length) return miss("read", addr, buf, off, len);
+      var g = pieceAt(addr);
+      if (!g || addr + len > g.at + g.bytes.length) return across("read", addr, buf, off, len);
       counts.reads++;
       buf.set(new Uint8Array(g.bytes.buffer, addr - g.at, len), off);
       return 0;
     },
     program: function (addr, buf, off, len) {
       if (flash.sample) flash.sample();
-      var g = lastPiece;
-      if (!g || addr < g.at || addr + len > g.at + g.bytes.length) return miss("program", addr, buf, off, len);
+      var g = pieceAt(addr);
+      if (!g || addr + len > g.at + g.bytes.length) return across("program", addr, buf, off, len);
       counts.programs++;
       programPiece(g, addr - g.at, buf, off, len);
       return 0;
@@ -107,8 +100,8 @@ function create(layout, nativeSha256) {
     erase: function (addr) {
       if (flash.sample) flash.sample();
       if (addr % layout.sectorSize !== 0) return -1;
-      var g = lastPiece;
-      if (!g || addr < g.at || addr + layout.sectorSize > g.at + g.bytes.length) return miss("erase", addr, null, 0, layout.sectorSize);
+      var g = pieceAt(addr);
+      if (!g || addr + layout.sectorSize > g.at + g.bytes.length) return across("erase", addr, null, 0, layout.sectorSize);
       counts.erases++;
       new Uint8Array(g.bytes.buffer, addr - g.at, layout.sectorSize).fill(255);
       return 0;
