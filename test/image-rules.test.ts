@@ -210,7 +210,7 @@ describe("image rules through the CLI: verify, inspect and sim install give the 
 
   // Every image of the set runs in process against each core above. Through
   // the binary (three processes per image), `npm test` takes the first image
-  // of each verdict, which covers every code path of the three verbs;
+  // of each verdict (every error code the three verbs give, at least once);
   // `npm run test:long` takes them all.
   const throughCli = LONG ? CASES : CASES.filter((c, i) => CASES.findIndex((d) => d.code === c.code) === i);
   it(LONG ? "every image of the set" : "one image of the set per verdict (all of them under test:long)", () => {
