@@ -59,6 +59,7 @@ function detachArithmetic(flash, attached) {
   if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
 }
 
+/** A chunk given as a string (Storage and HTTP give strings): its character codes into the exchange buffer. */
 function copyText(io, text) {
   for (var i = 0; i < text.length; i++) io[i] = text.charCodeAt(i);
 }
