@@ -222,6 +222,97 @@ export function fieldElementsAsInt32Arrays(context) {
 }
 
 /**
+ * In the ES5 build, the field elements share buffers: `new Fe()` ->
+ * `__newLimbs(15)` (`new P256Fe()` -> `__newLimbs(16)`), a view of 15 limbs
+ * in a pooled buffer of LIMB_POOL limbs, the next pool made when one is full.
+ * On Espruino an Int32Array of its own costs about 6 variables (the view,
+ * its ArrayBuffer and a string of 60 bytes with a header); a view into a
+ * shared buffer costs 1 and its 60 bytes, about 3.2 in all. The Ed25519
+ * verifier holds 48 field elements. Every field element of the core is made
+ * once, at module level or by the constructor of a module-level object
+ * (crypto/fe25519.ts, edpoint.ts, ed25519.ts, x25519.ts, p256-*.ts), so no
+ * pool is ever left partly used by elements that were dropped. Run before
+ * fieldElementsAsInt32Arrays.
+ */
+export const LIMB_POOL = 120;
+export function poolFieldElements(context) {
+  const f = context.factory;
+  const sizes = { Fe: 15, P256Fe: 16 };
+  return (sourceFile) => {
+    let used = false;
+    const visit = (node) => {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && Object.hasOwn(sizes, node.expression.text)) {
+        used = true;
+        return f.createCallExpression(f.createIdentifier("__newLimbs"), undefined, [f.createNumericLiteral(sizes[node.expression.text])]);
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    const visited = ts.visitNode(sourceFile, visit);
+    if (!used) return visited;
+    const factory = visited.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) throw new Error("poolFieldElements: no factory function to hold __newLimbs");
+    const helper = ts.createSourceFile("helper.js", `var __limbPool = null, __limbPoolUsed = 0;
+function __newLimbs(count) {
+  if (__limbPool === null || __limbPoolUsed + count > ${LIMB_POOL}) {
+    __limbPool = new Int32Array(${LIMB_POOL});
+    __limbPoolUsed = 0;
+  }
+  var limbs = new Int32Array(__limbPool.buffer, __limbPoolUsed * 4, count);
+  __limbPoolUsed += count;
+  return limbs;
+}`, ts.ScriptTarget.ES2017).statements;
+    const body = f.updateBlock(factory.body, [...helper, ...factory.body.statements]);
+    const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type, body);
+    return f.updateSourceFile(visited, visited.statements.map((s) => (s === factory ? updated : s)));
+  };
+}
+
+/**
+ * The factory's module-level byte buffers (`const b = new Uint8Array(32)`,
+ * `Int8Array` likewise, at most POOLED_BYTES_MAX bytes each) become views
+ * into one ArrayBuffer made first, each at its own offset: on Espruino a
+ * 32-byte Uint8Array of its own costs about 5 variables (view, buffer, and a
+ * string with a header), a view into the shared buffer about 2. Sizes are
+ * literals, so the buffer is exactly their sum and no view overlaps another.
+ * Larger buffers (the 1 KiB exchange buffer, which the host may read whole)
+ * and those made at run time keep buffers of their own. Espruino cannot
+ * start a view more than 65535 bytes into a buffer: the build refuses more.
+ */
+export const POOLED_BYTES_MAX = 512;
+export function poolModuleBytes(context) {
+  const f = context.factory;
+  const kinds = new Set(["Uint8Array", "Int8Array"]);
+  return (sourceFile) => {
+    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) return sourceFile;
+    let total = 0;
+    const statements = factory.body.statements.map((s) => {
+      if (!ts.isVariableStatement(s)) return s;
+      let changed = false;
+      const declarations = s.declarationList.declarations.map((d) => {
+        const init = d.initializer;
+        if (!init || !ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || !kinds.has(init.expression.text)) return d;
+        if (!init.arguments || init.arguments.length !== 1 || !ts.isNumericLiteral(init.arguments[0])) return d;
+        const size = Number(init.arguments[0].text);
+        if (!Number.isInteger(size) || size <= 0 || size > POOLED_BYTES_MAX) return d;
+        const view = f.createNewExpression(f.createIdentifier(init.expression.text), undefined,
+          [f.createIdentifier("__moduleBytes"), f.createNumericLiteral(total), f.createNumericLiteral(size)]);
+        total += size;
+        changed = true;
+        return f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, view);
+      });
+      return changed ? f.updateVariableStatement(s, s.modifiers, f.updateVariableDeclarationList(s.declarationList, declarations)) : s;
+    });
+    if (total === 0) return sourceFile;
+    if (total > 65535) throw new Error(`poolModuleBytes: ${total} bytes of module buffers (Espruino views start at most 65535 bytes in)`);
+    const pool = ts.createSourceFile("pool.js", `var __moduleBytes = new ArrayBuffer(${total});`, ts.ScriptTarget.ES2017).statements[0];
+    const body = f.updateBlock(factory.body, [pool, ...statements]);
+    const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type, body);
+    return f.updateSourceFile(sourceFile, sourceFile.statements.map((s) => (s === factory ? updated : s)));
+  };
+}
+
+/**
  * Constant tables of integers (`const T = [1, -2, ...]`, 16 entries or more)
  * become Int32Arrays decoded from a hex string at start. A JS array costs
  * about two variables per entry on Espruino (and its literal builds the whole

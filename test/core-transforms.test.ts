@@ -1,3 +1,11 @@
+// The ES5 build's pooled module buffers (poolModuleBytes): module-level
+// byte buffers become disjoint views of one buffer of exactly their total
+// size; larger ones, other kinds and those made inside functions keep their own.
+//
+// The ES5 build's field-element pool (poolFieldElements): every `new Fe()`
+// and `new P256Fe()` becomes a view of its own limbs in a shared buffer, and
+// views never overlap, whatever the mix of sizes and however many pools.
+//
 // The ES5 build's host-arithmetic hoisting (scripts/core-transforms.mjs,
 // hoistHostArithmetic), on small inputs: a point-formula-like function reads
 // the host's arithmetic once into locals, drops the `!= null` guard where the
@@ -9,11 +17,11 @@
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
 // @ts-expect-error: a plain ES module of the build, without types
-import { hoistHostArithmetic } from "../scripts/core-transforms.mjs";
+import { hoistHostArithmetic, poolFieldElements, poolModuleBytes, fieldElementsAsInt32Arrays, LIMB_POOL, POOLED_BYTES_MAX } from "../scripts/core-transforms.mjs";
 
-function transform(text: string): string {
+function transform(text: string, transformers: unknown[] = [hoistHostArithmetic]): string {
   const source = ts.createSourceFile("core.js", text, ts.ScriptTarget.ES2017, true);
-  const result = ts.transform(source, [hoistHostArithmetic]);
+  const result = ts.transform(source, transformers as ts.TransformerFactory<ts.SourceFile>[]);
   const printed = ts.createPrinter().printFile(result.transformed[0] as ts.SourceFile);
   result.dispose();
   return printed;
@@ -100,6 +108,74 @@ describe("hoistHostArithmetic", () => {
         });
         expect(results[1], name).toEqual(results[0]);
       }
+    }
+  });
+});
+
+describe("poolFieldElements", () => {
+  const POOLED = `
+function createCore(__host) {
+  class Point { x = new Fe(); y = new Fe(); }
+  const points = [];
+  for (let i = 0; i < 20; i++) points.push(new Point());
+  const wide = [new P256Fe(), new P256Fe(), new P256Fe()];
+  const last = new Fe();
+  return { points: points, wide: wide, last: last };
+}
+`;
+  const out = transform(POOLED, [poolFieldElements, fieldElementsAsInt32Arrays]);
+
+  it("writes every field element as a view from __newLimbs, with the helper first in the factory", () => {
+    expect(out).not.toMatch(/new (Fe|P256Fe)\(/);
+    expect(out).toContain("__newLimbs(15)");
+    expect(out).toContain("__newLimbs(16)");
+    expect(out.indexOf("function __newLimbs(")).toBeLessThan(out.indexOf("class Point"));
+  });
+
+  it("gives disjoint views of the right lengths, sharing buffers of LIMB_POOL limbs", () => {
+    const core = new Function(`${out}; return createCore;`)()(null) as { points: { x: Int32Array; y: Int32Array }[]; wide: Int32Array[]; last: Int32Array };
+    const all = [...core.points.flatMap((p) => [p.x, p.y]), ...core.wide, core.last];
+    expect(all.map((v) => v.length)).toEqual([...Array(40).fill(15), 16, 16, 16, 15]);
+    const buffers = new Set(all.map((v) => v.buffer));
+    // 40 x 15 + 3 x 16 + 15 limbs, LIMB_POOL to a buffer, none split across two.
+    expect(buffers.size).toBeLessThan(all.length / 4);
+    for (const buffer of buffers) expect(buffer.byteLength).toBe(LIMB_POOL * 4);
+    // Writing each view's limbs with its own index, then reading them back: no two views share a limb.
+    all.forEach((v, i) => v.fill(i + 1));
+    all.forEach((v, i) => expect([...v].every((limb) => limb === i + 1), `view ${i}`).toBe(true));
+  });
+});
+
+describe("poolModuleBytes", () => {
+  const MODULE = `
+function createCore(__host) {
+  const digest = new Uint8Array(32);
+  const naf = new Int8Array(256), tag = new Uint8Array(16);
+  const exchange = new Uint8Array(${POOLED_BYTES_MAX + 1});
+  const words = new Uint32Array(16);
+  function scratch() { return new Uint8Array(8); }
+  return { digest: digest, naf: naf, tag: tag, exchange: exchange, words: words, scratch: scratch };
+}
+`;
+  const out = transform(MODULE, [poolModuleBytes]);
+  type Module = { digest: Uint8Array; naf: Int8Array; tag: Uint8Array; exchange: Uint8Array; words: Uint32Array; scratch: () => Uint8Array };
+  const make = () => new Function(`${out}; return createCore;`)()(null) as Module;
+
+  it("makes the module's small byte buffers views of one buffer of exactly their total size", () => {
+    const made = make();
+    expect(out).toContain("var __moduleBytes = new ArrayBuffer(304);");
+    for (const view of [made.digest, made.naf, made.tag]) expect(view.buffer).toBe(made.digest.buffer);
+    expect(made.digest.buffer.byteLength).toBe(32 + 256 + 16);
+    expect([made.digest.length, made.naf.length, made.tag.length]).toEqual([32, 256, 16]);
+    made.digest.fill(1); made.naf.fill(2); made.tag.fill(3);
+    expect([...new Uint8Array(made.digest.buffer)]).toEqual([...Array(32).fill(1), ...Array(256).fill(2), ...Array(16).fill(3)]);
+  });
+
+  it("leaves larger buffers, other kinds and buffers made at run time with their own", () => {
+    const made = make();
+    for (const own of [made.exchange, made.words, made.scratch()]) {
+      expect(own.buffer).not.toBe(made.digest.buffer);
+      expect(own.byteOffset).toBe(0);
     }
   });
 });

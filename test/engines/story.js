@@ -6,7 +6,8 @@
 // digest, the time and the peak memory the engine reports while the role ran.
 //
 // `engine`: { unload() (drop loaded role modules), memory() -> units in use, now() -> seconds, sha256(bytes) -> digest
-// or null, read(name) -> package bytes as a string, out(object) }.
+// or null, read(name) -> package bytes as a string, out(object), and optionally watchArithmetic(sample): call
+// sample() from within the host's field arithmetic too }.
 function run(engine, input) {
   // Binary values travel as hex: JSON text is UTF-8 to some engines.
   function bytes(hexText) {
@@ -19,6 +20,9 @@ function run(engine, input) {
     if (engine.unload) engine.unload();
     var before = engine.memory();
     peak = before;
+    // A signature check makes no flash call: where the engine can, the
+    // update roles are also sampled inside the field arithmetic.
+    if (role === "update" && flash.sample && engine.watchArithmetic) engine.watchArithmetic(flash.sample);
     var t0 = engine.now();
     var result = body();
     var seconds = engine.now() - t0;
