@@ -228,10 +228,11 @@ export function fieldElementsAsInt32Arrays(context) {
  * On Espruino an Int32Array of its own costs about 6 variables (the view,
  * its ArrayBuffer and a string of 60 bytes with a header); a view into a
  * shared buffer costs 1 and its 60 bytes, about 3.2 in all. The Ed25519
- * verifier holds 48 field elements. Every field element of the core is made
- * once, at module level or by the constructor of a module-level object
- * (crypto/fe25519.ts, edpoint.ts, ed25519.ts, x25519.ts, p256-*.ts), so no
- * pool is ever left partly used by elements that were dropped. Run before
+ * verifier holds 48 field elements. A pool is filled once and never given
+ * back, so field elements must be made once: at module level or by the
+ * constructor of a module-level object (crypto/fe25519.ts, edpoint.ts,
+ * ed25519.ts, x25519.ts, p256-*.ts). One made inside a function or method
+ * would take a new slice at every call: the build refuses it. Run before
  * fieldElementsAsInt32Arrays.
  */
 export const LIMB_POOL = 120;
@@ -239,7 +240,37 @@ export function poolFieldElements(context) {
   const f = context.factory;
   const sizes = { Fe: 15, P256Fe: 16 };
   return (sourceFile) => {
+    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) return sourceFile;
     let used = false;
+    // Classes whose constructors (or field initializers) make field elements.
+    const holders = new Set();
+    const findHolders = (node) => {
+      if (ts.isClassLike(node) && node.name) {
+        const makes = (n) => (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && Object.hasOwn(sizes, n.expression.text)) || ts.forEachChild(n, makes);
+        if (node.members.some((m) => (ts.isConstructorDeclaration(m) || ts.isPropertyDeclaration(m)) && makes(m))) holders.add(node.name.text);
+      }
+      ts.forEachChild(node, findHolders);
+    };
+    findHolders(factory);
+    // Made once: the nearest function around `node` is the factory itself
+    // (module level), or the constructor or a field of a holder class, and
+    // every holder is itself only made once.
+    const madeOnce = (node) => {
+      for (let up = node.parent; up; up = up.parent) {
+        if (up === factory) return true;
+        if ((ts.isPropertyDeclaration(up) || ts.isConstructorDeclaration(up)) && ts.isClassLike(up.parent) && up.parent.name && holders.has(up.parent.name.text)) return true;
+        if (ts.isFunctionLike(up)) return false;
+      }
+      return false;
+    };
+    const check = (node) => {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && (Object.hasOwn(sizes, node.expression.text) || holders.has(node.expression.text)) && !madeOnce(node)) {
+        throw new Error(`poolFieldElements: \`${node.getText().slice(0, 60)}\` inside a function; field elements (and objects holding them) are made once, at module level`);
+      }
+      ts.forEachChild(node, check);
+    };
+    check(factory);
     const visit = (node) => {
       if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && Object.hasOwn(sizes, node.expression.text)) {
         used = true;
@@ -249,8 +280,7 @@ export function poolFieldElements(context) {
     };
     const visited = ts.visitNode(sourceFile, visit);
     if (!used) return visited;
-    const factory = visited.statements.find(ts.isFunctionDeclaration);
-    if (!factory || !factory.body) throw new Error("poolFieldElements: no factory function to hold __newLimbs");
+    const pooled = visited.statements.find(ts.isFunctionDeclaration);
     const helper = ts.createSourceFile("helper.js", `var __limbPool = null, __limbPoolUsed = 0;
 function __newLimbs(count) {
   if (__limbPool === null || __limbPoolUsed + count > ${LIMB_POOL}) {
@@ -261,31 +291,43 @@ function __newLimbs(count) {
   __limbPoolUsed += count;
   return limbs;
 }`, ts.ScriptTarget.ES2017).statements;
-    const body = f.updateBlock(factory.body, [...helper, ...factory.body.statements]);
-    const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type, body);
-    return f.updateSourceFile(visited, visited.statements.map((s) => (s === factory ? updated : s)));
+    const body = f.updateBlock(pooled.body, [...helper, ...pooled.body.statements]);
+    const updated = f.updateFunctionDeclaration(pooled, pooled.modifiers, pooled.asteriskToken, pooled.name, pooled.typeParameters, pooled.parameters, pooled.type, body);
+    return f.updateSourceFile(visited, visited.statements.map((s) => (s === pooled ? updated : s)));
   };
 }
 
 /**
  * The factory's module-level byte buffers (`const b = new Uint8Array(32)`,
  * `Int8Array` likewise, at most POOLED_BYTES_MAX bytes each) become views
- * into one ArrayBuffer made first, each at its own offset: on Espruino a
+ * into shared ArrayBuffers made first, each at its own offset: on Espruino a
  * 32-byte Uint8Array of its own costs about 5 variables (view, buffer, and a
- * string with a header), a view into the shared buffer about 2. Sizes are
- * literals, so the buffer is exactly their sum and no view overlaps another.
- * Larger buffers (the 1 KiB exchange buffer, which the host may read whole)
- * and those made at run time keep buffers of their own. Espruino cannot
- * start a view more than 65535 bytes into a buffer: the build refuses more.
+ * string with a header), a view into a shared buffer about 2. Sizes are
+ * literals, so the buffers are exactly their sums and no view overlaps
+ * another. A shared buffer holds at most POOL_BYTES (Espruino wants a
+ * buffer in one run of blocks, and the update module loads while the
+ * application has the heap fragmented: no larger than the 1 KiB exchange
+ * buffer). Kept out, with buffers of their own: larger ones, those made at
+ * run time, and any buffer a function returns (the boot role's exchange
+ * buffer, `ioBuffer()`: a host may hand `io.buffer` to a native call, and must
+ * not find the core's other state behind it). Espruino cannot start a view
+ * more than 65535 bytes into a buffer; pools are far smaller.
  */
 export const POOLED_BYTES_MAX = 512;
+export const POOL_BYTES = 1024;
 export function poolModuleBytes(context) {
   const f = context.factory;
   const kinds = new Set(["Uint8Array", "Int8Array"]);
   return (sourceFile) => {
     const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
     if (!factory || !factory.body) return sourceFile;
-    let total = 0;
+    const returned = new Set();
+    const findReturns = (node) => {
+      if (ts.isReturnStatement(node) && node.expression && ts.isIdentifier(node.expression)) returned.add(node.expression.text);
+      ts.forEachChild(node, findReturns);
+    };
+    findReturns(factory.body);
+    const pools = [];
     const statements = factory.body.statements.map((s) => {
       if (!ts.isVariableStatement(s)) return s;
       let changed = false;
@@ -293,20 +335,22 @@ export function poolModuleBytes(context) {
         const init = d.initializer;
         if (!init || !ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || !kinds.has(init.expression.text)) return d;
         if (!init.arguments || init.arguments.length !== 1 || !ts.isNumericLiteral(init.arguments[0])) return d;
+        if (!ts.isIdentifier(d.name) || returned.has(d.name.text)) return d;
         const size = Number(init.arguments[0].text);
         if (!Number.isInteger(size) || size <= 0 || size > POOLED_BYTES_MAX) return d;
+        if (pools.length === 0 || pools[pools.length - 1] + size > POOL_BYTES) pools.push(0);
+        const at = pools[pools.length - 1];
+        pools[pools.length - 1] += size;
         const view = f.createNewExpression(f.createIdentifier(init.expression.text), undefined,
-          [f.createIdentifier("__moduleBytes"), f.createNumericLiteral(total), f.createNumericLiteral(size)]);
-        total += size;
+          [f.createIdentifier(`__moduleBytes${pools.length - 1}`), f.createNumericLiteral(at), f.createNumericLiteral(size)]);
         changed = true;
         return f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, view);
       });
       return changed ? f.updateVariableStatement(s, s.modifiers, f.updateVariableDeclarationList(s.declarationList, declarations)) : s;
     });
-    if (total === 0) return sourceFile;
-    if (total > 65535) throw new Error(`poolModuleBytes: ${total} bytes of module buffers (Espruino views start at most 65535 bytes in)`);
-    const pool = ts.createSourceFile("pool.js", `var __moduleBytes = new ArrayBuffer(${total});`, ts.ScriptTarget.ES2017).statements[0];
-    const body = f.updateBlock(factory.body, [pool, ...statements]);
+    if (pools.length === 0) return sourceFile;
+    const made = ts.createSourceFile("pools.js", `var ${pools.map((bytes, i) => `__moduleBytes${i} = new ArrayBuffer(${bytes})`).join(", ")};`, ts.ScriptTarget.ES2017).statements[0];
+    const body = f.updateBlock(factory.body, [made, ...statements]);
     const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type, body);
     return f.updateSourceFile(sourceFile, sourceFile.statements.map((s) => (s === factory ? updated : s)));
   };

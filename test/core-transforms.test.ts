@@ -17,7 +17,7 @@
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
 // @ts-expect-error: a plain ES module of the build, without types
-import { hoistHostArithmetic, poolFieldElements, poolModuleBytes, fieldElementsAsInt32Arrays, LIMB_POOL, POOLED_BYTES_MAX } from "../scripts/core-transforms.mjs";
+import { hoistHostArithmetic, poolFieldElements, poolModuleBytes, fieldElementsAsInt32Arrays, LIMB_POOL, POOLED_BYTES_MAX, POOL_BYTES } from "../scripts/core-transforms.mjs";
 
 function transform(text: string, transformers: unknown[] = [hoistHostArithmetic]): string {
   const source = ts.createSourceFile("core.js", text, ts.ScriptTarget.ES2017, true);
@@ -132,6 +132,13 @@ function createCore(__host) {
     expect(out.indexOf("function __newLimbs(")).toBeLessThan(out.indexOf("class Point"));
   });
 
+  it("refuses a field element, or an object holding some, made inside a function", () => {
+    const inFunction = `function createCore(__host) { function scratch() { return new Fe(); } return { scratch: scratch }; }`;
+    expect(() => transform(inFunction, [poolFieldElements])).toThrow(/made once/);
+    const holderInFunction = `function createCore(__host) { class Point { x = new Fe(); } function point() { return new Point(); } return { point: point }; }`;
+    expect(() => transform(holderInFunction, [poolFieldElements])).toThrow(/made once/);
+  });
+
   it("gives disjoint views of the right lengths, sharing buffers of LIMB_POOL limbs", () => {
     const core = new Function(`${out}; return createCore;`)()(null) as { points: { x: Int32Array; y: Int32Array }[]; wide: Int32Array[]; last: Int32Array };
     const all = [...core.points.flatMap((p) => [p.x, p.y]), ...core.wide, core.last];
@@ -153,27 +160,38 @@ function createCore(__host) {
   const naf = new Int8Array(256), tag = new Uint8Array(16);
   const exchange = new Uint8Array(${POOLED_BYTES_MAX + 1});
   const words = new Uint32Array(16);
+  const io = new Uint8Array(64);
+  const more = new Uint8Array(${POOLED_BYTES_MAX}), most = new Uint8Array(${POOLED_BYTES_MAX});
   function scratch() { return new Uint8Array(8); }
-  return { digest: digest, naf: naf, tag: tag, exchange: exchange, words: words, scratch: scratch };
+  function ioBuffer() { return io; }
+  return { digest: digest, naf: naf, tag: tag, exchange: exchange, words: words, scratch: scratch, ioBuffer: ioBuffer, more: more, most: most };
 }
 `;
   const out = transform(MODULE, [poolModuleBytes]);
-  type Module = { digest: Uint8Array; naf: Int8Array; tag: Uint8Array; exchange: Uint8Array; words: Uint32Array; scratch: () => Uint8Array };
+  type Module = { digest: Uint8Array; naf: Int8Array; tag: Uint8Array; exchange: Uint8Array; words: Uint32Array; scratch: () => Uint8Array; ioBuffer: () => Uint8Array; more: Uint8Array; most: Uint8Array };
   const make = () => new Function(`${out}; return createCore;`)()(null) as Module;
 
   it("makes the module's small byte buffers views of one buffer of exactly their total size", () => {
     const made = make();
-    expect(out).toContain("var __moduleBytes = new ArrayBuffer(304);");
-    for (const view of [made.digest, made.naf, made.tag]) expect(view.buffer).toBe(made.digest.buffer);
-    expect(made.digest.buffer.byteLength).toBe(32 + 256 + 16);
-    expect([made.digest.length, made.naf.length, made.tag.length]).toEqual([32, 256, 16]);
-    made.digest.fill(1); made.naf.fill(2); made.tag.fill(3);
-    expect([...new Uint8Array(made.digest.buffer)]).toEqual([...Array(32).fill(1), ...Array(256).fill(2), ...Array(16).fill(3)]);
+    const first = 32 + 256 + 16 + POOLED_BYTES_MAX;
+    expect(out).toContain(`__moduleBytes0 = new ArrayBuffer(${first})`);
+    for (const view of [made.digest, made.naf, made.tag, made.more]) expect(view.buffer).toBe(made.digest.buffer);
+    expect(made.digest.buffer.byteLength).toBe(first);
+    expect([made.digest.length, made.naf.length, made.tag.length, made.more.length]).toEqual([32, 256, 16, POOLED_BYTES_MAX]);
+    made.digest.fill(1); made.naf.fill(2); made.tag.fill(3); made.more.fill(4);
+    expect([...new Uint8Array(made.digest.buffer)]).toEqual([...Array(32).fill(1), ...Array(256).fill(2), ...Array(16).fill(3), ...Array(POOLED_BYTES_MAX).fill(4)]);
   });
 
-  it("leaves larger buffers, other kinds and buffers made at run time with their own", () => {
+  it("starts a new shared buffer rather than pass POOL_BYTES", () => {
     const made = make();
-    for (const own of [made.exchange, made.words, made.scratch()]) {
+    expect(made.most.buffer).not.toBe(made.more.buffer);
+    expect(made.most.byteOffset).toBe(0);
+    for (const view of [made.digest, made.more, made.most]) expect(view.buffer.byteLength).toBeLessThanOrEqual(POOL_BYTES);
+  });
+
+  it("leaves larger buffers, other kinds, buffers a function returns and buffers made at run time with their own", () => {
+    const made = make();
+    for (const own of [made.exchange, made.words, made.scratch(), made.ioBuffer()]) {
       expect(own.buffer).not.toBe(made.digest.buffer);
       expect(own.byteOffset).toBe(0);
     }
