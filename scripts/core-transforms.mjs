@@ -243,16 +243,26 @@ export function poolFieldElements(context) {
     const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
     if (!factory || !factory.body) return sourceFile;
     let used = false;
-    // Classes whose constructors (or field initializers) make field elements.
+    // Holders: classes whose constructors or field initializers make field
+    // elements, or objects of other holders (found until no more appear).
     const holders = new Set();
-    const findHolders = (node) => {
-      if (ts.isClassLike(node) && node.name) {
-        const makes = (n) => (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && Object.hasOwn(sizes, n.expression.text)) || ts.forEachChild(n, makes);
-        if (node.members.some((m) => (ts.isConstructorDeclaration(m) || ts.isPropertyDeclaration(m)) && makes(m))) holders.add(node.name.text);
-      }
-      ts.forEachChild(node, findHolders);
+    const classes = [];
+    const findClasses = (node) => {
+      if (ts.isClassLike(node) && node.name) classes.push(node);
+      ts.forEachChild(node, findClasses);
     };
-    findHolders(factory);
+    findClasses(factory);
+    const makesHeld = (n) => (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && (Object.hasOwn(sizes, n.expression.text) || holders.has(n.expression.text))) || ts.forEachChild(n, makesHeld);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const c of classes) {
+        if (holders.has(c.name.text)) continue;
+        if (c.members.some((m) => (ts.isConstructorDeclaration(m) || ts.isPropertyDeclaration(m)) && makesHeld(m))) {
+          holders.add(c.name.text);
+          grew = true;
+        }
+      }
+    }
     // Made once: the nearest function around `node` is the factory itself
     // (module level), or the constructor or a field of a holder class, and
     // every holder is itself only made once.

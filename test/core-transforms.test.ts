@@ -137,6 +137,10 @@ function createCore(__host) {
     expect(() => transform(inFunction, [poolFieldElements])).toThrow(/made once/);
     const holderInFunction = `function createCore(__host) { class Point { x = new Fe(); } function point() { return new Point(); } return { point: point }; }`;
     expect(() => transform(holderInFunction, [poolFieldElements])).toThrow(/made once/);
+    const outerInFunction = `function createCore(__host) { class Point { x = new Fe(); } class Pair { a = new Point(); } function pair() { return new Pair(); } return { pair: pair }; }`;
+    expect(() => transform(outerInFunction, [poolFieldElements])).toThrow(/made once/);
+    const outerAtModuleLevel = `function createCore(__host) { class Point { x = new Fe(); } class Pair { a = new Point(); } const pair = new Pair(); return { pair: pair }; }`;
+    expect(() => transform(outerAtModuleLevel, [poolFieldElements])).not.toThrow();
   });
 
   it("gives disjoint views of the right lengths, sharing buffers of LIMB_POOL limbs", () => {
