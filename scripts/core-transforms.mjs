@@ -222,6 +222,17 @@ export function fieldElementsAsInt32Arrays(context) {
 }
 
 /**
+ * `sourceFile` with its `factory` (the role's wrapper function, the file's
+ * first function declaration) given the body `statements`: how the
+ * transforms below put their helpers first in the factory.
+ */
+function withFactoryBody(f, sourceFile, factory, statements) {
+  const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type,
+    f.updateBlock(factory.body, statements));
+  return f.updateSourceFile(sourceFile, sourceFile.statements.map((s) => (s === factory ? updated : s)));
+}
+
+/**
  * In the ES5 build, the field elements share buffers: `new Fe()` ->
  * `__newLimbs(15)` (`new P256Fe()` -> `__newLimbs(16)`), a view of 15 limbs
  * in a pooled buffer of LIMB_POOL limbs, the next pool made when one is full.
@@ -301,9 +312,7 @@ function __newLimbs(count) {
   __limbPoolUsed += count;
   return limbs;
 }`, ts.ScriptTarget.ES2017).statements;
-    const body = f.updateBlock(pooled.body, [...helper, ...pooled.body.statements]);
-    const updated = f.updateFunctionDeclaration(pooled, pooled.modifiers, pooled.asteriskToken, pooled.name, pooled.typeParameters, pooled.parameters, pooled.type, body);
-    return f.updateSourceFile(visited, visited.statements.map((s) => (s === pooled ? updated : s)));
+    return withFactoryBody(f, visited, pooled, [...helper, ...pooled.body.statements]);
   };
 }
 
@@ -360,9 +369,7 @@ export function poolModuleBytes(context) {
     });
     if (pools.length === 0) return sourceFile;
     const made = ts.createSourceFile("pools.js", `var ${pools.map((bytes, i) => `__moduleBytes${i} = new ArrayBuffer(${bytes})`).join(", ")};`, ts.ScriptTarget.ES2017).statements[0];
-    const body = f.updateBlock(factory.body, [made, ...statements]);
-    const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type, body);
-    return f.updateSourceFile(sourceFile, sourceFile.statements.map((s) => (s === factory ? updated : s)));
+    return withFactoryBody(f, sourceFile, factory, [made, ...statements]);
   };
 }
 
@@ -408,9 +415,7 @@ export function packIntegerTables(context) {
   for (var i = 0; i < n; i++) table[i] = parseInt(hex.substr(i * 8, 8), 16) | 0;
   return table;
 }`, ts.ScriptTarget.ES2017).statements[0];
-    const body = f.updateBlock(factory.body, [helper, ...statements]);
-    const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type, body);
-    return f.updateSourceFile(sourceFile, sourceFile.statements.map((s) => (s === factory ? updated : s)));
+    return withFactoryBody(f, sourceFile, factory, [helper, ...statements]);
   };
 }
 
@@ -657,8 +662,6 @@ export function hoistHostArithmetic(context) {
     if (!factory || !factory.body) throw new Error("hoistHostArithmetic: no factory function to hold __hostDeclines");
     const declines = f.createFunctionDeclaration(undefined, undefined, "__hostDeclines", undefined, [], undefined,
       f.createBlock([f.createReturnStatement(f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(1)))]));
-    const updated = f.updateFunctionDeclaration(factory, factory.modifiers, factory.asteriskToken, factory.name, factory.typeParameters, factory.parameters, factory.type,
-      f.updateBlock(factory.body, [declines, ...factory.body.statements]));
-    return f.updateSourceFile(visited, visited.statements.map((st) => (st === factory ? updated : st)));
+    return withFactoryBody(f, visited, factory, [declines, ...factory.body.statements]);
   };
 }

@@ -136,10 +136,11 @@ export function runLargeInstallInEspruino(bodyBytes = 200_000, hostHashing = tru
   if (!r) throw new Error(`large install: no result\n${run.output.slice(-2000)}`);
   // The source pass before receive() is in both runs; receive() asks the source again.
   const sourceInReceive = Math.min(r.sourceSeconds, r.seconds);
+  const byDifference = Math.max(0, run.cpuSeconds - without.cpuSeconds);
   return {
     bodyBytes, packageBytes: pkg.length, hostHashing, nativeArithmetic, manifestVouchesForImage, status: r.status,
-    cpuSeconds: r.cpu >= 0 ? r.cpu : Math.max(0, run.cpuSeconds - without.cpuSeconds),
-    cpuSecondsByDifference: Math.max(0, run.cpuSeconds - without.cpuSeconds),
+    cpuSeconds: r.cpu >= 0 ? r.cpu : byDifference,
+    cpuSecondsByDifference: byDifference,
     sourceShare: sourceInReceive / r.seconds, driverShare: r.driverSeconds / r.seconds,
   };
 }
