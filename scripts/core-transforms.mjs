@@ -334,6 +334,19 @@ function __newLimbs(count) {
  */
 export const POOLED_BYTES_MAX = 512;
 export const POOL_BYTES = 1024;
+// A size written as a number, or as sums and products of numbers (what
+// inlineConstants leaves of `2 * ED_HALF_DIGITS`); undefined otherwise.
+function constantSize(e) {
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (ts.isParenthesizedExpression(e)) return constantSize(e.expression);
+  if (!ts.isBinaryExpression(e)) return undefined;
+  const left = constantSize(e.left);
+  const right = constantSize(e.right);
+  if (left === undefined || right === undefined) return undefined;
+  if (e.operatorToken.kind === ts.SyntaxKind.AsteriskToken) return left * right;
+  if (e.operatorToken.kind === ts.SyntaxKind.PlusToken) return left + right;
+  return undefined;
+}
 export function poolModuleBytes(context) {
   const f = context.factory;
   const kinds = new Set(["Uint8Array", "Int8Array"]);
@@ -353,10 +366,10 @@ export function poolModuleBytes(context) {
       const declarations = s.declarationList.declarations.map((d) => {
         const init = d.initializer;
         if (!init || !ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || !kinds.has(init.expression.text)) return d;
-        if (!init.arguments || init.arguments.length !== 1 || !ts.isNumericLiteral(init.arguments[0])) return d;
+        if (!init.arguments || init.arguments.length !== 1) return d;
         if (!ts.isIdentifier(d.name) || returned.has(d.name.text)) return d;
-        const size = Number(init.arguments[0].text);
-        if (!Number.isInteger(size) || size <= 0 || size > POOLED_BYTES_MAX) return d;
+        const size = constantSize(init.arguments[0]);
+        if (size === undefined || !Number.isInteger(size) || size <= 0 || size > POOLED_BYTES_MAX) return d;
         if (pools.length === 0 || pools[pools.length - 1] + size > POOL_BYTES) pools.push(0);
         const at = pools[pools.length - 1];
         pools[pools.length - 1] += size;

@@ -161,7 +161,7 @@ describe("poolModuleBytes", () => {
   const MODULE = `
 function createCore(__host) {
   const digest = new Uint8Array(32);
-  const naf = new Int8Array(256), tag = new Uint8Array(16);
+  const naf = new Int8Array(2 * (100 + 28)), tag = new Uint8Array(16);
   const exchange = new Uint8Array(${POOLED_BYTES_MAX + 1});
   const words = new Uint32Array(16);
   const io = new Uint8Array(64);

@@ -9,10 +9,14 @@
 //   - the cofactored equation [8][S]B = [8]R + [8][k]A holds, with
 //     k = SHA-512(R || A || M) mod L.
 //
-// Algorithm: [S]B - [k]A by Strauss-Shamir interleaving over width-w NAFs
-// of both scalars (w = 4 against a baked table of B, and against a table of
-// -A built per verification), then subtract R, multiply by 8 and test for
-// the identity, all in projective coordinates: no field inversion at all.
+// Algorithm: with u = v k (mod L) and u, v of half length
+// (crypto/edhalves.ts), test [8]([v S mod L]B - [u]A - [v]R) instead, which
+// is the identity exactly when [8]([S]B - [k]A - R) is. B's scalar is split
+// at 2^128 against baked tables of B and [2^128]B, so four scalars of 128
+// bits share 128 doublings (Strauss-Shamir interleaving over width-w NAFs:
+// w = 4 against the baked tables, w = 3 against tables of A and R built per
+// verification). Then multiply by 8 and test for the identity, all in
+// projective coordinates: no field inversion at all.
 import { Sha512 } from "./sha512";
 import {
   EdPoint,
@@ -23,15 +27,15 @@ import {
   edAddCached,
   edAddAffine,
   edToCached,
-  edNegate,
   edFromAffineBytes,
   edSetIdentity,
   edIsSmallOrder,
 } from "./edpoint";
-import { feToBytes } from "./fe25519";
+import { feToBytes, feNeg } from "./fe25519";
 import { equalBytes, copyBytes } from "../common/bytes";
 import { hostSha512, hostOffersSha512 } from "../common/host";
 import { edScalarBelowOrder, edReduce512, edWnaf } from "./edscalar";
+import { edHalfScalars, edMultiplyHalf } from "./edhalves";
 import { ED_BASE_WINDOW, edBaseLoad } from "./edbase";
 
 /** begin() results: 0, or why the key or signature can never verify. */
@@ -40,7 +44,13 @@ export const ED_SMALL_ORDER_KEY: i32 = -51;
 export const ED_BAD_R: i32 = -52;
 export const ED_BAD_S: i32 = -53;
 
-const ED_KEY_WINDOW: i32 = 4;
+// The width of the NAFs of u and v, whose tables are built per signature:
+// 3 takes 2 entries a table, and the two tables together hold as many
+// points as the single table of width 4 did before the scalars were halved.
+const ED_POINT_WINDOW: i32 = 3;
+const ED_POINT_ENTRIES: i32 = 2;
+// A NAF of a 16-byte scalar has 8 * 16 + 1 digits.
+const ED_HALF_DIGITS: i32 = 129;
 
 // Working state of finish(), shared by all verifiers (finish never nests).
 const edQ: EdPoint = new EdPoint();
@@ -48,23 +58,32 @@ const edA: EdPoint = new EdPoint();
 const edR: EdPoint = new EdPoint();
 const edCachedTmp: EdCached = new EdCached();
 const edAffineTmp: EdAffine = new EdAffine();
-// -A, -3A, -5A, -7A: the odd multiples a width-4 NAF digit can select.
-const edKeyTable: EdCached[] = [new EdCached(), new EdCached(), new EdCached(), new EdCached()];
-const edNafS: Int8Array = new Int8Array(256);
-const edNafK: Int8Array = new Int8Array(256);
+// The odd multiples a width-3 NAF digit can select: of -A or A (by the sign
+// of v) at 0 and 1, of -R at 2 and 3.
+const edPointTable: EdCached[] = [new EdCached(), new EdCached(), new EdCached(), new EdCached()];
+const ED_TABLE_A: i32 = 0;
+const ED_TABLE_R: i32 = 2;
+// B and [2^128]B: the baked tables (crypto/edbase.ts).
+const ED_TABLE_LOW: i32 = 4;
+const ED_TABLE_HIGH: i32 = 5;
+// The NAFs of B's two halves, and of u and |v|, ED_HALF_DIGITS apart.
+const edNafBase: Int8Array = new Int8Array(2 * ED_HALF_DIGITS);
+const edNafPoints: Int8Array = new Int8Array(2 * ED_HALF_DIGITS);
 const edDigest: Uint8Array = new Uint8Array(64);
 const edK: Uint8Array = new Uint8Array(32);
+const edHalves: Uint8Array = new Uint8Array(32);
 
-// Q += digit * B for a non-zero NAF digit of S.
-function edAddBaseDigit(digit: i32, wantT: bool): void {
-  edBaseLoad(edAffineTmp, (digit > 0 ? digit : -digit) >> 1);
-  edAddAffine(edQ, edQ, edAffineTmp, digit < 0, wantT);
-}
-
-// Q += digit * (-A) for a non-zero NAF digit of k.
-function edAddKeyDigit(digit: i32, wantT: bool): void {
-  const c = unchecked(edKeyTable[(digit > 0 ? digit : -digit) >> 1]);
-  edAddCached(edQ, edQ, c, digit < 0, wantT);
+// Q += digit * P for a non-zero NAF digit, P chosen by `table`: A's or R's
+// table in edPointTable, or B or [2^128]B from the baked tables. (One
+// function for the four: on Espruino each function takes RAM.)
+function edAddDigit(table: i32, digit: i32, wantT: bool): void {
+  const entry = (digit > 0 ? digit : -digit) >> 1;
+  if (table >= ED_TABLE_LOW) {
+    edBaseLoad(edAffineTmp, entry, table == ED_TABLE_HIGH);
+    edAddAffine(edQ, edQ, edAffineTmp, digit < 0, wantT);
+  } else {
+    edAddCached(edQ, edQ, unchecked(edPointTable[table + entry]), digit < 0, wantT);
+  }
 }
 
 // Per-verifier state between begin() and finish() is kept small (bytes, not
@@ -185,7 +204,7 @@ export class Ed25519Verifier {
   finish(): bool {
     if (!this.ready) return false;
     this.ready = false;
-    const gather = this.gather;
+    let gather = this.gather;
     this.gather = null;
     if (!gather) {
       const hash = this.hash;
@@ -196,40 +215,70 @@ export class Ed25519Verifier {
       hash.update(gather, 0, gather.length);
       hash.finish(edDigest, 0);
     }
+    // Let the gathered message go before the point arithmetic: on Espruino
+    // a local holds its value until the function returns, and a manifest's
+    // is some 400 bytes.
+    gather = null;
     edReduce512(edK, 0, edDigest, 0);
+    // u and |v| into edHalves, then v S mod L into edK (its sign aside).
+    const sign = edHalfScalars(edHalves, 0, edK, 0);
+    if (sign == 0) return false;
     const keep = this.keep;
-    edWnaf(edNafS, keep, ED_KEEP_S, ED_BASE_WINDOW);
-    edWnaf(edNafK, edK, 0, ED_KEY_WINDOW);
-    edFromAffineBytes(edA, keep, ED_KEEP_AX, ED_KEEP_AY);
-    edFromAffineBytes(edR, keep, ED_KEEP_RX, ED_KEEP_RY);
+    edMultiplyHalf(edDigest, 0, edHalves, 16, keep, ED_KEEP_S);
+    edReduce512(edK, 0, edDigest, 0);
+    edWnaf(edNafBase, 0, edK, 0, 16, ED_BASE_WINDOW);
+    edWnaf(edNafBase, ED_HALF_DIGITS, edK, 16, 16, ED_BASE_WINDOW);
+    edWnaf(edNafPoints, 0, edHalves, 0, 16, ED_POINT_WINDOW);
+    edWnaf(edNafPoints, ED_HALF_DIGITS, edHalves, 16, 16, ED_POINT_WINDOW);
 
-    // Table of -A, -3A, -5A, -7A, stepping by -2A.
-    const a = edA;
-    edNegate(a);
-    edToCached(unchecked(edKeyTable[0]), a);
-    edDouble(edQ, a, true);
-    edToCached(edCachedTmp, edQ);
-    for (let i: i32 = 1; i < 4; i++) {
-      edAddCached(a, a, edCachedTmp, false, true);
-      edToCached(unchecked(edKeyTable[i]), a);
+    // For v > 0, Q = [v S]B - [u]A - [v]R. For v < 0 its negation, which is
+    // as good: Q = [|v| S]B + [u]A - [|v|]R.
+    edFromAffineBytes(edA, keep, ED_KEEP_AX, ED_KEEP_AY);
+    // (Negated here, not by edNegate: a function called from two places
+    // stays a function, and on Espruino each takes RAM.)
+    if (sign > 0) {
+      feNeg(edA.x, edA.x);
+      feNeg(edA.t, edA.t);
+    }
+    edFromAffineBytes(edR, keep, ED_KEEP_RX, ED_KEEP_RY);
+    feNeg(edR.x, edR.x);
+    feNeg(edR.t, edR.t);
+    // P, 3P, ... of both into edPointTable (each point is left changed).
+    for (let table: i32 = ED_TABLE_A; table <= ED_TABLE_R; table += ED_POINT_ENTRIES) {
+      const p = table == ED_TABLE_A ? edA : edR;
+      edToCached(unchecked(edPointTable[table]), p);
+      edDouble(edQ, p, true);
+      edToCached(edCachedTmp, edQ);
+      for (let i: i32 = 1; i < ED_POINT_ENTRIES; i++) {
+        edAddCached(p, p, edCachedTmp, false, true);
+        edToCached(unchecked(edPointTable[table + i]), p);
+      }
     }
 
-    let top: i32 = 255;
-    while (top >= 0 && unchecked(edNafS[top]) == 0 && unchecked(edNafK[top]) == 0) top--;
+    let top: i32 = ED_HALF_DIGITS - 1;
+    while (
+      top >= 0 &&
+      unchecked(edNafBase[top]) == 0 &&
+      unchecked(edNafBase[ED_HALF_DIGITS + top]) == 0 &&
+      unchecked(edNafPoints[top]) == 0 &&
+      unchecked(edNafPoints[ED_HALF_DIGITS + top]) == 0
+    )
+      top--;
     edSetIdentity(edQ);
     for (let i: i32 = top; i >= 0; i--) {
-      const ds: i32 = unchecked(edNafS[i]);
-      const dk: i32 = unchecked(edNafK[i]);
-      // T is only needed by an addition: the next one in this step, or the
-      // subtraction of R after the last step.
-      if (i != top) edDouble(edQ, edQ, ds != 0 || dk != 0 || i == 0);
-      if (ds != 0) edAddBaseDigit(ds, dk != 0 || i == 0);
-      if (dk != 0) edAddKeyDigit(dk, i == 0);
+      const low: i32 = unchecked(edNafBase[i]);
+      const high: i32 = unchecked(edNafBase[ED_HALF_DIGITS + i]);
+      const du: i32 = unchecked(edNafPoints[i]);
+      const dv: i32 = unchecked(edNafPoints[ED_HALF_DIGITS + i]);
+      // T is only needed by an addition: a later one in this step.
+      if (i != top) edDouble(edQ, edQ, low != 0 || high != 0 || du != 0 || dv != 0);
+      if (low != 0) edAddDigit(ED_TABLE_LOW, low, high != 0 || du != 0 || dv != 0);
+      if (high != 0) edAddDigit(ED_TABLE_HIGH, high, du != 0 || dv != 0);
+      if (du != 0) edAddDigit(ED_TABLE_A, du, dv != 0);
+      if (dv != 0) edAddDigit(ED_TABLE_R, dv, false);
     }
 
-    // Q = [S]B - [k]A - R; accept when [8]Q is the identity.
-    edToCached(edCachedTmp, edR);
-    edAddCached(edQ, edQ, edCachedTmp, true, false);
+    // Accept when [8]Q is the identity.
     return edIsSmallOrder(edQ, edQ);
   }
 }

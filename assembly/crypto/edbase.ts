@@ -1,15 +1,19 @@
-// The odd multiples B, 3B, 5B, 7B of the Ed25519 base point, baked as
-// constants for the width-4 NAF of S in verification. (Width 5, with 8
-// entries, takes about 9 additions fewer per verification, but the JS
-// builds keep the table in RAM: 720 bytes more, some 27 Espruino variables
-// of the signed update's 3,000.) Each entry is an affine
-// cached point (y+x, y-x, 2dxy), three field elements of 15 canonical 17-bit
-// limbs. test/ed25519.test.ts recomputes this table with @noble/curves.
+// The odd multiples B, 3B, 5B, 7B of the Ed25519 base point, and H, 3H,
+// 5H, 7H of H = [2^128]B, baked as constants for the width-4 NAFs of the
+// two halves of B's scalar in verification (crypto/edhalves.ts). (Width 5,
+// with 8 entries a table, takes about 5 additions fewer per half, but the
+// JS builds keep the tables in RAM: 720 bytes a table more, some 27 Espruino
+// variables of the signed update's 3,000.) Each entry is an affine cached
+// point (y+x, y-x, 2dxy), three field elements of 15 canonical 17-bit limbs.
+// test/ed25519.test.ts recomputes both tables with @noble/curves.
 import { feFromConstants } from "./fe25519";
 import { EdAffine } from "./edpoint";
 
 export const ED_BASE_WINDOW: i32 = 4;
 export const ED_BASE_ENTRIES: i32 = 4;
+// Where H's entries start in edBaseTable (one array for both tables: on
+// Espruino each array takes RAM of its own).
+const ED_BASE_HIGH: i32 = 180;
 
 const edBaseTable: i32[] = [
   // 1B
@@ -28,11 +32,28 @@ const edBaseTable: i32[] = [
   41919, 18983, 38708, 19811, 121869, 120220, 114900, 37608, 21550, 82196, 27796, 20430, 33737, 86857, 71791,
   8625, 87321, 117542, 63309, 107066, 39389, 32901, 29913, 6444, 75721, 96925, 64531, 58673, 60137, 30139,
   45986, 220, 56178, 89648, 125513, 14377, 3453, 124774, 30637, 56620, 42768, 5354, 41209, 121059, 125566,
+  // The same for H = 2^128 B, from ED_BASE_HIGH on.
+  // 1H
+  102050, 120406, 49455, 35591, 48776, 82084, 56591, 112211, 4293, 7556, 51094, 95557, 60219, 20268, 44369,
+  114247, 95646, 40280, 68583, 121355, 42101, 108769, 78831, 95346, 39074, 12537, 43552, 90749, 85816, 19475,
+  40190, 79214, 1332, 93971, 36304, 130138, 28332, 5240, 96710, 65532, 33784, 53883, 115421, 61803, 70051,
+  // 3H
+  52726, 112775, 39215, 100715, 49811, 115249, 78740, 95074, 68410, 11114, 102644, 69126, 99764, 112928, 109540,
+  81512, 116467, 111594, 48417, 124778, 63931, 3518, 66728, 345, 99807, 4694, 116446, 32577, 85541, 89560,
+  43144, 34019, 145, 26180, 88215, 39514, 98520, 81829, 13096, 70046, 63629, 12784, 51948, 77272, 114812,
+  // 5H
+  114414, 44760, 108277, 78269, 74747, 112723, 69292, 74643, 26839, 57230, 76348, 105416, 118739, 8392, 55733,
+  73901, 130475, 46371, 122743, 102608, 89823, 1605, 98269, 87363, 43313, 73804, 97050, 127799, 10073, 34884,
+  35860, 129374, 67024, 95175, 22211, 124332, 92315, 77405, 43003, 100148, 77323, 18585, 116115, 75573, 66974,
+  // 7H
+  69304, 42171, 14498, 31602, 82954, 87399, 126768, 79665, 55175, 130927, 19795, 54980, 75408, 127655, 32168,
+  24987, 11726, 121652, 5781, 22600, 107925, 98087, 100443, 125261, 33141, 87017, 124551, 30677, 119395, 9200,
+  79082, 59779, 77926, 52244, 91597, 110984, 66070, 76417, 88450, 70139, 36047, 6716, 93072, 92168, 81086,
 ];
 
-/** n = entry i, the point (2i+1)B. */
-export function edBaseLoad(n: EdAffine, i: i32): void {
-  const at = i * 45;
+/** n = entry i, the point (2i+1)B, or (2i+1)[2^128]B when high. */
+export function edBaseLoad(n: EdAffine, i: i32, high: bool): void {
+  const at = i * 45 + (high ? ED_BASE_HIGH : 0);
   feFromConstants(n.ypx, edBaseTable, at);
   feFromConstants(n.ymx, edBaseTable, at + 15);
   feFromConstants(n.t2d, edBaseTable, at + 30);

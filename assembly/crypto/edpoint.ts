@@ -82,11 +82,6 @@ export function edFromAffineBytes(p: EdPoint, b: Uint8Array, xOff: i32, yOff: i3
   feMul(p.t, p.x, p.y);
 }
 
-export function edNegate(p: EdPoint): void {
-  feNeg(p.x, p.x);
-  feNeg(p.t, p.t);
-}
-
 /**
  * Decode a 32-byte point encoding b[off..off+32) into p (RFC 8032 5.1.3),
  * strictly: y must be below p, and x = 0 with the sign bit set is refused.

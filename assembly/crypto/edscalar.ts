@@ -31,11 +31,15 @@ const ED_RED_LIMBS: i32 = 25;
 const ED_RADIX: f64 = 2097152.0;
 const ED_INV_RADIX: f64 = 1.0 / 2097152.0;
 const edDelta: f64[] = [1430509, 1626855, 1442968, 997804, 1960495, 683900];
-const edRed: Float64Array = new Float64Array(ED_RED_LIMBS);
+// Scratch of the scalar arithmetic in f64 limbs: edReduce512 uses its first
+// ED_RED_LIMBS, crypto/edhalves.ts all of it. Neither runs inside the other,
+// and one buffer costs Espruino fewer variables than two.
+export const ED_SCALAR_SCRATCH: i32 = 34;
+export const edScalarScratch: Float64Array = new Float64Array(ED_SCALAR_SCRATCH);
 
 // Carry limbs 0..23 into [0, 2^21); limb 24 keeps the sign and the excess.
 function edRedNormalize(): void {
-  const x = edRed;
+  const x = edScalarScratch;
   let q: f64 = 0.0;
   for (let i: i32 = 0; i < ED_RED_LIMBS - 1; i++) {
     const v: f64 = unchecked(x[i]) + q;
@@ -47,7 +51,7 @@ function edRedNormalize(): void {
 
 /** out[outOff..+32) = (64-byte little-endian h[hOff..+64)) mod L. */
 export function edReduce512(out: Uint8Array, outOff: i32, h: Uint8Array, hOff: i32): void {
-  const x = edRed;
+  const x = edScalarScratch;
   for (let i: i32 = 0; i < ED_RED_LIMBS; i++) {
     const bit = i * 21;
     let v: u32 = 0;
@@ -84,21 +88,25 @@ export function edReduce512(out: Uint8Array, outOff: i32, h: Uint8Array, hOff: i
 }
 
 /**
- * Width-w non-adjacent form of a scalar below 2^253 (w in 2..8): naf[i] is 0
- * or odd with |naf[i]| < 2^(w-1), the scalar is sum naf[i] 2^i, and any two
- * non-zero digits are at least w positions apart.
+ * Width-w non-adjacent form of the sLen-byte little-endian scalar
+ * s[sOff..+sLen) (w in 2..8), into naf[nafOff..+8 sLen + 1): each digit is 0
+ * or odd with |digit| < 2^(w-1), the scalar is sum naf[nafOff + i] 2^i, and
+ * any two non-zero digits are at least w positions apart. A negative digit
+ * at i needs a bit at i + w - 1 or above, so the carry it leaves lands at
+ * 8 sLen at the latest: 8 sLen + 1 digits always suffice.
  */
-export function edWnaf(naf: Int8Array, s: Uint8Array, sOff: i32, w: i32): void {
+export function edWnaf(naf: Int8Array, nafOff: i32, s: Uint8Array, sOff: i32, sLen: i32, w: i32): void {
+  const end: i32 = 8 * sLen + 1;
   // Natively in the JS builds (a loop there is read again at every turn).
-  naf.fill(0);
+  naf.fill(0, nafOff, nafOff + end);
   const width: i32 = 1 << w;
   const mask: u32 = u32(width - 1);
   let carry: i32 = 0;
   let pos: i32 = 0;
-  while (pos < 256) {
+  while (pos < end) {
     const k = pos >> 3;
-    let bits: u32 = u32(unchecked(s[sOff + k]));
-    if (k < 31) bits |= u32(unchecked(s[sOff + k + 1])) << 8;
+    let bits: u32 = k < sLen ? u32(unchecked(s[sOff + k])) : 0;
+    if (k + 1 < sLen) bits |= u32(unchecked(s[sOff + k + 1])) << 8;
     const window: i32 = carry + i32((bits >>> u32(pos & 7)) & mask);
     if ((window & 1) == 0) {
       // Even: this digit is 0 and any carry moves on with the next bit.
@@ -106,10 +114,10 @@ export function edWnaf(naf: Int8Array, s: Uint8Array, sOff: i32, w: i32): void {
       continue;
     }
     if (window < width >> 1) {
-      unchecked((naf[pos] = i8(window)));
+      unchecked((naf[nafOff + pos] = i8(window)));
       carry = 0;
     } else {
-      unchecked((naf[pos] = i8(window - width)));
+      unchecked((naf[nafOff + pos] = i8(window - width)));
       carry = 1;
     }
     pos += w;
