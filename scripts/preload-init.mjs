@@ -17,7 +17,9 @@
 //     when written, one pointer each);
 //   - typed arrays that every function only reads (`t[i]` in a read position,
 //     `t.length`), together with the module-level statements that fill them:
-//     tables such as the CRC-32 nibble table stay in flash, as on a board.
+//     tables such as the CRC-32 nibble table stay in flash, as on a board;
+//     so do packed integer tables (`__int32Table("...")`, packIntegerTables),
+//     such as Ed25519's table of base-point multiples.
 // Everything else (buffers, instances, statements that touch them) runs in the
 // first factory call. A variable a moved `for (var i ...)` declares and a
 // function uses would change meaning: the step refuses such code.
@@ -59,6 +61,30 @@ function isTypedArrayAllocation(node) {
   return !!node && ts.isNewExpression(node) && ts.isIdentifier(node.expression) && TYPED_ARRAYS.has(node.expression.text);
 }
 
+/** A call, with literal arguments, of a module-level function that names nothing
+ *  else at module level: what packIntegerTables makes (`__int32Table("...")`, an
+ *  Int32Array from a string; terser renames the helper). Made the same way at
+ *  preload as at run time. */
+function isPureTableCall(node, checker, source) {
+  node = unwrap(node);
+  if (!node || !ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || !node.arguments.every(isLiteral)) return false;
+  const callee = checker.getSymbolAtLocation(node.expression);
+  const declaration = callee && callee.valueDeclaration;
+  if (!declaration || !ts.isFunctionDeclaration(declaration) || declaration.parent !== source || !declaration.body) return false;
+  let pure = true;
+  const visit = (n) => {
+    if (!pure) return;
+    if (ts.isIdentifier(n)) {
+      const symbol = checker.getSymbolAtLocation(n);
+      const at = symbol && symbol.valueDeclaration;
+      if (at && at !== declaration && at.getSourceFile() === source && !isInside(at, declaration)) pure = false;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(declaration.body);
+  return pure;
+}
+
 /** Is this use of a typed array a read of one element or of its length? */
 function isReadOnlyUse(identifier) {
   const parent = identifier.parent;
@@ -70,6 +96,53 @@ function isReadOnlyUse(identifier) {
   if ((ts.isPrefixUnaryExpression(outer) || ts.isPostfixUnaryExpression(outer)) && (outer.operator === ts.SyntaxKind.PlusPlusToken || outer.operator === ts.SyntaxKind.MinusMinusToken)) return false;
   if (ts.isDeleteExpression(outer)) return false;
   return true;
+}
+
+/** `target.set(t.subarray(a, b), at)`: a view of `t` made only to be copied from (or `t.subarray &&`, a test). */
+function isCopySource(identifier) {
+  const access = identifier.parent;
+  if (!ts.isPropertyAccessExpression(access) || access.expression !== identifier || access.name.text !== "subarray") return false;
+  // `t.subarray && ...`: the test for an engine that has it (hoistHostArithmetic's fallback).
+  if (ts.isBinaryExpression(access.parent) && access.parent.left === access && access.parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return true;
+  const view = access.parent;
+  if (!ts.isCallExpression(view) || view.expression !== access) return false;
+  let copy = view.parent;
+  while (ts.isParenthesizedExpression(copy)) copy = copy.parent;
+  return ts.isCallExpression(copy) && copy.arguments[0] === view && ts.isPropertyAccessExpression(copy.expression) && copy.expression.name.text === "set";
+}
+
+/** Parameter `index` of module-level function `declaration`, if that function only reads it (depth: calls followed). */
+function parameterOnlyRead(declaration, index, checker, source, depth) {
+  const parameter = declaration.parameters[index];
+  if (!parameter || !ts.isIdentifier(parameter.name) || parameter.dotDotDotToken) return false;
+  const symbol = checker.getSymbolAtLocation(parameter.name);
+  let readOnly = true;
+  const visit = (node) => {
+    if (!readOnly) return;
+    if (ts.isIdentifier(node) && node !== parameter.name && checker.getSymbolAtLocation(node) === symbol) {
+      let outer = node.parent;
+      while (ts.isParenthesizedExpression(outer)) outer = outer.parent;
+      const assigned = ts.isBinaryExpression(outer) && unwrap(outer.left) === node && outer.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && outer.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+      if (assigned || !isReadOnlyReference(node, checker, source, depth + 1)) readOnly = false;
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (declaration.body) visit(declaration.body);
+  return readOnly;
+}
+
+/** A reference that cannot write the table: a read (isReadOnlyUse), the source of
+ *  a copy, or an argument to a module-level function that only reads that parameter. */
+function isReadOnlyReference(identifier, checker, source, depth) {
+  if (isReadOnlyUse(identifier) || isCopySource(identifier)) return true;
+  const call = identifier.parent;
+  if (depth > 4 || !ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) return false;
+  const index = call.arguments.indexOf(identifier);
+  if (index < 0) return false;
+  const callee = checker.getSymbolAtLocation(call.expression);
+  const declaration = callee && callee.valueDeclaration;
+  if (!declaration || !ts.isFunctionDeclaration(declaration) || declaration.parent !== source) return false;
+  return parameterOnlyRead(declaration, index, checker, source, depth);
 }
 
 function program(text) {
@@ -114,7 +187,7 @@ export function preloadReady(text, factory) {
       let kind = "state";
       if (isLiteral(init) || ts.isFunctionExpression(unwrap(init)) || ts.isArrowFunction(unwrap(init))) kind = "literal";
       else if (isClassExpression(init)) kind = "class";
-      else if (isTypedArrayAllocation(init)) kind = "table";
+      else if (isTypedArrayAllocation(init) || isPureTableCall(init, checker, source)) kind = "table";
       else if (ts.isIdentifier(unwrap(init))) {
         const target = checker.getSymbolAtLocation(unwrap(init));
         const targetDeclaration = target && target.valueDeclaration;
@@ -135,10 +208,11 @@ export function preloadReady(text, factory) {
   };
   visit(source, false);
 
-  // A table stays in flash only if no function writes it or hands it on.
+  // A table stays in flash only if no function writes it or hands it on,
+  // except as the source of a copy or to a module function that only reads it.
   for (const [symbol, variable] of variables) {
     if (variable.kind !== "table") continue;
-    if (references.get(symbol).some((r) => r.inFunction && !isReadOnlyUse(r.node))) variable.kind = "state";
+    if (references.get(symbol).some((r) => r.inFunction && !isReadOnlyReference(r.node, checker, source, 0))) variable.kind = "state";
   }
   // Classes with static state would keep it in flash: refuse them.
   for (const variable of variables.values()) {
