@@ -28,9 +28,11 @@ import { preloadReady } from "./preload-init.mjs";
 // Called from one place (terser would write them into their caller) but run
 // per chunk or per page: kept out of line (keepCallsOutOfLine), chosen by
 // Espruino's flash reads in the 200 KB install (docs/design.md, "Boot check
-// modes", the install figures). Each must still exist (checked below): a
-// renamed function would silently lose the annotation.
-const OUT_OF_LINE = ["rxWrite", "writeRaw", "crc32Loop"];
+// modes", the install figures). copyPastEnd runs never (a core bug), but
+// written into copyBytes it is text Espruino reads at every copy. Each must
+// still exist (checked below): a renamed function would silently lose the
+// annotation.
+const OUT_OF_LINE = ["rxWrite", "writeRaw", "crc32Loop", "copyPastEnd"];
 const outOfLineSeen = new Set();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

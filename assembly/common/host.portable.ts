@@ -109,9 +109,22 @@ export function hostOffersSha512(): bool {
  * the loop (a body of statements would stay a function made at every call,
  * which Espruino reads twice). Nothing for len 0: Espruino takes a view of
  * length 0 as one to the end of the buffer.
+ * A range past either buffer's end throws (copyPastEnd): the view is made on
+ * the source's ArrayBuffer, which in the ES5 builds is shared with other
+ * buffers (poolModuleBytes), and Espruino checks neither a view's bounds nor
+ * set()'s, so an unchecked copy would read or write a neighbour silently.
+ * Every caller's range is constant or bounded by its own checks: reaching
+ * this throw is a core bug, not bad input.
  */
 export function hostCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
-  return (len > 0 && dst.set(new Uint8Array(src.buffer, src.byteOffset + sOff, len), dOff), true);
+  return (len > 0 && ((sOff | dOff) < 0 || sOff + len > src.length || dOff + len > dst.length
+    ? copyPastEnd()
+    : dst.set(new Uint8Array(src.buffer, src.byteOffset + sOff, len), dOff)), true);
+}
+
+function copyPastEnd(): void {
+  // Error, not RangeError: Espruino has no RangeError.
+  throw new Error("slotboot core: a copy reaches past a buffer's end (a core bug; please report it)");
 }
 
 /**
