@@ -8,6 +8,7 @@ import { espruinoBinary, runStoryInEspruino } from "../tools/engines/espruino.js
 import { runStoryWithWasm, type StoryStep } from "../tools/engines/story.js";
 import { bootTimingInEspruino } from "../tools/engines/boot-timing.js";
 import { runLargeInstallInEspruino, type LargeInstall } from "../tools/engines/large-install.js";
+import { runP256InstallInEspruino } from "../tools/engines/p256-install.js";
 import { xsRows } from "./engines-xs.js";
 
 /** The issue's budgets for Espruino variables, by role and step. */
@@ -44,6 +45,9 @@ export async function run(): Promise<string> {
     const rcDelta = rcMemory.find((s) => s.step.includes("delta"));
     const rcSeconds = rcTiming.find((s) => s.step.includes("delta"));
     if (rcDelta) lines.push(`| delta update (rc codec) | ${rcDelta.memory} (${rcSeconds ? rcSeconds.seconds.toFixed(3) : "–"} s) | 4,000 |`);
+    // Not a budget row of the issue (its signed update is Ed25519): a device that trusts a P-256 key.
+    const p256 = runP256InstallInEspruino();
+    lines.push(`| signed update, P-256 key (JS only; sampled at flash calls and step ends) | provision ${p256.provision.peak} (${p256.provision.seconds.toFixed(1)} s), install ${p256.installed.peak} (${p256.installed.seconds.toFixed(1)} s, two checks; status ${p256.installed.status}) | (3,000 for Ed25519) |`);
   }
   if (espruinoBinary()) {
     // CPU time (the engine process's user + system seconds, differences of
