@@ -4,10 +4,14 @@
 //   ed25519VerifyFinish()      -> 1 valid, 0 invalid (also after a failed begin)
 //   sha512Reset() / sha512Update(len) / sha512Final() (digest to ioBuf[0..64)):
 //   the same SHA-512, exposed so hosts and tests can check it directly.
+//   ed25519HalfScalars()       k = ioBuf[0..32) (below L) -> u, |v| to ioBuf[32..64), the sign of v
+//   (1 or -1; 0 at the step cap): the verifier's half-length scalars, exposed
+//   so tests pin them in every build (WASM, JS, ES5 inside Espruino).
 import { IO_SIZE, ioBuf } from "../common/buffers";
 import { OK, E_BAD_ARGUMENT } from "../common/status";
 import { Ed25519Verifier } from "../crypto/ed25519";
 import { Sha512 } from "../crypto/sha512";
+import { edHalfScalars } from "../crypto/edhalves";
 
 const edApiVerifier: Ed25519Verifier = new Ed25519Verifier();
 const sha512Api: Sha512 = new Sha512();
@@ -38,4 +42,8 @@ export function sha512Update(len: i32): i32 {
 
 export function sha512Final(): void {
   sha512Api.finish(ioBuf, 0);
+}
+
+export function ed25519HalfScalars(): i32 {
+  return edHalfScalars(ioBuf, 32, ioBuf, 0);
 }

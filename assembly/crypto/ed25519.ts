@@ -222,7 +222,12 @@ export class Ed25519Verifier {
     edReduce512(edK, 0, edDigest, 0);
     // u and |v| into edHalves, then v S mod L into edK (its sign aside).
     const sign = edHalfScalars(edHalves, 0, edK, 0);
-    if (sign == 0) return false;
+    // v = 0 would make Q the identity whatever the signature. The algorithm
+    // never gives it (t starts at 1 and only grows), but a fault or a
+    // miscompiled build must fail closed rather than accept everything.
+    let vBits: i32 = 0;
+    for (let i: i32 = 16; i < 32; i++) vBits |= i32(unchecked(edHalves[i]));
+    if (sign == 0 || vBits == 0) return false;
     const keep = this.keep;
     edMultiplyHalf(edDigest, 0, edHalves, 16, keep, ED_KEEP_S);
     edReduce512(edK, 0, edDigest, 0);
