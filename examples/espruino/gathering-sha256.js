@@ -3,15 +3,19 @@
 // over a buffer that gathers one package chain block. Save as the Storage
 // module "slotboot-gathering-sha256" beside the flash driver.
 //
-// The buffer grows to the largest block seen, at most `limit` bytes; a longer
-// block is left to the core (begin returns -1), as is any misuse.
+// The buffer is made for each block, at most `limit` bytes, and let go of
+// once the block is hashed: kept between blocks, a 4 KiB block's buffer (about
+// 150 variables) would still be held while the image's signature is checked
+// after the last block, the update's peak. A longer block is left to the core
+// (begin returns -1), as is any misuse.
 function create(oneShotSha256, limit) {
   var gathered = null, used = 0, expected = -1;
   return {
     begin: function (len) {
       expected = -1;
       if (len > limit) return -1;
-      if (!gathered || gathered.length < len) gathered = new Uint8Array(len);
+      gathered = null;
+      gathered = new Uint8Array(len);
       used = 0;
       expected = len;
       return 0;
@@ -24,10 +28,12 @@ function create(oneShotSha256, limit) {
       return 0;
     },
     finish: function (out, off) {
-      var complete = expected >= 0 && used === expected;
+      var complete = expected >= 0 && used === expected, digest;
       expected = -1;
+      if (complete) digest = oneShotSha256(used > 0 ? gathered : new Uint8Array(0));
+      gathered = null;
       if (!complete) return -1;
-      out.set(new Uint8Array(oneShotSha256(new Uint8Array(gathered.buffer, 0, used))), off);
+      out.set(new Uint8Array(digest), off);
       return 0;
     },
   };

@@ -49,14 +49,14 @@ function attachArithmetic(flash, options) {
   return true;
 }
 
-function detachArithmetic(flash, attached) {
+function detachArithmetic(flash, attached, keepModule) {
   if (!attached) return;
   delete flash.fieldMultiply;
   delete flash.fieldAdd;
   delete flash.fieldSubtract;
   delete flash.crc32;
   delete flash.sha512;
-  if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
+  if (!keepModule && typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
 }
 
 /** A chunk given as a string (Storage and HTTP give strings): its character codes into the exchange buffer. */
@@ -78,9 +78,11 @@ function receive(flash, layout, options, source) {
   // only if the package turns out to be compressed or a delta.
   // The native arithmetic makes way for them: the codecs are the larger
   // module, and the manifest's signature is checked by then.
+  var codecs = false;
   if (core.useCodecs) core.useCodecs(function () {
     detachArithmetic(flash, attached);
     attached = false;
+    codecs = true;
     return require("slotboot-codecs").createCodecs(flash).codecsApplier();
   });
   var io = core.ioBuffer();
@@ -89,7 +91,11 @@ function receive(flash, layout, options, source) {
   // Per chunk: the core may take fewer bytes than offered, so the loop asks
   // again from its position. The chunk is let go of before the core runs (it
   // is in the exchange buffer; a second copy would add to the peak memory).
-  // No comments inside the loop: Espruino reads its text at every turn. A
+  // No comments inside the loop: Espruino reads its text at every turn.
+  // The native arithmetic serves the two signature checks only: the
+  // manifest's, while the state is still 1 (manifest), and the image's, in
+  // receiveComplete(). In between it is let go of, so the chain blocks a
+  // host SHA-256 gathers (up to 4 KiB) do not add to it (docs/delta.md). A
   // source that throws still gets the driver back as it was (Espruino runs
   // no `finally` block on a throw, so: catch, tidy, throw again).
   try {
@@ -104,11 +110,13 @@ function receive(flash, layout, options, source) {
       chunk = null;
       taken = core.receiveWrite(length);
       if (taken < 0) break;
+      if (attached && core.receiveState() !== 1) { detachArithmetic(flash, attached, true); attached = false; }
     }
     if (taken < 0) {
       core.receiveCancel();
       result = { status: taken, position: position, slot: -1 };
     } else {
+      if (!codecs && !attached) attached = attachArithmetic(flash, options);
       var status = core.receiveComplete();
       result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
     }

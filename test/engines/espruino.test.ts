@@ -68,4 +68,12 @@ print("@@" + JSON.stringify({ digest: digest, good: good, bad: bad, verifySecond
     const table = steps.map((s) => `  ${s.step.padEnd(24)} ${s.role.padEnd(7)} ${String(s.memory).padStart(6)} vars ${s.seconds.toFixed(3).padStart(8)} s`);
     console.log(`espruino story (peak variables over the step's start, CPU seconds incl. GC sampling):\n${table.join("\n")}`);
   }, 300_000);
+
+  it("the same story with host hashing and 4 KiB chain blocks (slotboot pack's default): the native arithmetic only for the signature checks, the gathered block let go of after each hash", () => {
+    const steps = runStoryInEspruino(true, true, "heatshrink", 4096);
+    const reference = runStoryWithWasm("heatshrink", 4096);
+    expect(steps.map((s) => [s.step, s.result])).toEqual(reference.map((s) => [s.step, s.result]));
+    expect(steps.map((s) => s.flash)).toEqual(reference.map((s) => s.flash));
+    console.log(`espruino story, host hashing, 4 KiB chain blocks (peak variables): ${steps.filter((s) => s.role === "update").map((s) => `${s.step} ${s.memory}`).join(", ")}`);
+  }, 300_000);
 });

@@ -148,8 +148,8 @@ require("slotboot-story").run(engine, JSON.parse(S.read("story-input")));
  * peak per step; without it the seconds are the core's own. `hostHashing`:
  * image digests by Espruino's native SHA-256 instead of the core's.
  */
-export function runStoryInEspruino(sampleMemory: boolean, hostHashing = false, deltaCodec: "heatshrink" | "rc" = "heatshrink"): StoryStep[] {
-  const { v1, packageV2, packageV3, input } = storyFiles(undefined, deltaCodec);
+export function runStoryInEspruino(sampleMemory: boolean, hostHashing = false, deltaCodec: "heatshrink" | "rc" = "heatshrink", blockSize = 1024): StoryStep[] {
+  const { v1, packageV2, packageV3, input } = storyFiles(undefined, deltaCodec, blockSize);
   input.layout = { ...input.layout, hostHashing };
   const run = runEspruino({
     ...storyModules(), "image-v1": v1, "package-v2": packageV2, "package-v3-delta": packageV3,

@@ -37,7 +37,7 @@ function appBody(version: string, size: number): Uint8Array {
 }
 
 /** `deltaCodec`: heatshrink applies fastest in an interpreter; rc makes the smallest patches. */
-export function storyFiles(bodySize = 8000, deltaCodec: "heatshrink" | "rc" = "heatshrink") {
+export function storyFiles(bodySize = 8000, deltaCodec: "heatshrink" | "rc" = "heatshrink", blockSize = 1024) {
   const image = (v: string, seed: string) => createImage(appBody(seed, bodySize), {
     version: parseVersion(v), headerSize: 64, securityCounter: 1, key: { secretKey: KEY },
   });
@@ -47,8 +47,8 @@ export function storyFiles(bodySize = 8000, deltaCodec: "heatshrink" | "rc" = "h
   const v3body = appBody("2.0.0", bodySize);
   v3body.set(Buffer.from(`({ version: "3.0.0", healthy: false })\n//`, "latin1"), 0);
   const v3 = createImage(v3body, { version: parseVersion("3.0.0"), headerSize: 64, securityCounter: 1, key: { secretKey: KEY } });
-  const packageV2 = packPackage({ image: v2, secretKey: KEY, blockSize: 1024 }).bytes;
-  const packageV3 = packPackage({ image: v3, secretKey: KEY, base: v2, blockSize: 1024, codec: deltaCodec }).bytes;
+  const packageV2 = packPackage({ image: v2, secretKey: KEY, blockSize }).bytes;
+  const packageV3 = packPackage({ image: v3, secretKey: KEY, base: v2, blockSize, codec: deltaCodec }).bytes;
   const input = { layout: LAYOUT, publicKey: Buffer.from(publicKeyOf(KEY)).toString("hex") };
   return { v1, packageV2, packageV3, input };
 }
@@ -85,8 +85,8 @@ function requireFrom(modules: Record<string, string>, override: Record<string, u
 }
 
 /** The story under Node with the WASM core in place of the ES5 roles: the reference. */
-export function runStoryWithWasm(deltaCodec: "heatshrink" | "rc" = "heatshrink"): StoryStep[] {
-  const { v1, packageV2, packageV3, input } = storyFiles(undefined, deltaCodec);
+export function runStoryWithWasm(deltaCodec: "heatshrink" | "rc" = "heatshrink", blockSize = 1024): StoryStep[] {
+  const { v1, packageV2, packageV3, input } = storyFiles(undefined, deltaCodec, blockSize);
   const files: Record<string, Uint8Array> = { "image-v1": v1, "package-v2": packageV2, "package-v3-delta": packageV3 };
   const wasmRole = (host: { read: Function; program: Function; erase: Function }) => {
     const flash: Flash = {
