@@ -30,6 +30,24 @@ function trust(core, options) {
 }
 
 /**
+ * The field arithmetic alone, on (copied into RAM from the module) or off:
+ * the update task holds it only for the signature checks. The CRC-32 and
+ * SHA-512 calls stay (the CRC serves every slot page; neither is a copy).
+ */
+function fieldArithmetic(flash, on) {
+  if (!on) {
+    delete flash.fieldMultiply;
+    delete flash.fieldAdd;
+    delete flash.fieldSubtract;
+    return;
+  }
+  var native = require("slotboot-native-arithmetic");
+  flash.fieldMultiply = native.fieldMultiply();
+  flash.fieldAdd = native.fieldAdd();
+  flash.fieldSubtract = native.fieldSubtract();
+}
+
+/**
  * Espruino's native arithmetic for the update core (native-arithmetic.js,
  * Storage module "slotboot-native-arithmetic"): the host calls fieldMultiply,
  * fieldAdd, fieldSubtract, crc32 and sha512 on the driver while the core runs,
@@ -40,23 +58,19 @@ function trust(core, options) {
 function attachArithmetic(flash, options) {
   if (options.nativeArithmetic === false || typeof E === "undefined") return false;
   if (flash.fieldMultiply || flash.fieldAdd || flash.fieldSubtract || flash.crc32 || flash.sha512) return false;
+  fieldArithmetic(flash, true);
   var native = require("slotboot-native-arithmetic");
-  flash.fieldMultiply = native.fieldMultiply();
-  flash.fieldAdd = native.fieldAdd();
-  flash.fieldSubtract = native.fieldSubtract();
   flash.crc32 = native.crc32;
   flash.sha512 = native.sha512;
   return true;
 }
 
-function detachArithmetic(flash, attached, keepModule) {
+function detachArithmetic(flash, attached) {
   if (!attached) return;
-  delete flash.fieldMultiply;
-  delete flash.fieldAdd;
-  delete flash.fieldSubtract;
+  fieldArithmetic(flash, false);
   delete flash.crc32;
   delete flash.sha512;
-  if (!keepModule && typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
+  if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
 }
 
 /** A chunk given as a string (Storage and HTTP give strings): its character codes into the exchange buffer. */
@@ -73,16 +87,14 @@ function receive(flash, layout, options, source) {
   var core = require("slotboot-update").createUpdateCore(flash);
   require("slotboot-loader").configure(core, layout);
   trust(core, options);
-  var attached = attachArithmetic(flash, options);
+  var attached = attachArithmetic(flash, options), fields = attached;
   // The codecs module ("slotboot-codecs" = build/es5/codecs.cjs) is loaded
   // only if the package turns out to be compressed or a delta.
   // The native arithmetic makes way for them: the codecs are the larger
   // module, and the manifest's signature is checked by then.
-  var codecs = false;
   if (core.useCodecs) core.useCodecs(function () {
     detachArithmetic(flash, attached);
     attached = false;
-    codecs = true;
     return require("slotboot-codecs").createCodecs(flash).codecsApplier();
   });
   var io = core.ioBuffer();
@@ -92,10 +104,11 @@ function receive(flash, layout, options, source) {
   // again from its position. The chunk is let go of before the core runs (it
   // is in the exchange buffer; a second copy would add to the peak memory).
   // No comments inside the loop: Espruino reads its text at every turn.
-  // The native arithmetic serves the two signature checks only: the
+  // The native field arithmetic serves the two signature checks only: the
   // manifest's, while the state is still 1 (manifest), and the image's, in
-  // receiveComplete(). In between it is let go of, so the chain blocks a
-  // host SHA-256 gathers (up to 4 KiB) do not add to it (docs/delta.md). A
+  // receiveComplete(). In between its RAM copies are let go of, so the chain
+  // blocks a host SHA-256 gathers (up to 4 KiB) do not add to them
+  // (docs/delta.md). A
   // source that throws still gets the driver back as it was (Espruino runs
   // no `finally` block on a throw, so: catch, tidy, throw again).
   try {
@@ -110,13 +123,13 @@ function receive(flash, layout, options, source) {
       chunk = null;
       taken = core.receiveWrite(length);
       if (taken < 0) break;
-      if (attached && core.receiveState() !== 1) { detachArithmetic(flash, attached, true); attached = false; }
+      if (fields && core.receiveState() !== 1) { fieldArithmetic(flash, false); fields = false; }
     }
     if (taken < 0) {
       core.receiveCancel();
       result = { status: taken, position: position, slot: -1 };
     } else {
-      if (!codecs && !attached) attached = attachArithmetic(flash, options);
+      if (attached && !fields) fieldArithmetic(flash, true);
       var status = core.receiveComplete();
       result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
     }
