@@ -77,7 +77,8 @@ function isPureTableCall(node, checker, source) {
     if (ts.isIdentifier(n)) {
       const symbol = checker.getSymbolAtLocation(n);
       const at = symbol && symbol.valueDeclaration;
-      if (at && at !== declaration && at.getSourceFile() === source && !isInside(at, declaration)) pure = false;
+      // Its own name too: a helper that keeps what it made (on itself) would hand the preloaded array out again.
+      if (at && at.getSourceFile() === source && (at === declaration || !isInside(at, declaration))) pure = false;
     }
     ts.forEachChild(n, visit);
   };
@@ -115,6 +116,8 @@ function isCopySource(identifier) {
 function parameterOnlyRead(declaration, index, checker, source, depth) {
   const parameter = declaration.parameters[index];
   if (!parameter || !ts.isIdentifier(parameter.name) || parameter.dotDotDotToken) return false;
+  // `arguments` reaches the parameter under another name: taken as written.
+  if (namesArguments(declaration.body)) return false;
   const symbol = checker.getSymbolAtLocation(parameter.name);
   let readOnly = true;
   const visit = (node) => {
@@ -142,7 +145,27 @@ function isReadOnlyReference(identifier, checker, source, depth) {
   const callee = checker.getSymbolAtLocation(call.expression);
   const declaration = callee && callee.valueDeclaration;
   if (!declaration || !ts.isFunctionDeclaration(declaration) || declaration.parent !== source) return false;
+  // A function assigned anew at run time may not be the one read here.
+  if (isAssigned(callee, checker, source)) return false;
   return parameterOnlyRead(declaration, index, checker, source, depth);
+}
+
+function namesArguments(node) {
+  if (!node) return false;
+  if (ts.isIdentifier(node) && node.text === "arguments") return true;
+  return !!ts.forEachChild(node, (child) => namesArguments(child) || undefined);
+}
+
+/** Whether the module ever assigns to `symbol` (`f = ...`, `f += ...`). */
+function isAssigned(symbol, checker, source) {
+  const visit = (node) => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const left = unwrap(node.left);
+      if (ts.isIdentifier(left) && checker.getSymbolAtLocation(left) === symbol) return true;
+    }
+    return ts.forEachChild(node, visit) || undefined;
+  };
+  return !!visit(source);
 }
 
 function program(text) {

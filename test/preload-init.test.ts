@@ -123,6 +123,15 @@ exports.make = function () { return load(1) + sum(table, 3); };
     expect(runPreloaded(written.text, "make")).toBe(2 + 3 + 4 + 5);
     const impure = preloadReady(PACKED.replace("| 0; return t; }", "| bias; return t; }\nvar bias = 0;"), "make") as Prepared;
     expect(impure.tablesInFlash).toEqual([]);
+    // A helper that keeps what it made on itself, a reader that reaches its parameter
+    // through `arguments`, a reader assigned anew at run time: each is taken as writing.
+    const kept = preloadReady(PACKED.replace("var t = new Int32Array(n);", "var t = unpack.last = new Int32Array(n);"), "make") as Prepared;
+    expect(kept.tablesInFlash).toEqual([]);
+    const viaArguments = preloadReady(PACKED.replace("s += t[at + i];", "s += t[at + i]; arguments[0][at] = 0;"), "make") as Prepared;
+    expect(viaArguments.tablesInFlash).toEqual([]);
+    expect(runPreloaded(viaArguments.text, "make")).toBe(2 + 3 + 4 + 5);
+    const swapped = preloadReady(PACKED.replace("exports.make = function () {", "function swap() { sum = function (t, at) { t[at] = 0; return 0; }; }\nexports.make = function () { swap();"), "make") as Prepared;
+    expect(swapped.tablesInFlash).toEqual([]);
   });
 
   it("a class that makes objects when it is defined is refused", () => {

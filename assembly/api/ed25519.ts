@@ -5,7 +5,7 @@
 //   sha512Reset() / sha512Update(len) / sha512Final() (digest to ioBuf[0..64)):
 //   the same SHA-512, exposed so hosts and tests can check it directly.
 //   ed25519HalfScalars()       k = ioBuf[0..32) (below L) -> u, |v| to ioBuf[32..64), the sign of v
-//   (1 or -1; 0 at the step cap): the verifier's half-length scalars, exposed
+//   (1 or -1; 0 on a fault): the verifier's half-length scalars, exposed
 //   so tests pin them in every build (WASM, JS, ES5 inside Espruino).
 import { IO_SIZE, ioBuf } from "../common/buffers";
 import { OK, E_BAD_ARGUMENT } from "../common/status";

@@ -117,7 +117,8 @@ export function hostOffersSha512(): bool {
  * this throw is a core bug, not bad input.
  */
 export function hostCopy(dst: Uint8Array, dOff: i32, src: Uint8Array, sOff: i32, len: i32): bool {
-  return (len > 0 && ((sOff | dOff) < 0 || sOff + len > src.length || dOff + len > dst.length
+  // Written as "not within", so a NaN offset is refused too.
+  return (len > 0 && (!(sOff >= 0 && dOff >= 0 && sOff + len <= src.length && dOff + len <= dst.length)
     ? copyPastEnd()
     : dst.set(new Uint8Array(src.buffer, src.byteOffset + sOff, len), dOff)), true);
 }

@@ -221,13 +221,9 @@ export class Ed25519Verifier {
     gather = null;
     edReduce512(edK, 0, edDigest, 0);
     // u and |v| into edHalves, then v S mod L into edK (its sign aside).
+    // 0: a fault (the step cap, or v = 0, which would accept everything).
     const sign = edHalfScalars(edHalves, 0, edK, 0);
-    // v = 0 would make Q the identity whatever the signature. The algorithm
-    // never gives it (t starts at 1 and only grows), but a fault or a
-    // miscompiled build must fail closed rather than accept everything.
-    let vBits: i32 = 0;
-    for (let i: i32 = 16; i < 32; i++) vBits |= i32(unchecked(edHalves[i]));
-    if (sign == 0 || vBits == 0) return false;
+    if (sign == 0) return false;
     const keep = this.keep;
     edMultiplyHalf(edDigest, 0, edHalves, 16, keep, ED_KEEP_S);
     edReduce512(edK, 0, edDigest, 0);

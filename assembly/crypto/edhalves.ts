@@ -149,16 +149,22 @@ export function edHalfScalars(out: Uint8Array, outOff: i32, k: Uint8Array, kOff:
     positive = !positive;
   }
   // u = rb < 2^126 and |v| = tb < 2^127: limbs 0..5, bytes 0..15 of each.
+  let vBits: i32 = 0;
   for (let half: i32 = 0; half < 2; half++) {
     const at = half == 0 ? rb : tb;
     for (let i: i32 = 0; i < 6; i++) {
       const v: i32 = <i32>unchecked(x[at + i]);
+      if (half == 1) vBits |= v;
       for (let b: i32 = 0; b < 3; b++) {
         const byte = 3 * i + b;
         if (byte < 16) unchecked((out[outOff + 16 * half + byte] = u8(v >> (8 * b))));
       }
     }
   }
+  // v = 0 would make the verifier's Q the identity whatever the signature.
+  // The algorithm never gives it (t starts at 1 and only grows), but a fault
+  // or a miscompiled build must fail closed: 0, as at the step cap.
+  if (vBits == 0) return 0;
   return positive ? 1 : -1;
 }
 

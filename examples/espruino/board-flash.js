@@ -33,7 +33,7 @@ function create(base) {
     },
     text: function (addr, len) { return E.memoryArea(base + addr, len); },
     // A package's chain blocks: Espruino's SHA-256 is one-shot, so a block is
-    // gathered in RAM (kept between blocks) and hashed at the end.
+    // gathered in RAM (made per block, let go of once hashed) and hashed at the end.
     sha256Begin: function (len) { return stream.begin(len); },
     sha256Update: function (buf, off, len) { return stream.update(buf, off, len); },
     sha256Finish: function (out, off) { return stream.finish(out, off); },

@@ -13,8 +13,8 @@ function create(oneShotSha256, limit) {
   return {
     begin: function (len) {
       expected = -1;
-      if (len > limit) return -1;
       gathered = null;
+      if (len > limit) return -1;
       gathered = new Uint8Array(len);
       used = 0;
       expected = len;

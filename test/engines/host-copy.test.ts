@@ -25,7 +25,7 @@ function hostModule(): string {
 // pool, as poolModuleBytes lays buffers out. Each case: [dOff, sOff, len].
 const CASES_JS = String.raw`
 function copyCases(hostCopy) {
-  var cases = [[0, 0, 8], [2, 5, 3], [7, 0, 1], [8, 8, 0], [0, 6, 3], [6, 0, 3], [-1, 0, 2], [0, -1, 2], [0, 1, 8]];
+  var cases = [[0, 0, 8], [2, 5, 3], [7, 0, 1], [8, 8, 0], [0, 6, 3], [6, 0, 3], [-1, 0, 2], [0, -1, 2], [0, 1, 8], [0, NaN, 2], [NaN, 0, 9], [0, -0.5, 2]];
   var out = [];
   for (var c = 0; c < cases.length; c++) {
     var pool = new ArrayBuffer(16);
@@ -55,9 +55,9 @@ const EXPECTED = [
   { outcome: "copied", pool: copied(7, 0, 1) },
   { outcome: "copied", pool: before }, // length 0 at the end: nothing
   // Past the source's end (into nothing here; into a neighbour in a larger pool),
-  // past the destination's end (into src), negative offsets, one byte too many:
-  // refused, and neither buffer touched.
-  ...Array.from({ length: 5 }, () => ({ outcome: "refused", pool: before })),
+  // past the destination's end (into src), negative offsets, one byte too many,
+  // NaN offsets, a negative fraction: refused, and neither buffer touched.
+  ...Array.from({ length: 8 }, () => ({ outcome: "refused", pool: before })),
 ];
 
 type Result = { cases: Array<{ outcome: string; pool: number[] }>; bareViewLength: number };
