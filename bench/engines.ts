@@ -9,6 +9,7 @@ import { runStoryWithWasm, type StoryStep } from "../tools/engines/story.js";
 import { bootTimingInEspruino } from "../tools/engines/boot-timing.js";
 import { runLargeInstallInEspruino, type LargeInstall } from "../tools/engines/large-install.js";
 import { runP256InstallInEspruino } from "../tools/engines/p256-install.js";
+import { runEncryptedInstallInEspruino } from "../tools/engines/encrypted-install.js";
 import { xsRows } from "./engines-xs.js";
 
 /** The issue's budgets for Espruino variables, by role and step. */
@@ -53,6 +54,11 @@ export async function run(): Promise<string> {
     // Not a budget row of the issue (its signed update is Ed25519): a device that trusts a P-256 key.
     const p256 = runP256InstallInEspruino();
     lines.push(`| signed update, P-256 key (JS only; sampled at flash calls and step ends) | provision ${p256.provision.peak} (${p256.provision.seconds.toFixed(1)} s), install ${p256.installed.peak} (${p256.installed.seconds.toFixed(1)} s, two checks; status ${p256.installed.status}) | (3,000 for Ed25519) |`);
+    // Nor are encrypted updates (pack --encrypt): the crypt module, and native AES, come on top.
+    const encrypted = runEncryptedInstallInEspruino(8000, 128, true);
+    const encryptedDelta = runEncryptedInstallInEspruino(8000, 128, true, "heatshrink");
+    lines.push(`| encrypted update, AES-128, host hashing (sampled at flash calls and step ends) | ${encrypted.installed.peak} (${encrypted.installed.seconds.toFixed(2)} s; status ${encrypted.installed.status}) | (3,000 unencrypted) |`);
+    lines.push(`| encrypted heatshrink delta, AES-128, host hashing | ${encryptedDelta.installed.peak} (${encryptedDelta.installed.seconds.toFixed(2)} s; status ${encryptedDelta.installed.status}) | (4,000 unencrypted) |`);
   }
   if (espruinoBinary()) {
     // CPU time (the engine process's user + system seconds, differences of

@@ -20,6 +20,8 @@ interface PortableHost {
   crc32: ((buf: Uint8Array, off: i32, len: i32) => f64) | null;
   /** Optional one-shot SHA-512 (absent = not offered); see hostSha512. */
   sha512: ((buf: Uint8Array, off: i32, len: i32, out: Uint8Array, outOff: i32) => i32) | null;
+  /** Optional AES-CTR keystream XOR (absent = not offered); see hostAesCtr. */
+  aesCtr: ((key: Uint8Array, keyLen: i32, counter: Uint8Array, skip: i32, buf: Uint8Array, off: i32, len: i32) => i32) | null;
 }
 
 declare const __host: PortableHost;
@@ -94,6 +96,24 @@ export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
  */
 export function hostSha512(buf: Uint8Array, off: i32, len: i32, out: Uint8Array, outOff: i32): i32 {
   return __host.sha512 ? __host.sha512(buf, off, len, out, outOff) : -1;
+}
+
+/**
+ * Optional: buf[off, off + len) XOR the AES-CTR keystream by the host, true
+ * when done. key[0, keyLen) is the AES key (16 or 32 bytes), counter[0, 16)
+ * the big-endian counter block of the first keystream block, of which the
+ * first `skip` bytes (0..15) are already spent. An interpreter runs AES about
+ * fifty times slower than Espruino's native one (docs/porting.md). A host
+ * that gets it wrong cannot install anything: the decrypted image must still
+ * match its signed digest.
+ */
+export function hostAesCtr(key: Uint8Array, keyLen: i32, counter: Uint8Array, skip: i32, buf: Uint8Array, off: i32, len: i32): bool {
+  return __host.aesCtr != null && __host.aesCtr(key, keyLen, counter, skip, buf, off, len) == 0;
+}
+
+/** Whether the host offers hostAesCtr. */
+export function hostOffersAesCtr(): bool {
+  return __host.aesCtr != null;
 }
 
 /** Whether the host offers hostSha512 (the verifier then gathers the message for it). */

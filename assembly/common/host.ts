@@ -82,6 +82,19 @@ export function hostCrc32(buf: Uint8Array, off: i32, len: i32): f64 {
   return -1.0;
 }
 
+/** AES-CTR by the host: not offered here (the WASM core runs its own at native speed). */
+// @ts-ignore: decorator
+@inline
+export function hostAesCtr(key: Uint8Array, keyLen: i32, counter: Uint8Array, skip: i32, buf: Uint8Array, off: i32, len: i32): bool {
+  return false;
+}
+
+// @ts-ignore: decorator
+@inline
+export function hostOffersAesCtr(): bool {
+  return false;
+}
+
 /** SHA-512 by the host in one call: not offered here (-1). */
 // @ts-ignore: decorator
 @inline

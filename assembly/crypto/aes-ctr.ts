@@ -9,6 +9,7 @@
 // after construction.
 import { Aes } from "./aes";
 import { OK } from "../common/status";
+import { hostAesCtr, hostOffersAesCtr } from "../common/host";
 
 function ctrGetBE(b: Uint8Array, off: i32): i32 {
   return (i32(unchecked(b[off])) << 24) | (i32(unchecked(b[off + 1])) << 16) | (i32(unchecked(b[off + 2])) << 8) |
@@ -37,6 +38,16 @@ export class AesCtr {
   /** The current keystream block and the next byte of it to use (16 = spent). */
   stream: Uint8Array;
   used: i32;
+  /**
+   * The key as given, and the counter block as bytes: for a host that runs
+   * AES itself (hostAesCtr, JS builds). The expanded round keys hold the same
+   * secret, so keeping the key adds none.
+   */
+  key: Uint8Array;
+  keyLen: i32;
+  counter: Uint8Array;
+  /** The host XORed last and left `stream` unmade: the core's loop makes it first. */
+  stale: bool;
 
   constructor() {
     this.aes = new Aes();
@@ -50,12 +61,18 @@ export class AesCtr {
     this.c3 = 0;
     this.stream = new Uint8Array(16);
     this.used = 16;
+    this.key = new Uint8Array(32);
+    this.keyLen = 0;
+    this.counter = new Uint8Array(16);
+    this.stale = false;
   }
 
   /** Key (16 or 32 bytes) and initial counter block iv[ivOff..+16); the stream starts at offset 0. */
   begin(key: Uint8Array, keyOff: i32, keyLen: i32, iv: Uint8Array, ivOff: i32): i32 {
     const ks: i32 = this.aes.setKey(key, keyOff, keyLen);
     if (ks != OK) return ks;
+    for (let i: i32 = 0; i < keyLen; i++) unchecked((this.key[i] = unchecked(key[keyOff + i])));
+    this.keyLen = keyLen;
     this.iv0 = ctrGetBE(iv, ivOff);
     this.iv1 = ctrGetBE(iv, ivOff + 4);
     this.iv2 = ctrGetBE(iv, ivOff + 8);
@@ -66,18 +83,26 @@ export class AesCtr {
 
   /** Continue the stream at byte `offset` (counter = iv + offset / 16). */
   seek(offset: u32): void {
-    const blocks: u32 = offset >>> 4;
-    // 128-bit addition of a 32-bit value, carried up through the words.
-    const low: u32 = u32(u32(this.iv3) + blocks);
-    let carry: i32 = low < blocks ? 1 : 0;
-    this.c3 = i32(low);
-    this.c2 = i32(this.iv2 + carry);
-    carry = carry != 0 && this.c2 == 0 ? 1 : 0;
-    this.c1 = i32(this.iv1 + carry);
-    carry = carry != 0 && this.c1 == 0 ? 1 : 0;
-    this.c0 = i32(this.iv0 + carry);
+    this.c0 = this.iv0;
+    this.c1 = this.iv1;
+    this.c2 = this.iv2;
+    this.c3 = this.iv3;
+    this.addBlocks(offset >>> 4);
     this.refill();
     this.used = i32(offset & 15);
+    this.stale = false;
+  }
+
+  /** counter += blocks: a 128-bit addition of a 32-bit value, carried up through the words. */
+  addBlocks(blocks: u32): void {
+    const low: u32 = u32(u32(this.c3) + blocks);
+    let carry: i32 = low < blocks ? 1 : 0;
+    this.c3 = i32(low);
+    this.c2 = i32(this.c2 + carry);
+    carry = carry != 0 && this.c2 == 0 ? 1 : 0;
+    this.c1 = i32(this.c1 + carry);
+    carry = carry != 0 && this.c1 == 0 ? 1 : 0;
+    this.c0 = i32(this.c0 + carry);
   }
 
   /** Keystream block for the current counter. */
@@ -102,11 +127,15 @@ export class AesCtr {
     }
     this.refill();
     this.used = 0;
+    this.stale = false;
   }
 
   /** XOR buf[off..off+len) with the next len keystream bytes, in place. */
   xor(buf: Uint8Array, off: i32, len: i32): void {
     if (len <= 0 || off < 0 || off > buf.length - len) return;
+    if (hostOffersAesCtr() && this.byHost(buf, off, len)) return;
+    if (this.stale) this.refill();
+    this.stale = false;
     const stream = this.stream;
     let used: i32 = this.used;
     const end: i32 = off + len;
@@ -119,5 +148,39 @@ export class AesCtr {
       used++;
     }
     this.used = used;
+  }
+
+  /**
+   * The same XOR by the host, where it offers AES (hostAesCtr); then the
+   * counter moves on as the loop above would have moved it. `used` 16 is a
+   * spent block: the host starts at the next one.
+   */
+  byHost(buf: Uint8Array, off: i32, len: i32): bool {
+    const spent: bool = this.used == 16;
+    const c0: i32 = this.c0;
+    const c1: i32 = this.c1;
+    const c2: i32 = this.c2;
+    const c3: i32 = this.c3;
+    if (spent) this.addBlocks(1);
+    ctrPutBE(this.counter, 0, this.c0);
+    ctrPutBE(this.counter, 4, this.c1);
+    ctrPutBE(this.counter, 8, this.c2);
+    ctrPutBE(this.counter, 12, this.c3);
+    const skip: i32 = spent ? 0 : this.used;
+    if (!hostAesCtr(this.key, this.keyLen, this.counter, skip, buf, off, len)) {
+      // Declined: the counter back where the core's own loop expects it.
+      this.c0 = c0;
+      this.c1 = c1;
+      this.c2 = c2;
+      this.c3 = c3;
+      return false;
+    }
+    // The last keystream block touched: spent if the data ended on its edge;
+    // else the core makes it only if it ever XORs on from there itself.
+    const end: i32 = skip + len;
+    this.addBlocks(u32((end - 1) >>> 4));
+    this.used = ((end - 1) & 15) + 1;
+    this.stale = this.used < 16;
+    return true;
   }
 }

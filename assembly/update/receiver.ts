@@ -381,8 +381,13 @@ export function rxWrite(buf: Uint8Array, off: i32, len: i32): i32 {
         i++;
       }
       // An encrypted package's encryption block follows the manifest; it goes
-      // into the decryption unit, which must then be there.
-      if (rxMfLen >= MANIFEST_SIZE && u32(rxMfLen) < mfHeadSize() && !decryptAvailable()) return fail(E_ENC_NOT_LOADED);
+      // into the decryption unit, which must then be there. A device without
+      // a key refuses here, in every build: the JS update module would
+      // otherwise load its decryption unit only to hold a block it cannot open.
+      if (rxMfLen >= MANIFEST_SIZE && u32(rxMfLen) < mfHeadSize()) {
+        if (!decHasKey) return fail(E_ENCRYPTED_IMAGE);
+        if (!decryptAvailable()) return fail(E_ENC_NOT_LOADED);
+      }
       while (i < len && rxMfLen >= MANIFEST_SIZE && u32(rxMfLen) < mfHeadSize()) {
         decryptor().block[rxMfLen - MANIFEST_SIZE] = buf[off + i];
         rxMfLen++;

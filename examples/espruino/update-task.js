@@ -7,7 +7,7 @@
 // (a string or Uint8Array, at most `max` bytes; empty at the end), from
 // wherever the package comes: HTTP with a Range header, a gateway link, a file.
 
-function trust(core, options) {
+function trust(core, flash, options) {
   if (!options.publicKey) return;
   var io = core.ioBuffer();
   for (var i = 0; i < 64; i++) io[i] = 0;
@@ -27,6 +27,19 @@ function trust(core, options) {
   // One signature check per package: the verified manifest vouches for the image (docs/threat-model.md).
   if (options.manifestVouchesForImage) flags |= 16;
   core.trustConfigure(flags, options.hardwareRevision || 0, options.bootloaderVersion || 0);
+  // The device's X25519 private key (32 bytes), for packages and images
+  // encrypted to it: without one they are refused before a byte is written.
+  // The crypt module ("slotboot-crypt" = build/es5/crypt.cjs) is plugged in and
+  // loads only when an update turns out to be encrypted. The key leaves the
+  // exchange buffer once the core has its copy. Without a key, one set by an
+  // earlier call is cleared (the update module keeps one core for as long as
+  // it stays loaded). Written here rather than in a function of its own: each
+  // function of this module is a few variables more in every update's peak.
+  var key = options.decryptionKey;
+  if (key) io.set(key, 0);
+  core.decryptionConfigure(key ? 1 : 0);
+  io.fill(0, 0, 32);
+  if (core.useDecryption) core.useDecryption(key ? function () { return require("slotboot-crypt").createCrypt(flash).cryptDecryptor(); } : null);
 }
 
 /**
@@ -65,6 +78,7 @@ function attachArithmetic(flash, options) {
   return true;
 }
 
+
 function detachArithmetic(flash, attached) {
   if (!attached) return;
   fieldArithmetic(flash, false);
@@ -86,8 +100,17 @@ function copyText(io, text) {
 function receive(flash, layout, options, source) {
   var core = require("slotboot-update").createUpdateCore(flash);
   require("slotboot-loader").configure(core, layout);
-  trust(core, options);
-  var attached = attachArithmetic(flash, options), fields = attached;
+  trust(core, flash, options);
+  var attached = attachArithmetic(flash, options), fields = attached, aes = false;
+  // Espruino's native AES for an encrypted update (the driver's `aesCtr`,
+  // "slotboot-native-aes" = native-aes.js), on the same terms as the arithmetic. It stays
+  // for the whole download, codecs or not: it is no RAM copy, and the
+  // interpreted AES takes about 14 s per 200 KB on this machine's CPU (1.1 s
+  // per 16 KiB, against 0.02 s natively), minutes on a board.
+  if (options.decryptionKey && options.nativeArithmetic !== false && typeof E !== "undefined" && !flash.aesCtr) {
+    flash.aesCtr = require("slotboot-native-aes").aesCtr;
+    aes = true;
+  }
   // The codecs module ("slotboot-codecs" = build/es5/codecs.cjs) is loaded
   // only if the package turns out to be compressed or a delta.
   // The native arithmetic makes way for them: the codecs are the larger
@@ -134,17 +157,22 @@ function receive(flash, layout, options, source) {
       result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
     }
   } catch (e) {
-    release(flash, attached);
+    release(flash, attached, aes);
     throw e;
   }
-  release(flash, attached);
+  release(flash, attached, aes);
   return result;
 }
 
-/** After a download: the native arithmetic off the driver, the codecs unloaded. */
-function release(flash, attached) {
+/** After a download: the native arithmetic and AES off the driver, the codecs and the crypt module unloaded. */
+function release(flash, attached, aes) {
   detachArithmetic(flash, attached);
-  if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-codecs"); } catch (e) { /* not loaded */ }
+  if (aes) delete flash.aesCtr;
+  if (aes && typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-aes"); } catch (e) { /* not loaded */ }
+  if (typeof Modules !== "undefined") {
+    try { Modules.removeCached("slotboot-codecs"); } catch (e) { /* not loaded */ }
+    try { Modules.removeCached("slotboot-crypt"); } catch (e) { /* not loaded */ }
+  }
 }
 
 /**
@@ -167,7 +195,7 @@ function confirmAfterCheckIn(flash, layout, checkIn) {
 function provision(flash, layout, options) {
   var core = require("slotboot-update").createUpdateCore(flash);
   require("slotboot-loader").configure(core, layout);
-  trust(core, options);
+  trust(core, flash, options);
   var attached = attachArithmetic(flash, options);
   var slot = core.factoryAdopt();
   detachArithmetic(flash, attached);

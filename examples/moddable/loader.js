@@ -7,6 +7,7 @@ import { createBootCore } from "slotboot/boot";
 import { createUpdateCore } from "slotboot/update";
 import { createCodecs } from "slotboot/codecs";
 import { createP256 } from "slotboot/p256";
+import { createCrypt } from "slotboot/crypt";
 
 export const RESET = Object.freeze({ powerOn: 0, watchdog: 1, software: 2, brownout: 3 });
 
@@ -29,7 +30,8 @@ export function decide(host, layout, resetReason) {
 }
 
 // The update role with the device's trust: the vendor key (through the 1 KiB
-// exchange buffer), its hardware revision and bootloader version.
+// exchange buffer), its hardware revision and bootloader version, and the
+// device's decryption key when it has one.
 function updateCore(host, layout, trust) {
   const core = createUpdateCore(host);
   configure(core, layout, host);
@@ -45,6 +47,17 @@ function updateCore(host, layout, trust) {
   // Bit 4: one signature check per package, the verified manifest vouching for
   // the image it binds (docs/threat-model.md).
   core.trustConfigure((p256Key ? 9 : 1) | (trust.manifestVouchesForImage ? 16 : 0), trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? 0);
+  // The device's X25519 private key (32 bytes) for packages and images
+  // encrypted to it; without one they are refused before a byte is written.
+  // The crypt module (X25519, HKDF, AES-CTR) is made only for an encrypted
+  // update, and the key leaves the exchange buffer once the core has its copy.
+  // Without a key, a key set by an earlier call is cleared: the role module
+  // keeps one core for its whole life.
+  const key = trust.decryptionKey;
+  if (key) io.set(key, 0);
+  core.decryptionConfigure(!!key);
+  io.fill(0, 0, 32);
+  core.useDecryption(key ? () => createCrypt(host).cryptDecryptor() : null);
   return core;
 }
 

@@ -5,12 +5,22 @@
 // native, as on a board).
 // A device: main.js on blank flash finds nothing to boot; factory provisioning; a signed
 // package received in odd-sized chunks; trial boot and confirm; a delta whose image fails its
-// health check is rejected and the device rolls back.
+// health check is rejected and the device rolls back. A second device with a decryption key:
+// a package encrypted for another device refused, a device without the key refusing its own,
+// the one encrypted to it installed and decrypted.
 import { describe, expect, it } from "vitest";
 import { runInXs, xsAvailable, xsStatus, type XsSource } from "../../tools/engines/xs.js";
 import { PRELOAD_MODEL_JS } from "../../tools/engines/xs-story.js";
 import { MODULE_TABLE_REQUIRE_JS, moddableManifest, moddableModules, moddableStandIns } from "../../tools/engines/xs-moddable.js";
-import { storyFiles, LAYOUT } from "./story-fixtures.js";
+import { storyFiles, LAYOUT, KEY } from "./story-fixtures.js";
+import { x25519 } from "@noble/curves/ed25519.js";
+import { packPackage } from "../../tools/package.js";
+import { STATUS_TABLE } from "../../bindings/status-table.js";
+
+const coreStatus = (name: string) => STATUS_TABLE.find((e) => e.scope === "core" && e.core === name)!.status;
+/** The device's X25519 key and another device's (fixed test scalars). */
+const DEVICE_SECRET = Uint8Array.from({ length: 32 }, (_, i) => (i * 41 + 3) & 0xff);
+const OTHER_SECRET = Uint8Array.from({ length: 32 }, (_, i) => (i * 59 + 17) & 0xff);
 
 const XS = xsAvailable();
 if (!XS) console.warn(`[xs] Moddable example skipped: ${xsStatus().reason}`);
@@ -19,7 +29,7 @@ if (!XS) console.warn(`[xs] Moddable example skipped: ${xsStatus().reason}`);
 const PARTITION_BYTES = 16384 + 2 * 262144;
 
 const MAIN = String.raw`
-__preloadModules(["slotboot/boot", "slotboot/update", "slotboot/codecs", "slotboot/p256", "flash-host", "loader"]);
+__preloadModules(${JSON.stringify(moddableManifest().preload)});
 // The application's start, on blank flash.
 require("main");
 
@@ -46,6 +56,20 @@ out.first = loader.decide(host, layout, loader.RESET.powerOn);
   out.reject = loader.confirmAfterCheckIn(host, layout, false);
   out.afterReject = loader.decide(host, layout, loader.RESET.software);
   out.flashCalls = __flashCalls;
+  // A second device, with a decryption key: a package encrypted for another
+  // device is refused, the one encrypted to it installs (the crypt module is
+  // made at its first encrypted package), and slot B then holds the plaintext.
+  var secret = { publicKey: trust.publicKey, decryptionKey: __hexBytes(__input.decryptionKey) };
+  __partition.fill(0xff);
+  __partition.set(__hexBytes(__hexFiles["image-v1"]), layout.slotA);
+  out.encrypted = { provision: loader.provision(host, layout, secret) };
+  out.encrypted.otherDevice = await loader.receive(host, layout, secret, source(__hexBytes(__hexFiles["package-v2-other-device"])));
+  out.encrypted.withoutKey = await loader.receive(host, layout, trust, source(__hexBytes(__hexFiles["package-v2-encrypted"])));
+  out.encrypted.receive = await loader.receive(host, layout, secret, source(__hexBytes(__hexFiles["package-v2-encrypted"])));
+  out.encrypted.trial = loader.decide(host, layout, loader.RESET.software);
+  var image = __hexBytes(__hexFiles["image-v2"]), same = true;
+  for (var i = 0; i < image.length; i++) if (__partition[layout.slotB + i] !== image[i]) { same = false; break; }
+  out.encrypted.slotHoldsPlaintext = same;
   print("@@" + JSON.stringify(out));
 })().catch(function (e) { print("!!" + e + (e && e.stack ? " " + e.stack : "")); });
 `;
@@ -54,12 +78,13 @@ describe.skipIf(!XS)("examples/moddable inside XS", () => {
   it("main.js on blank flash, provisioning, a signed update confirmed, a failed delta rolled back: preloaded as manifest.json asks", async () => {
     const manifest = moddableManifest();
     expect(manifest.preload).toEqual(expect.arrayContaining(["slotboot/boot", "slotboot/update", "slotboot/codecs", "loader", "flash-host"]));
-    const { v1, packageV2, packageV3, input } = storyFiles();
+    const { v1, v2, packageV2, packageV3, input } = storyFiles();
     const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    const encrypted = (secret: Uint8Array) => hex(packPackage({ image: v2, secretKey: KEY, blockSize: 1024, encryptFor: { recipientPublic: x25519.getPublicKey(secret), aes: 256 } }).bytes);
     const modules = moddableModules();
     const sources: XsSource[] = [
       { name: "modules", code: modules, preload: true },
-      { name: "files", code: `var __hexFiles = { "image-v1": "${hex(v1)}", "package-v2": "${hex(packageV2)}", "package-v3-delta": "${hex(packageV3)}" };\nvar __input = ${JSON.stringify({ ...input, layout: LAYOUT })};\n`, preload: true },
+      { name: "files", code: `var __hexFiles = { "image-v1": "${hex(v1)}", "package-v2": "${hex(packageV2)}", "package-v3-delta": "${hex(packageV3)}", "image-v2": "${hex(v2)}", "package-v2-encrypted": "${encrypted(DEVICE_SECRET)}", "package-v2-other-device": "${encrypted(OTHER_SECRET)}" };\nvar __input = ${JSON.stringify({ ...input, layout: LAYOUT, decryptionKey: hex(DEVICE_SECRET) })};\n`, preload: true },
       { name: "stand-ins", code: moddableStandIns(PARTITION_BYTES) + PRELOAD_MODEL_JS, preload: true },
       { name: "main", code: MODULE_TABLE_REQUIRE_JS + MAIN, preload: true },
     ];
@@ -85,5 +110,9 @@ describe.skipIf(!XS)("examples/moddable inside XS", () => {
     expect(r.flashCalls.erase).toBeGreaterThan(0);
     // The loader asks for host hashing: chain blocks and image digests went through Digest.
     expect(r.flashCalls.digests).toBeGreaterThan(10);
+    expect(r.encrypted).toEqual({
+      provision: 0, otherDevice: coreStatus("E_ENC_WRONG_DEVICE"), withoutKey: coreStatus("E_ENCRYPTED_IMAGE"),
+      receive: 0, trial: expect.objectContaining({ slot: 1, version: "2.0.0" }), slotHoldsPlaintext: true,
+    });
   }, 120_000);
 });

@@ -50,7 +50,7 @@ export function storyFiles(bodySize = 8000, deltaCodec: "heatshrink" | "rc" = "h
   const packageV2 = packPackage({ image: v2, secretKey: KEY, blockSize }).bytes;
   const packageV3 = packPackage({ image: v3, secretKey: KEY, base: v2, blockSize, codec: deltaCodec }).bytes;
   const input = { layout: LAYOUT, publicKey: Buffer.from(publicKeyOf(KEY)).toString("hex") };
-  return { v1, packageV2, packageV3, input };
+  return { v1, v2, packageV2, packageV3, input };
 }
 
 /** The modules the story loads, by the names it requires them under. */
@@ -64,6 +64,7 @@ export function storyModules(): Record<string, string> {
     "slotboot-ram-flash": read("test/engines/ram-flash.js"),
     "slotboot-gathering-sha256": read("examples/espruino/gathering-sha256.js"),
     "slotboot-native-arithmetic": read("examples/espruino/native-arithmetic.js"),
+    "slotboot-native-aes": read("examples/espruino/native-aes.js"),
     "slotboot-story": read("test/engines/story.js"),
   };
 }

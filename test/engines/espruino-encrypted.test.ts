@@ -1,0 +1,45 @@
+// A device with a decryption key, inside Espruino (tools/engines/encrypted-install.ts):
+// packages encrypted end to end go through the example update task, which
+// plugs the crypt module in for the first encrypted package. Offered without
+// the key, encrypted for another device, or with a ciphertext byte changed, a
+// package is refused with its own status and the loader still sees the
+// factory image; the package encrypted to this device installs, and the slot
+// then holds the plaintext image byte for byte.
+import { describe, expect, it } from "vitest";
+import { espruinoBinary } from "../../tools/engines/espruino.js";
+import { runEncryptedInstallInEspruino } from "../../tools/engines/encrypted-install.js";
+import { STATUS_TABLE } from "../../bindings/status-table.js";
+
+const coreStatus = (name: string) => STATUS_TABLE.find((e) => e.scope === "core" && e.core === name)!.status;
+
+const binary = espruinoBinary();
+if (!binary) console.warn("[espruino] interpreter not found: the encrypted-package device test is skipped");
+
+describe.skipIf(!binary)("an encrypted package inside Espruino", () => {
+  it("refuses it without the key, for another device, or tampered; installs and decrypts the one for this device", () => {
+    const r = runEncryptedInstallInEspruino(8000, 256);
+    expect(r.provision).toMatchObject({ status: 0, slot: 0 });
+    expect(r.keyless).toMatchObject({ status: coreStatus("E_ENCRYPTED_IMAGE"), slot: -1 });
+    expect(r.stranger).toMatchObject({ status: coreStatus("E_ENC_WRONG_DEVICE"), slot: -1 });
+    expect(r.tampered).toMatchObject({ status: coreStatus("E_CHAIN_MISMATCH"), slot: -1 });
+    expect(r.afterRefusals).toEqual({ slot: 0, version: "1.0.0" });
+    expect(r.installed).toMatchObject({ status: 0, slot: 1 });
+    expect(r.decided).toEqual({ slot: 1, version: "2.0.0" });
+    expect(r.slotDigest).toBe(r.imageDigest);
+    // Without a key nothing was decrypted: the crypt module never loaded (far below the others).
+    expect(r.keyless.peak).toBeLessThan(r.stranger.peak - 300);
+    console.log(`[espruino] encrypted package (AES-256, ${r.packageBytes} bytes), peak variables (sampled at flash calls and step ends): install ${r.installed.peak} (${r.installed.seconds.toFixed(1)} s), other device ${r.stranger.peak} (${r.stranger.seconds.toFixed(1)} s), without the key ${r.keyless.peak}`);
+  }, 300_000);
+
+  it("an encrypted delta: the crypt and codecs modules together, decrypted then applied", () => {
+    const r = runEncryptedInstallInEspruino(8000, 128, true, "heatshrink");
+    expect(r.keyless).toMatchObject({ status: coreStatus("E_ENCRYPTED_IMAGE"), slot: -1 });
+    expect(r.stranger).toMatchObject({ status: coreStatus("E_ENC_WRONG_DEVICE"), slot: -1 });
+    expect(r.tampered.status).toBeLessThan(0);
+    expect(r.afterRefusals).toEqual({ slot: 0, version: "1.0.0" });
+    expect(r.installed).toMatchObject({ status: 0, slot: 1 });
+    expect(r.decided).toEqual({ slot: 1, version: "2.0.0" });
+    expect(r.slotDigest).toBe(r.imageDigest);
+    console.log(`[espruino] encrypted heatshrink delta (AES-128, ${r.packageBytes} bytes, host hashing), peak variables: install ${r.installed.peak} (${r.installed.seconds.toFixed(1)} s)`);
+  }, 300_000);
+});

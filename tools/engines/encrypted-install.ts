@@ -1,0 +1,107 @@
+// A device with a decryption key, inside Espruino: packages encrypted to it
+// end to end (`slotboot pack --encrypt`), received through the example update
+// task, which plugs in the crypt module (build/es5/crypt.cjs: X25519, HKDF,
+// AES-CTR) when the first encrypted package arrives. The package offered
+// without the key, a package encrypted for another device and one with a
+// changed ciphertext byte are refused; the
+// encrypted package installs, and the slot then holds the plaintext image
+// (its SHA-256 is computed inside the engine and compared on the host).
+// Memory is read at every flash call, as in p256-install.ts.
+// Used by test/engines/espruino-encrypted.test.ts and `npm run bench -- engines`.
+import { x25519 } from "@noble/curves/ed25519.js";
+import { createHash } from "node:crypto";
+import { ENC_BLOCK_SIZE, MANIFEST_SIZE, packPackage } from "../../tools/package.js";
+import { KEY, read, storyFiles, storyModules } from "./story.js";
+import { runEspruino } from "./espruino.js";
+
+/** The device's X25519 key of this case (a fixed test scalar) and another device's. */
+const DEVICE_SECRET = Uint8Array.from({ length: 32 }, (_, i) => (i * 41 + 3) & 0xff);
+const OTHER_SECRET = Uint8Array.from({ length: 32 }, (_, i) => (i * 59 + 17) & 0xff);
+
+const MAIN = `
+var S = require("Storage");
+var input = JSON.parse(S.read("encrypted-input"));
+function bytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(h.substr(2 * i, 2), 16); return b; }
+function hex(buffer) { var b = new Uint8Array(buffer), s = ""; for (var i = 0; i < b.length; i++) s += (b[i] < 16 ? "0" : "") + b[i].toString(16); return s; }
+var layout = input.layout;
+var flash = require("slotboot-ram-flash").create(layout, input.hostHashing ? require("crypto").SHA256 : null);
+flash.load(layout.slotA, S.read("image-v1"));
+var peak = 0;
+flash.sample = function () { var used = process.memory().usage; if (used > peak) peak = used; };
+var task = require("slotboot-update-task");
+var options = { publicKey: bytes(input.publicKey), decryptionKey: bytes(input.decryptionKey) };
+function step(body) {
+  var before = process.memory().usage;
+  peak = before;
+  var started = getTime();
+  var result = body();
+  var seconds = getTime() - started;
+  flash.sample();
+  ["slotboot-update", "slotboot-crypt", "slotboot-codecs"].forEach(function (name) { try { Modules.removeCached(name); } catch (e) {} });
+  return { status: result.status, slot: result.slot, peak: peak - before, seconds: seconds };
+}
+function receive(name) {
+  var data = S.read(name);
+  return step(function () { return task.receive(flash, layout, options, function (offset, max) { return data.substr(offset, max); }); });
+}
+var provision = step(function () { var slot = task.provision(flash, layout, options); return { status: slot >= 0 ? 0 : slot, slot: slot }; });
+var keyed = options;
+options = { publicKey: keyed.publicKey };
+var keyless = receive("package-v2");
+options = keyed;
+var stranger = receive("package-other-device");
+var tampered = receive("package-tampered");
+var before = require("slotboot-loader").decide(flash, layout, 0);
+var installed = receive("package-v2");
+var decision = require("slotboot-loader").decide(flash, layout, 0);
+var slotDigest = hex(require("crypto").SHA256(flash.text(layout.slotB, input.imageLength)));
+print("@@" + JSON.stringify({ provision: provision, keyless: keyless, stranger: stranger, tampered: tampered,
+  afterRefusals: { slot: before.slot, version: before.version }, installed: installed,
+  decided: { slot: decision.slot, version: decision.version }, slotDigest: slotDigest }));
+`;
+
+type Step = { status: number; slot: number; peak: number; seconds: number };
+export interface EncryptedInstall {
+  provision: Step;
+  /** the package, offered while the task is given no decryption key: refused (E_ENCRYPTED_IMAGE), the crypt module never loaded */
+  keyless: Step;
+  /** a package encrypted for another device: refused (E_ENC_WRONG_DEVICE) before a byte is written */
+  stranger: Step;
+  /** the device's own package with one ciphertext byte changed: refused by the hash chain */
+  tampered: Step;
+  afterRefusals: { slot: number; version: string | null };
+  /** the package encrypted to this device: installed into slot B for its trial */
+  installed: Step;
+  decided: { slot: number; version: string | null };
+  /** SHA-256 of slot B's first image-length bytes after the install, computed in the engine */
+  slotDigest: string;
+  /** the same of the plaintext image, on the host */
+  imageDigest: string;
+  packageBytes: number;
+}
+
+/** An encrypted update (AES-`aes`, 1 KiB chain blocks) of the story's device, inside Espruino. */
+export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 = 128, hostHashing = false, codec?: "heatshrink" | "rc"): EncryptedInstall {
+  // The story's v2 image, encrypted for this device and for another.
+  const { v1, v2, input } = storyFiles(bodyBytes);
+  // `codec`: a delta from the factory image, so the codecs module loads beside the crypt module.
+  const delta = codec ? { base: v1, codec } : {};
+  const pack = (recipient: Uint8Array) => packPackage({ image: v2, secretKey: KEY, blockSize: 1024, ...delta, encryptFor: { recipientPublic: x25519.getPublicKey(recipient), aes } }).bytes;
+  const packageV2 = pack(DEVICE_SECRET);
+  const tampered = packageV2.slice();
+  // A byte in the middle of the payload (the ciphertext).
+  tampered[MANIFEST_SIZE + ENC_BLOCK_SIZE + ((packageV2.length - MANIFEST_SIZE - ENC_BLOCK_SIZE) >> 1)] ^= 1;
+  const modules = storyModules();
+  delete (modules as Record<string, string>)["slotboot-story"];
+  const run = runEspruino({
+    ...modules, "slotboot-crypt": read("build/es5/crypt.cjs"),
+    "image-v1": v1, "package-v2": packageV2, "package-other-device": pack(OTHER_SECRET), "package-tampered": tampered,
+    "encrypted-input": JSON.stringify({
+      ...input, layout: { ...input.layout, hostHashing }, hostHashing,
+      decryptionKey: Buffer.from(DEVICE_SECRET).toString("hex"), imageLength: v2.length,
+    }),
+  }, MAIN, 900_000);
+  const result = run.results[0] as unknown as EncryptedInstall | undefined;
+  if (!result) throw new Error(`encrypted install: no result\n${run.output.slice(-2000)}`);
+  return { ...result, imageDigest: createHash("sha256").update(v2).digest("hex"), packageBytes: packageV2.length };
+}
