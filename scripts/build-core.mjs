@@ -5,7 +5,8 @@
 //   build/update.js        the update role: createUpdateCore(host)
 //   build/codecs.js        the delta and heatshrink appliers: createCodecs(host)
 //   build/p256.js          ECDSA P-256 verification: createP256(host)
-//   build/crypt.js         the decryption unit (X25519, HKDF, AES-CTR): createCrypt(host)
+//   build/crypt.js         the decryption unit's AES-CTR stream: createCrypt(host)
+//   build/unwrap.js        its key unwrap (X25519, HKDF, HMAC): createUnwrap(host)
 //                          (the role modules hold one core per module load)
 //   build/es5/*.cjs        the same three for ES5 engines (Espruino): CommonJS,
 //                          every function declared before the code that runs
@@ -52,10 +53,13 @@ const ROLES = [
   { file: "update", entry: "update/index", factory: "createUpdateCore", substitute: { "codecs/delta_applier": "update/codec-socket", "crypto/ecdsa-p256": "update/p256-socket", "crypt/decryptor": "update/decrypt-socket" }, extraExports: ["useCodecs", "useP256", "useDecryption"] },
   { file: "codecs", entry: "codecs/index", factory: "createCodecs" },
   { file: "p256", entry: "crypto/p256-index", factory: "createP256" },
-  { file: "crypt", entry: "crypt/index", factory: "createCrypt" },
+  // The crypt module holds the AES-CTR stream only: the key unwrap is the
+  // unwrap module, which it loads (useUnwrap) only to open a key.
+  { file: "crypt", entry: "crypt/index", factory: "createCrypt", substitute: { "crypto/ecies-x25519": "crypt/unwrap-socket", "crypt/recipient": "crypt/unwrap-socket" }, extraExports: ["useUnwrap"] },
+  { file: "unwrap", entry: "crypt/unwrap-index", factory: "createUnwrap" },
 ];
 /** Portable-only sources: JS stand-ins that asc never sees. */
-const PORTABLE_ONLY = { "common/host": "common/host.portable", "update/codec-socket": "update/codec-socket.portable", "update/p256-socket": "update/p256-socket.portable", "update/decrypt-socket": "update/decrypt-socket.portable", "common/buffers-boot": "common/buffers-boot.portable" };
+const PORTABLE_ONLY = { "common/host": "common/host.portable", "update/codec-socket": "update/codec-socket.portable", "update/p256-socket": "update/p256-socket.portable", "update/decrypt-socket": "update/decrypt-socket.portable", "common/buffers-boot": "common/buffers-boot.portable", "crypt/unwrap-socket": "crypt/unwrap-socket.portable" };
 
 mkdirSync(join(root, "build", "es5"), { recursive: true });
 run(bin("asc"), ["assembly/index.ts", "--target", "release"]);

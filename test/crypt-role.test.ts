@@ -1,7 +1,8 @@
 // The crypt module as a board loads it: the ES5 update module (Espruino's)
 // carries no decryption code, and the ES5 crypt module plugged in with
 // useDecryption() opens an encrypted image there exactly as the whole core
-// does. An unencrypted install never loads it.
+// does. An unencrypted install never loads it. The crypt module in turn loads
+// the unwrap module (X25519, HKDF, HMAC) only to open the key.
 import { expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { x25519 } from "@noble/curves/ed25519.js";
@@ -19,6 +20,13 @@ const load = (name: string): Module => {
   new Function("exports", "module", readFileSync(new URL(`../build/es5/${name}.cjs`, import.meta.url), "utf8"))(module.exports, module);
   return module.exports;
 };
+
+/** The ES5 crypt module (the AES-CTR stream) with the ES5 unwrap module plugged in, as a board wires them. */
+function cryptDecryptor(): Module {
+  const crypt = load("crypt").createCrypt({});
+  crypt.useUnwrap(() => load("unwrap").createUnwrap({}));
+  return crypt.cryptDecryptor();
+}
 
 const DEVICE_SECRET = Uint8Array.from({ length: 32 }, (_, i) => (i * 29 + 7) & 0xff);
 const layout = planLayout({ sectorSize: 512, slotSize: 16384 });
@@ -71,7 +79,7 @@ it("the ES5 update module decrypts through a plugged-in ES5 crypt module, loaded
   let loads = 0;
   x.useDecryption(() => {
     loads++;
-    return load("crypt").createCrypt({}).cryptDecryptor();
+    return cryptDecryptor();
   });
   expect(install(x, signedImage({ version: "1.0.0", securityCounter: 1, seed: 1, size: 2500 }))).toBe(0);
   expect(x.factoryAdopt()).toBeGreaterThanOrEqual(0);
@@ -116,7 +124,39 @@ it("an encrypted package through the ES5 update module: refused without the cryp
   expect(install(x, v1)).toBe(0);
   expect(x.factoryAdopt()).toBeGreaterThanOrEqual(0);
   expect(statusInfo(receive(x, pkg)).code).toBe("ENC_NOT_LOADED");
-  x.useDecryption(() => load("crypt").createCrypt({}).cryptDecryptor());
+  x.useDecryption(() => cryptDecryptor());
   expect(receive(x, pkg)).toBe(0);
+  expect(Buffer.from(flash.subarray(layout.slotB, layout.slotB + v2.length)).equals(Buffer.from(v2))).toBe(true);
+});
+
+it("the crypt module holds the AES-CTR stream only: the key unwrap is the unwrap module, loaded at each key opening and kept by nobody", () => {
+  const source = (name: string) => readFileSync(new URL(`../build/es5/${name}.cjs`, import.meta.url), "utf8");
+  // X25519's (A - 2) / 4 = 121665 and SHA-256's first round constant 0x428a2f98 = 1116352408.
+  for (const constant of ["121665", "1116352408"]) {
+    expect(source("crypt")).not.toContain(constant);
+    expect(source("unwrap")).toContain(constant);
+  }
+  const v1 = signedImage({ version: "1.0.0", securityCounter: 1, seed: 1, size: 2500 });
+  const v2 = signedImage({ version: "2.0.0", securityCounter: 2, seed: 2, size: 6000 });
+  const pkg = packPackage({ image: v2, secretKey: KEY, blockSize: 512, encryptFor: { recipientPublic: x25519.getPublicKey(DEVICE_SECRET) } }).bytes;
+  const flash = new Uint8Array(layout.flashSize).fill(0xff);
+  const x = updateCore(flash);
+  expect(install(x, v1)).toBe(0);
+  expect(x.factoryAdopt()).toBeGreaterThanOrEqual(0);
+  // The crypt module without its unwrap module: the key cannot be opened.
+  x.useDecryption(() => load("crypt").createCrypt({}).cryptDecryptor());
+  expect(statusInfo(receive(x, pkg)).code).toBe("ENC_NOT_LOADED");
+  let opened = 0;
+  x.useDecryption(() => {
+    const crypt = load("crypt").createCrypt({});
+    crypt.useUnwrap(() => {
+      opened++;
+      return load("unwrap").createUnwrap({});
+    });
+    return crypt.cryptDecryptor();
+  });
+  expect(receive(x, pkg)).toBe(0);
+  // Twice per package: the recipient ID, then the key wrap.
+  expect(opened).toBe(2);
   expect(Buffer.from(flash.subarray(layout.slotB, layout.slotB + v2.length)).equals(Buffer.from(v2))).toBe(true);
 });

@@ -5,14 +5,16 @@
 // packages (the payload's data stream) go through it.
 //
 // In the JS update module a socket stands in for this file
-// (update/decrypt-socket.portable.ts): the X25519, HKDF, HMAC and AES code
-// then lives in the crypt module (build/crypt.js, es5/crypt.cjs), which a
-// board loads only when an update is encrypted. The WASM build and
-// build/core.js link it directly.
+// (update/decrypt-socket.portable.ts): the AES-CTR stream then lives in the
+// crypt module (build/crypt.js, es5/crypt.cjs), which a board loads only when
+// an update is encrypted, and the key unwrap (X25519, HKDF, HMAC, SHA-256:
+// crypto/ecies-x25519.ts, crypt/recipient.ts) in the unwrap module
+// (build/unwrap.js, es5/unwrap.cjs), which the crypt module loads only to
+// open a key (crypt/unwrap-socket.portable.ts), so a board can let it go
+// while the stream runs. The WASM build and build/core.js link both directly.
 import { AesCtr } from "../crypto/aes-ctr";
-import { eciesUnwrap } from "../crypto/ecies-x25519";
-import { x25519PublicKey } from "../crypto/x25519";
-import { Sha256 } from "../crypto/sha256";
+import { eciesOpen } from "../crypto/ecies-x25519";
+import { recipientId } from "./recipient";
 import { getU16, getU32, equalBytes } from "../common/bytes";
 import { OK, E_BAD_TLV, E_ENC_KEY_MISSING, E_ENC_WRONG_DEVICE } from "../common/status";
 
@@ -26,8 +28,6 @@ export class Decryptor {
   ctr: AesCtr;
   key: Uint8Array;
   zeroIv: Uint8Array;
-  scratch: Uint8Array;
-  hasher: Sha256;
   /** Stream offset of the next byte xor() takes: a seek there costs nothing. */
   position: u32;
   // An image being installed: its entry's length (0 = none yet) and body range.
@@ -57,17 +57,22 @@ export class Decryptor {
     this.ctr = new AesCtr();
     this.key = new Uint8Array(32);
     this.zeroIv = new Uint8Array(16);
-    this.scratch = new Uint8Array(32);
-    this.hasher = new Sha256();
   }
 
   /** Open entry[off .. off+len) (80 bytes: AES-128, 96: AES-256); the stream is then at offset 0. */
   open(entry: Uint8Array, off: i32, len: i32, privateKey: Uint8Array, privOff: i32): i32 {
     if (len != 80 && len != 96) return E_BAD_TLV;
     const keyLen: i32 = len - 64;
-    const us: i32 = eciesUnwrap(entry, off, keyLen, privateKey, privOff, this.key, 0);
+    const us: i32 = eciesOpen(entry, off, keyLen, privateKey, privOff, this.key, 0);
     if (us != OK) return us;
-    const cs: i32 = this.ctr.begin(this.key, 0, keyLen, this.zeroIv, 0);
+    // The wrapped key, decrypted by the stream's own AES-CTR under the key
+    // eciesOpen gave (counter block 0), then the stream re-keyed with it.
+    let cs: i32 = this.ctr.begin(this.key, 0, keyLen, this.zeroIv, 0);
+    if (cs == OK) {
+      for (let i: i32 = 0; i < keyLen; i++) this.key[i] = entry[off + 64 + i];
+      this.ctr.xor(this.key, 0, keyLen);
+      cs = this.ctr.begin(this.key, 0, keyLen, this.zeroIv, 0);
+    }
     this.position = 0;
     for (let i: i32 = 0; i < 32; i++) this.key[i] = 0;
     return cs;
@@ -126,23 +131,13 @@ export class Decryptor {
    */
   openPackage(block: Uint8Array, off: i32, keyLen: i32, privateKey: Uint8Array, privOff: i32): i32 {
     if (!this.recipientReady || !equalBytes(this.recipientKey, 0, privateKey, privOff, 32)) {
-      const rs: i32 = this.recipientId(privateKey, privOff, this.recipient, 0);
+      const rs: i32 = recipientId(privateKey, privOff, this.recipient, 0);
       if (rs != OK) return rs;
       for (let i: i32 = 0; i < 32; i++) this.recipientKey[i] = privateKey[privOff + i];
       this.recipientReady = true;
     }
     if (!equalBytes(block, off, this.recipient, 0, 32)) return E_ENC_WRONG_DEVICE;
     return this.open(block, off + 32, 64 + keyLen, privateKey, privOff);
-  }
-
-  /** out[outOff..+32) = SHA-256 of the X25519 public key of privateKey: a package's recipient ID. */
-  recipientId(privateKey: Uint8Array, privOff: i32, out: Uint8Array, outOff: i32): i32 {
-    const ps: i32 = x25519PublicKey(this.scratch, 0, privateKey, privOff);
-    if (ps != OK) return ps;
-    this.hasher.reset();
-    this.hasher.update(this.scratch, 0, 32);
-    this.hasher.finish(out, outOff);
-    return OK;
   }
 }
 

@@ -9,10 +9,14 @@
 // keyLen is the image key's length, 16 (AES-128) or 32 (AES-256), as in
 // MCUboot's BOOT_ENC_KEY_SIZE. The same construction wraps the key of an
 // encrypted slotboot package (docs/formats.md "Encrypted packages").
+//
+// This file does all but the last line: eciesOpen() checks the tag and hands
+// out okm[0 .. keyLen), the key that encrypts the wrapped key. The last line
+// is the decryption stream's own AES-CTR (crypt/decryptor.ts), so that on
+// boards the module holding this code (the JS unwrap module) carries no AES.
 import { x25519 } from "./x25519";
 import { HmacSha256 } from "./hmac-sha256";
 import { hkdfExtract, hkdfExpand } from "./hkdf-sha256";
-import { AesCtr } from "./aes-ctr";
 import { OK, E_ENC_TAG, E_BAD_ARGUMENT } from "../common/status";
 
 /** Entry lengths for an AES-128 and an AES-256 image key. */
@@ -29,9 +33,7 @@ const eciesShared: Uint8Array = new Uint8Array(32);
 const eciesPrk: Uint8Array = new Uint8Array(32);
 const eciesOkm: Uint8Array = new Uint8Array(64);
 const eciesTag: Uint8Array = new Uint8Array(32);
-const eciesZeroIv: Uint8Array = new Uint8Array(16);
 const eciesMac: HmacSha256 = new HmacSha256();
-const eciesWrap: AesCtr = new AesCtr();
 
 function eciesWipe(): void {
   for (let i: i32 = 0; i < 32; i++) {
@@ -43,13 +45,15 @@ function eciesWipe(): void {
 
 /**
  * Open the entry entry[off .. off + 32 + 32 + keyLen) with the device's
- * private key: the image key goes to keyOut[keyOutOff ..]. Returns OK,
- * E_ENC_ZERO_SECRET (small-order ephemeral key), E_ENC_TAG (another
- * device's key, or an altered entry) or E_BAD_ARGUMENT.
+ * private key: once its tag holds, the key that encrypts the wrapped key
+ * (okm[0 .. keyLen)) goes to kekOut[kekOutOff ..], and the image key is the
+ * wrapped key XOR the AES-CTR keystream of that key from counter block 0.
+ * Returns OK, E_ENC_ZERO_SECRET (small-order ephemeral key), E_ENC_TAG
+ * (another device's key, or an altered entry) or E_BAD_ARGUMENT.
  */
-export function eciesUnwrap(entry: Uint8Array, off: i32, keyLen: i32, privateKey: Uint8Array, privOff: i32, keyOut: Uint8Array, keyOutOff: i32): i32 {
+export function eciesOpen(entry: Uint8Array, off: i32, keyLen: i32, privateKey: Uint8Array, privOff: i32, kekOut: Uint8Array, kekOutOff: i32): i32 {
   if (keyLen != 16 && keyLen != 32) return E_BAD_ARGUMENT;
-  if (off < 0 || off > entry.length - 64 - keyLen || keyOutOff < 0 || keyOutOff > keyOut.length - keyLen) return E_BAD_ARGUMENT;
+  if (off < 0 || off > entry.length - 64 - keyLen || kekOutOff < 0 || kekOutOff > kekOut.length - keyLen) return E_BAD_ARGUMENT;
   const xs: i32 = x25519(eciesShared, 0, privateKey, privOff, entry, off);
   if (xs != OK) {
     eciesWipe();
@@ -66,9 +70,7 @@ export function eciesUnwrap(entry: Uint8Array, off: i32, keyLen: i32, privateKey
     eciesWipe();
     return E_ENC_TAG;
   }
-  for (let i: i32 = 0; i < keyLen; i++) keyOut[keyOutOff + i] = entry[off + 64 + i];
-  eciesWrap.begin(eciesOkm, 0, keyLen, eciesZeroIv, 0);
-  eciesWrap.xor(keyOut, keyOutOff, keyLen);
+  for (let i: i32 = 0; i < keyLen; i++) kekOut[kekOutOff + i] = eciesOkm[i];
   eciesWipe();
   return OK;
 }

@@ -29,8 +29,11 @@ function trust(core, flash, options) {
   core.trustConfigure(flags, options.hardwareRevision || 0, options.bootloaderVersion || 0);
   // The device's X25519 private key (32 bytes), for packages and images
   // encrypted to it: without one they are refused before a byte is written.
-  // The crypt module ("slotboot-crypt" = build/es5/crypt.cjs) is plugged in and
-  // loads only when an update turns out to be encrypted. The key leaves the
+  // The crypt module ("slotboot-crypt" = build/es5/crypt.cjs, the AES-CTR
+  // stream) is plugged in and loads only when an update turns out to be
+  // encrypted; it loads the unwrap module ("slotboot-unwrap" =
+  // build/es5/unwrap.cjs: X25519, HKDF, HMAC) only to open the key, and the
+  // receive loop lets that go once the key is open. The key leaves the
   // exchange buffer once the core has its copy. Without a key, one set by an
   // earlier call is cleared (the update module keeps one core for as long as
   // it stays loaded). Written here rather than in a function of its own: each
@@ -39,7 +42,11 @@ function trust(core, flash, options) {
   if (key) io.set(key, 0);
   core.decryptionConfigure(key ? 1 : 0);
   io.fill(0, 0, 32);
-  if (core.useDecryption) core.useDecryption(key ? function () { return require("slotboot-crypt").createCrypt(flash).cryptDecryptor(); } : null);
+  if (core.useDecryption) core.useDecryption(key ? function () {
+    var crypt = require("slotboot-crypt").createCrypt(flash);
+    crypt.useUnwrap(function () { return require("slotboot-unwrap").createUnwrap(flash); });
+    return crypt.cryptDecryptor();
+  } : null);
 }
 
 /**
@@ -101,7 +108,7 @@ function receive(flash, layout, options, source) {
   var core = require("slotboot-update").createUpdateCore(flash);
   require("slotboot-loader").configure(core, layout);
   trust(core, flash, options);
-  var attached = attachArithmetic(flash, options), fields = attached, aes = false;
+  var attached = attachArithmetic(flash, options), fields = attached, aes = false, opening = true;
   // Espruino's native AES for an encrypted update (the driver's `aesCtr`,
   // "slotboot-native-aes" = native-aes.js), on the same terms as the arithmetic. It stays
   // for the whole download, codecs or not: it is no RAM copy, and the
@@ -116,6 +123,7 @@ function receive(flash, layout, options, source) {
   // The native arithmetic makes way for them: the codecs are the larger
   // module, and the manifest's signature is checked by then.
   if (core.useCodecs) core.useCodecs(function () {
+    forget("slotboot-unwrap");
     detachArithmetic(flash, attached);
     attached = false;
     return require("slotboot-codecs").createCodecs(flash).codecsApplier();
@@ -128,8 +136,9 @@ function receive(flash, layout, options, source) {
   // is in the exchange buffer; a second copy would add to the peak memory).
   // No comments inside the loop: Espruino reads its text at every turn.
   // The native field arithmetic serves the two signature checks only: the
-  // manifest's, while the state is still 1 (manifest), and the image's, in
-  // receiveComplete(). In between its RAM copies are let go of, so the chain
+  // manifest's, while the state is still 1 (manifest; an encrypted package's
+  // key is opened then too, and the unwrap module is let go of with it), and
+  // the image's, in receiveComplete(). In between its RAM copies are let go of, so the chain
   // blocks a host SHA-256 gathers (up to 4 KiB) do not add to them
   // (docs/delta.md). A
   // source that throws still gets the driver back as it was (Espruino runs
@@ -146,7 +155,7 @@ function receive(flash, layout, options, source) {
       chunk = null;
       taken = core.receiveWrite(length);
       if (taken < 0) break;
-      if (fields && core.receiveState() !== 1) { fieldArithmetic(flash, false); fields = false; }
+      if (opening && core.receiveState() !== 1) { opening = false; forget("slotboot-unwrap"); if (fields) { fieldArithmetic(flash, false); fields = false; } }
     }
     if (taken < 0) {
       core.receiveCancel();
@@ -164,15 +173,19 @@ function receive(flash, layout, options, source) {
   return result;
 }
 
-/** After a download: the native arithmetic and AES off the driver, the codecs and the crypt module unloaded. */
+/** After a download: the native arithmetic and AES off the driver, the codecs and the crypt modules unloaded. */
 function release(flash, attached, aes) {
   detachArithmetic(flash, attached);
   if (aes) delete flash.aesCtr;
-  if (aes && typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-aes"); } catch (e) { /* not loaded */ }
-  if (typeof Modules !== "undefined") {
-    try { Modules.removeCached("slotboot-codecs"); } catch (e) { /* not loaded */ }
-    try { Modules.removeCached("slotboot-crypt"); } catch (e) { /* not loaded */ }
-  }
+  if (aes) forget("slotboot-native-aes");
+  forget("slotboot-codecs");
+  forget("slotboot-crypt");
+  forget("slotboot-unwrap");
+}
+
+/** A Storage module out of the module cache (its memory freed once nothing holds it), if it was loaded. */
+function forget(name) {
+  if (typeof Modules !== "undefined") try { Modules.removeCached(name); } catch (e) { /* not loaded */ }
 }
 
 /**

@@ -8,6 +8,7 @@ import { createUpdateCore } from "slotboot/update";
 import { createCodecs } from "slotboot/codecs";
 import { createP256 } from "slotboot/p256";
 import { createCrypt } from "slotboot/crypt";
+import { createUnwrap } from "slotboot/unwrap";
 
 export const RESET = Object.freeze({ powerOn: 0, watchdog: 1, software: 2, brownout: 3 });
 
@@ -49,15 +50,19 @@ function updateCore(host, layout, trust) {
   core.trustConfigure((p256Key ? 9 : 1) | (trust.manifestVouchesForImage ? 16 : 0), trust.hardwareRevision ?? 0, trust.bootloaderVersion ?? 0);
   // The device's X25519 private key (32 bytes) for packages and images
   // encrypted to it; without one they are refused before a byte is written.
-  // The crypt module (X25519, HKDF, AES-CTR) is made only for an encrypted
-  // update, and the key leaves the exchange buffer once the core has its copy.
+  // The crypt module (the AES-CTR stream) is made only for an encrypted
+  // update, with the unwrap module (X25519, HKDF) to open its key, and the key leaves the exchange buffer once the core has its copy.
   // Without a key, a key set by an earlier call is cleared: the role module
   // keeps one core for its whole life.
   const key = trust.decryptionKey;
   if (key) io.set(key, 0);
   core.decryptionConfigure(!!key);
   io.fill(0, 0, 32);
-  core.useDecryption(key ? () => createCrypt(host).cryptDecryptor() : null);
+  core.useDecryption(key ? () => {
+    const crypt = createCrypt(host);
+    crypt.useUnwrap(() => createUnwrap(host));
+    return crypt.cryptDecryptor();
+  } : null);
   return core;
 }
 

@@ -37,7 +37,7 @@ function step(body) {
   var result = body();
   var seconds = getTime() - started;
   flash.sample();
-  ["slotboot-update", "slotboot-crypt", "slotboot-codecs"].forEach(function (name) { try { Modules.removeCached(name); } catch (e) {} });
+  ["slotboot-update", "slotboot-crypt", "slotboot-unwrap", "slotboot-codecs"].forEach(function (name) { try { Modules.removeCached(name); } catch (e) {} });
   return { status: result.status, slot: result.slot, peak: peak - before, seconds: seconds };
 }
 function receive(name) {
@@ -94,7 +94,7 @@ export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 =
   const modules = storyModules();
   delete (modules as Record<string, string>)["slotboot-story"];
   const run = runEspruino({
-    ...modules, "slotboot-crypt": read("build/es5/crypt.cjs"),
+    ...modules, "slotboot-crypt": read("build/es5/crypt.cjs"), "slotboot-unwrap": read("build/es5/unwrap.cjs"),
     "image-v1": v1, "package-v2": packageV2, "package-other-device": pack(OTHER_SECRET), "package-tampered": tampered,
     "encrypted-input": JSON.stringify({
       ...input, layout: { ...input.layout, hostHashing }, hostHashing,

@@ -14,7 +14,7 @@ export function moddableManifest(): { modules: Record<string, string>; preload: 
   return JSON.parse(read("examples/moddable/manifest.json"));
 }
 
-const FACTORIES: Record<string, string> = { "slotboot/boot": "createBootCore", "slotboot/update": "createUpdateCore", "slotboot/codecs": "createCodecs", "slotboot/p256": "createP256", "slotboot/crypt": "createCrypt" };
+const FACTORIES: Record<string, string> = { "slotboot/boot": "createBootCore", "slotboot/update": "createUpdateCore", "slotboot/codecs": "createCodecs", "slotboot/p256": "createP256", "slotboot/crypt": "createCrypt", "slotboot/unwrap": "createUnwrap" };
 
 /** The module table `__modules`: the manifest's role modules and the example's own modules. */
 export function moddableModules(): string {
