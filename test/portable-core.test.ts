@@ -44,7 +44,7 @@ const RULES: Array<[string, RegExp]> = [
 ];
 
 describe("portable subset of the core source", () => {
-  // The one throw: the JS builds' counterpart of a WASM trap, for a copy past a buffer's end (docs/portable-core.md).
+  // The one throw: the JS builds' bounds check on a copy past a buffer's end (docs/portable-core.md).
   const TRAP = /function copyPastEnd\(\): void \{\s*throw new Error\(""\);\s*\}/;
   const withoutTrap = (file: string) => (file === "common/host.portable.ts" ? code(file).replace(TRAP, "") : code(file));
   for (const [name, re] of RULES) {

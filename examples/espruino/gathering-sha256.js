@@ -7,7 +7,8 @@
 // once the block is hashed: kept between blocks, a 4 KiB block's buffer (about
 // 150 variables) would still be held while the image's signature is checked
 // after the last block, the update's peak. A longer block is left to the core
-// (begin returns -1), as is any misuse.
+// (begin returns -1), as is any misuse, and a buffer or digest that memory
+// could not be found for.
 function create(oneShotSha256, limit) {
   var gathered = null, used = 0, expected = -1;
   return {
@@ -15,7 +16,9 @@ function create(oneShotSha256, limit) {
       expected = -1;
       gathered = null;
       if (len > limit) return -1;
+      // Espruino short of memory prints an error and gives no array: declined.
       gathered = new Uint8Array(len);
+      if (!gathered || gathered.length !== len) { gathered = null; return -1; }
       used = 0;
       expected = len;
       return 0;
@@ -32,7 +35,8 @@ function create(oneShotSha256, limit) {
       expected = -1;
       if (complete) digest = oneShotSha256(used > 0 ? gathered : new Uint8Array(0));
       gathered = null;
-      if (!complete) return -1;
+      // No 32-byte digest (Espruino short of memory returns none): declined, never "done".
+      if (!complete || !digest || digest.byteLength !== 32) return -1;
       out.set(new Uint8Array(digest), off);
       return 0;
     },

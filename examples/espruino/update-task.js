@@ -161,7 +161,9 @@ function receive(flash, layout, options, source) {
       core.receiveCancel();
       result = { status: taken, position: position, slot: -1 };
     } else {
-      if (attached && !fields) fieldArithmetic(flash, true);
+      // State 4: the payload is all there and the image's check is next; a
+      // download cut short fails at once, with no check to speed up.
+      if (attached && !fields && core.receiveState() === 4) fieldArithmetic(flash, true);
       var status = core.receiveComplete();
       result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
     }
