@@ -3,12 +3,14 @@
 // plugs the crypt module in for the first encrypted package. Offered without
 // the key, encrypted for another device, or with a ciphertext byte changed, a
 // package is refused with its own status and the loader still sees the
-// factory image; the package encrypted to this device installs, and the slot
+// factory image; the package encrypted to this device, cut short once and
+// received again (it resumes, the key opened anew), installs, and the slot
 // then holds the plaintext image byte for byte.
 import { describe, expect, it } from "vitest";
 import { espruinoBinary } from "../../tools/engines/espruino.js";
 import { runEncryptedInstallInEspruino } from "../../tools/engines/encrypted-install.js";
 import { STATUS_TABLE } from "../../bindings/status-table.js";
+import { ENC_BLOCK_SIZE, MANIFEST_SIZE } from "../../tools/package.js";
 
 const coreStatus = (name: string) => STATUS_TABLE.find((e) => e.scope === "core" && e.core === name)!.status;
 
@@ -16,13 +18,18 @@ const binary = espruinoBinary();
 if (!binary) console.warn("[espruino] interpreter not found: the encrypted-package device test is skipped");
 
 describe.skipIf(!binary)("an encrypted package inside Espruino", () => {
-  it("refuses it without the key, for another device, or tampered; installs and decrypts the one for this device", () => {
+  it("refuses it without the key, for another device, or tampered; installs and decrypts the one for this device, resumed after a cut", () => {
     const r = runEncryptedInstallInEspruino(8000, 256);
     expect(r.provision).toMatchObject({ status: 0, slot: 0 });
     expect(r.keyless).toMatchObject({ status: coreStatus("E_ENCRYPTED_IMAGE"), slot: -1 });
     expect(r.stranger).toMatchObject({ status: coreStatus("E_ENC_WRONG_DEVICE"), slot: -1 });
     expect(r.tampered).toMatchObject({ status: coreStatus("E_CHAIN_MISMATCH"), slot: -1 });
     expect(r.afterRefusals).toEqual({ slot: 0, version: "1.0.0" });
+    // Cut short mid-payload, then received again: it resumes past the manifest and the
+    // encryption block, at a saved chain block before the cut, and decrypts from there.
+    expect(r.cut.status).toBe(coreStatus("E_TRUNCATED"));
+    expect(r.resumedFrom).toBeGreaterThan(MANIFEST_SIZE + ENC_BLOCK_SIZE);
+    expect(r.resumedFrom).toBeLessThanOrEqual(r.cutAt);
     expect(r.installed).toMatchObject({ status: 0, slot: 1 });
     expect(r.decided).toEqual({ slot: 1, version: "2.0.0" });
     expect(r.slotDigest).toBe(r.imageDigest);
@@ -37,6 +44,8 @@ describe.skipIf(!binary)("an encrypted package inside Espruino", () => {
     expect(r.stranger).toMatchObject({ status: coreStatus("E_ENC_WRONG_DEVICE"), slot: -1 });
     expect(r.tampered.status).toBeLessThan(0);
     expect(r.afterRefusals).toEqual({ slot: 0, version: "1.0.0" });
+    expect(r.cut.status).toBe(coreStatus("E_TRUNCATED"));
+    expect(r.resumedFrom).toBeGreaterThanOrEqual(MANIFEST_SIZE + ENC_BLOCK_SIZE);
     expect(r.installed).toMatchObject({ status: 0, slot: 1 });
     expect(r.decided).toEqual({ slot: 1, version: "2.0.0" });
     expect(r.slotDigest).toBe(r.imageDigest);

@@ -52,11 +52,21 @@ options = keyed;
 var stranger = receive("package-other-device");
 var tampered = receive("package-tampered");
 var before = require("slotboot-loader").decide(flash, layout, 0);
-var installed = receive("package-v2");
+// The download cut short at input.cutAt (a link that drops), then received
+// again: it resumes where the core says, the key opened anew.
+var cut = step(function () {
+  var data = S.read("package-v2");
+  return task.receive(flash, layout, options, function (offset, max) { return offset >= input.cutAt ? "" : data.substr(offset, Math.min(max, input.cutAt - offset)); });
+});
+var resumedFrom = -1;
+var installed = step(function () {
+  var data = S.read("package-v2");
+  return task.receive(flash, layout, options, function (offset, max) { if (resumedFrom < 0 && offset > 0) resumedFrom = offset; return data.substr(offset, max); });
+});
 var decision = require("slotboot-loader").decide(flash, layout, 0);
 var slotDigest = hex(require("crypto").SHA256(flash.text(layout.slotB, input.imageLength)));
 print("@@" + JSON.stringify({ provision: provision, keyless: keyless, stranger: stranger, tampered: tampered,
-  afterRefusals: { slot: before.slot, version: before.version }, installed: installed,
+  afterRefusals: { slot: before.slot, version: before.version }, cut: cut, resumedFrom: resumedFrom, installed: installed,
   decided: { slot: decision.slot, version: decision.version }, slotDigest: slotDigest }));
 `;
 
@@ -70,7 +80,12 @@ export interface EncryptedInstall {
   /** the device's own package with one ciphertext byte changed: refused by the hash chain */
   tampered: Step;
   afterRefusals: { slot: number; version: string | null };
-  /** the package encrypted to this device: installed into slot B for its trial */
+  /** the package cut short at `cutAt` bytes (a dropped link): not installed */
+  cut: Step;
+  /** the first offset past 0 the next receive asked for: where it resumed */
+  resumedFrom: number;
+  cutAt: number;
+  /** the package encrypted to this device, received again after the cut: installed into slot B for its trial */
   installed: Step;
   decided: { slot: number; version: string | null };
   /** SHA-256 of slot B's first image-length bytes after the install, computed in the engine */
@@ -91,6 +106,8 @@ export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 =
   const tampered = packageV2.slice();
   // A byte in the middle of the payload (the ciphertext).
   tampered[MANIFEST_SIZE + ENC_BLOCK_SIZE + ((packageV2.length - MANIFEST_SIZE - ENC_BLOCK_SIZE) >> 1)] ^= 1;
+  // Past the manifest, the encryption block and the first chain blocks, mid-block.
+  const cutAt = MANIFEST_SIZE + ENC_BLOCK_SIZE + Math.floor((packageV2.length - MANIFEST_SIZE - ENC_BLOCK_SIZE) * 0.6) + 7;
   const modules = storyModules();
   delete (modules as Record<string, string>)["slotboot-story"];
   const run = runEspruino({
@@ -98,10 +115,10 @@ export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 =
     "image-v1": v1, "package-v2": packageV2, "package-other-device": pack(OTHER_SECRET), "package-tampered": tampered,
     "encrypted-input": JSON.stringify({
       ...input, layout: { ...input.layout, hostHashing }, hostHashing,
-      decryptionKey: Buffer.from(DEVICE_SECRET).toString("hex"), imageLength: v2.length,
+      decryptionKey: Buffer.from(DEVICE_SECRET).toString("hex"), imageLength: v2.length, cutAt,
     }),
   }, MAIN, 900_000);
   const result = run.results[0] as unknown as EncryptedInstall | undefined;
   if (!result) throw new Error(`encrypted install: no result\n${run.output.slice(-2000)}`);
-  return { ...result, imageDigest: createHash("sha256").update(v2).digest("hex"), packageBytes: packageV2.length };
+  return { ...result, cutAt, imageDigest: createHash("sha256").update(v2).digest("hex"), packageBytes: packageV2.length };
 }
