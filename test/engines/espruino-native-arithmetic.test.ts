@@ -206,7 +206,8 @@ var flash = require("slotboot-ram-flash").create(layout, null);
 flash.load(layout.slotA, S.read("image-v1"));
 var attached = {}, program = flash.program;
 function seen(name, what) { attached[name + " " + what] = (attached[name + " " + what] || 0) + 1; }
-flash.program = function (a, b, c, d) { seen("crc32", typeof flash.crc32); seen("sha512", typeof flash.sha512); seen("fieldMultiply", typeof flash.fieldMultiply); return program(a, b, c, d); };
+var last = null;
+flash.program = function (a, b, c, d) { seen("crc32", typeof flash.crc32); seen("sha512", typeof flash.sha512); seen("fieldMultiply", typeof flash.fieldMultiply); last = typeof flash.fieldMultiply; return program(a, b, c, d); };
 var task = require("slotboot-update-task");
 var options = { publicKey: bytes(input.publicKey) };
 var data = S.read("package-v2");
@@ -215,14 +216,15 @@ function source(limit) { return function (offset, max) { asked.push(offset); ret
 task.provision(flash, layout, options);
 var cut = task.receive(flash, layout, options, source(6500));
 asked = [];
+last = null;
 var resumed = task.receive(flash, layout, options, source(data.length));
-print("@@" + JSON.stringify({ crcs: crcs, empty: native.crc32(new Uint8Array(8), 3, 0), cut: cut.status, resumed: resumed.status, firstAfterManifest: asked[1], attached: attached,
+print("@@" + JSON.stringify({ lastProgramResumed: last, crcs: crcs, empty: native.crc32(new Uint8Array(8), 3, 0), cut: cut.status, resumed: resumed.status, firstAfterManifest: asked[1], attached: attached,
   left: [typeof flash.crc32, typeof flash.sha512, typeof flash.fieldMultiply, typeof flash.fieldAdd, typeof flash.fieldSubtract] }));
 `;
     const r = runEspruino({
       ...storyModules(), "image-v1": v1, "package-v2": packageV2, "story-input": JSON.stringify(input),
       buffers: JSON.stringify(buffers.map((b) => [...b])),
-    }, main, 120_000).results[0] as { crcs: number[]; empty: number; cut: number; resumed: number; firstAfterManifest: number; attached: Record<string, number>; left: string[] };
+    }, main, 120_000).results[0] as { lastProgramResumed: string; crcs: number[]; empty: number; cut: number; resumed: number; firstAfterManifest: number; attached: Record<string, number>; left: string[] };
     expect(r.crcs).toEqual(buffers.map((b) => crc32(b)));
     // Of nothing (Espruino takes a view of length 0 as one to the end of the buffer).
     expect(r.empty).toBe(0);
@@ -237,5 +239,8 @@ print("@@" + JSON.stringify({ crcs: crcs, empty: native.crc32(new Uint8Array(8),
     expect(Object.keys(r.attached).sort()).toEqual(["crc32 function", "fieldMultiply function", "fieldMultiply undefined", "sha512 function"]);
     expect(r.attached["fieldMultiply undefined"]).toBeGreaterThan(r.attached["fieldMultiply function"]);
     expect(r.left).toEqual(Array(5).fill("undefined"));
+    // The resumed download's last program is receiveComplete's boot-control record, after the
+    // image's signature check: the arithmetic was back on for that check.
+    expect(r.lastProgramResumed).toBe("function");
   }, 120_000);
 });
