@@ -38,8 +38,8 @@ describe.skipIf(!binary)("an encrypted package inside Espruino", () => {
     console.log(`[espruino] encrypted package (AES-256, ${r.packageBytes} bytes), peak variables (sampled at flash calls and step ends): install ${r.installed.peak} (${r.installed.seconds.toFixed(1)} s), other device ${r.stranger.peak} (${r.stranger.seconds.toFixed(1)} s), without the key ${r.keyless.peak}`);
   }, 300_000);
 
-  it("an encrypted delta: the crypt and codecs modules together, decrypted then applied", () => {
-    const r = runEncryptedInstallInEspruino(8000, 128, true, "heatshrink");
+  it.each([["a heatshrink delta", "heatshrink"], ["a heatshrink-compressed image", "compressed"]] as const)("encrypted, %s: the crypt and codecs modules together, decrypted then decoded", (_name, codec) => {
+    const r = runEncryptedInstallInEspruino(8000, 128, true, codec);
     expect(r.keyless).toMatchObject({ status: coreStatus("E_ENCRYPTED_IMAGE"), slot: -1 });
     expect(r.stranger).toMatchObject({ status: coreStatus("E_ENC_WRONG_DEVICE"), slot: -1 });
     expect(r.tampered.status).toBeLessThan(0);
@@ -49,6 +49,6 @@ describe.skipIf(!binary)("an encrypted package inside Espruino", () => {
     expect(r.installed).toMatchObject({ status: 0, slot: 1 });
     expect(r.decided).toEqual({ slot: 1, version: "2.0.0" });
     expect(r.slotDigest).toBe(r.imageDigest);
-    console.log(`[espruino] encrypted heatshrink delta (AES-128, ${r.packageBytes} bytes, host hashing), peak variables: install ${r.installed.peak} (${r.installed.seconds.toFixed(1)} s)`);
+    console.log(`[espruino] encrypted package, ${_name} (AES-128, ${r.packageBytes} bytes, host hashing), peak variables: install ${r.installed.peak} (${r.installed.seconds.toFixed(1)} s)`);
   }, 300_000);
 });

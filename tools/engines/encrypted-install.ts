@@ -96,11 +96,12 @@ export interface EncryptedInstall {
 }
 
 /** An encrypted update (AES-`aes`, 1 KiB chain blocks) of the story's device, inside Espruino. */
-export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 = 128, hostHashing = false, codec?: "heatshrink" | "rc"): EncryptedInstall {
+export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 = 128, hostHashing = false, codec?: "heatshrink" | "rc" | "compressed"): EncryptedInstall {
   // The story's v2 image, encrypted for this device and for another.
   const { v1, v2, input } = storyFiles(bodyBytes);
-  // `codec`: a delta from the factory image, so the codecs module loads beside the crypt module.
-  const delta = codec ? { base: v1, codec } : {};
+  // `codec`: a delta from the factory image (or the image compressed), so the codecs module loads beside the crypt module.
+  // "compressed": the whole image heatshrink-compressed (no base).
+  const delta = codec === "compressed" ? { encoding: "compressed" as const, codec: "heatshrink" as const } : codec ? { base: v1, codec } : {};
   const pack = (recipient: Uint8Array) => packPackage({ image: v2, secretKey: KEY, blockSize: 1024, ...delta, encryptFor: { recipientPublic: x25519.getPublicKey(recipient), aes } }).bytes;
   const packageV2 = pack(DEVICE_SECRET);
   const tampered = packageV2.slice();
