@@ -125,3 +125,14 @@ describe("AES-CTR with the host's AES (ES5 crypt module)", () => {
     );
   });
 });
+
+describe("the Espruino AES driver on a build without AES", () => {
+  it("declines (-1) and leaves the buffer as it was, whether require('crypto') throws or has no AES", () => {
+    for (const require of [() => { throw new Error('Module "crypto" not found'); }, () => ({})]) {
+      const bare = load("../examples/espruino/native-aes.js", require);
+      const buf = Uint8Array.from({ length: 40 }, (_, i) => i);
+      expect(bare.aesCtr(new Uint8Array(16), 16, new Uint8Array(16), 3, buf, 2, 30)).toBe(-1);
+      expect([...buf]).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    }
+  });
+});

@@ -2,8 +2,9 @@
 // (docs/porting.md): an encrypted update's AES-CTR over
 // require("crypto").AES, where the build has it. Save as the Storage module
 // "slotboot-native-aes"; the update task attaches it to the flash driver for
-// an encrypted update only (a module of its own: every function a module
-// holds is variables in the peak of each update that loads it).
+// the updates of a device that holds a decryption key (a module of its own:
+// every function a module holds is variables in the peak of each update that
+// loads it, and a device without a key never loads this one).
 
 /**
  * The aesCtr(key, keyLength, counter, skip, buf, off, len) host call: buf's
@@ -16,8 +17,12 @@
  * written once the whole keystream is there.
  */
 function aesCtr(key, keyLength, counter, skip, buf, off, len) {
-  var crypto = require("crypto"), count = (skip + len + 15) >> 4, blocks = new Uint8Array(count * 16), stream, i;
-  if (!crypto.AES || len <= 0) return -1;
+  var crypto, count = (skip + len + 15) >> 4, blocks, stream, i;
+  // A build without the crypto module throws at require; one short of memory gives no array.
+  try { crypto = require("crypto"); } catch (e) { return -1; }
+  if (!crypto || !crypto.AES || len <= 0) return -1;
+  blocks = new Uint8Array(count * 16);
+  if (!blocks || blocks.length !== count * 16) return -1;
   var w0 = ((counter[0] << 24) | (counter[1] << 16) | (counter[2] << 8) | counter[3]) >>> 0;
   var w1 = ((counter[4] << 24) | (counter[5] << 16) | (counter[6] << 8) | counter[7]) >>> 0;
   var w2 = ((counter[8] << 24) | (counter[9] << 16) | (counter[10] << 8) | counter[11]) >>> 0;

@@ -8,8 +8,13 @@
 // wherever the package comes: HTTP with a Range header, a gateway link, a file.
 
 function trust(core, flash, options) {
-  if (!options.publicKey) return;
   var io = core.ioBuffer();
+  if (options.publicKey) vendorKey(core, io, options);
+  decryption(core, flash, io, options);
+}
+
+/** The vendor key (Ed25519, or P-256 with the p256 module), with the vendor, class and hardware checks. */
+function vendorKey(core, io, options) {
   for (var i = 0; i < 64; i++) io[i] = 0;
   var flags = 1;
   // A 65-byte key is an ECDSA P-256 point (04 || x || y): bytes 64..129, flag
@@ -27,6 +32,9 @@ function trust(core, flash, options) {
   // One signature check per package: the verified manifest vouches for the image (docs/threat-model.md).
   if (options.manifestVouchesForImage) flags |= 16;
   core.trustConfigure(flags, options.hardwareRevision || 0, options.bootloaderVersion || 0);
+}
+
+function decryption(core, flash, io, options) {
   // The device's X25519 private key (32 bytes), for packages and images
   // encrypted to it: without one they are refused before a byte is written.
   // The crypt module ("slotboot-crypt" = build/es5/crypt.cjs, the AES-CTR
@@ -36,8 +44,7 @@ function trust(core, flash, options) {
   // receive loop lets that go once the key is open. The key leaves the
   // exchange buffer once the core has its copy. Without a key, one set by an
   // earlier call is cleared (the update module keeps one core for as long as
-  // it stays loaded). Written here rather than in a function of its own: each
-  // function of this module is a few variables more in every update's peak.
+  // it stays loaded).
   var key = options.decryptionKey;
   if (key) io.set(key, 0);
   core.decryptionConfigure(key ? 1 : 0);
@@ -114,9 +121,9 @@ function receive(flash, layout, options, source) {
   // for the whole download, codecs or not: it is no RAM copy, and the
   // interpreted AES takes about 14 s per 200 KB on this machine's CPU (1.1 s
   // per 16 KiB, against 0.02 s natively), minutes on a board.
+  // Without the module in Storage the core decrypts by itself.
   if (options.decryptionKey && options.nativeArithmetic !== false && typeof E !== "undefined" && !flash.aesCtr) {
-    flash.aesCtr = require("slotboot-native-aes").aesCtr;
-    aes = true;
+    try { flash.aesCtr = require("slotboot-native-aes").aesCtr; aes = true; } catch (e) { /* not stored */ }
   }
   // The codecs module ("slotboot-codecs" = build/es5/codecs.cjs) is loaded
   // only if the package turns out to be compressed or a delta.
@@ -175,7 +182,13 @@ function receive(flash, layout, options, source) {
   return result;
 }
 
-/** After a download: the native arithmetic and AES off the driver, the codecs and the crypt modules unloaded. */
+/**
+ * After a download: the native arithmetic and AES off the driver, the codecs
+ * and crypt modules out of the module cache. The update core still holds the
+ * applier and decryptor it was given until its next trust() or until the
+ * update module itself is unloaded: unload "slotboot-update" once the update
+ * is done, as the loader's callers do.
+ */
 function release(flash, attached, aes) {
   detachArithmetic(flash, attached);
   if (aes) delete flash.aesCtr;

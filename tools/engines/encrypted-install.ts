@@ -1,7 +1,7 @@
 // A device with a decryption key, inside Espruino: packages encrypted to it
 // end to end (`slotboot pack --encrypt`), received through the example update
-// task, which plugs in the crypt module (build/es5/crypt.cjs: X25519, HKDF,
-// AES-CTR) when the first encrypted package arrives. The package offered
+// task, which plugs in the crypt module (build/es5/crypt.cjs: the AES-CTR
+// stream, with the unwrap module for the key) when the first encrypted package arrives. The package offered
 // without the key, a package encrypted for another device and one with a
 // changed ciphertext byte are refused; the
 // encrypted package installs, and the slot then holds the plaintext image
