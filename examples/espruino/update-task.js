@@ -175,21 +175,22 @@ function receive(flash, layout, options, source) {
       result = { status: status, position: core.receivePosition(), slot: core.receiveSlot() };
     }
   } catch (e) {
-    release(flash, attached, aes);
+    release(flash, attached, aes, core);
     throw e;
   }
-  release(flash, attached, aes);
+  release(flash, attached, aes, core);
   return result;
 }
 
 /**
  * After a download: the native arithmetic and AES off the driver, the codecs
- * and crypt modules out of the module cache. The update core still holds the
- * applier and decryptor it was given until its next trust() or until the
- * update module itself is unloaded: unload "slotboot-update" once the update
- * is done, as the loader's callers do.
+ * and crypt modules out of the module cache, and out of the update core (its
+ * sockets held the applier and the decryptor; the next receive() plugs them
+ * in again).
  */
-function release(flash, attached, aes) {
+function release(flash, attached, aes, core) {
+  if (core.useCodecs) core.useCodecs(null);
+  if (core.useDecryption) core.useDecryption(null);
   detachArithmetic(flash, attached);
   if (aes) delete flash.aesCtr;
   if (aes) forget("slotboot-native-aes");
