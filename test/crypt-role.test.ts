@@ -115,7 +115,8 @@ function receive(x: Module, pkg: Uint8Array): number {
   return x.receiveComplete();
 }
 
-it("an encrypted package through the ES5 update module: refused without the crypt module, installed with it", () => {
+/** A device (ES5 update module) that adopted v1 at the factory, and a package of v2 encrypted to it. */
+function adoptedDeviceAndEncryptedPackage() {
   const v1 = signedImage({ version: "1.0.0", securityCounter: 1, seed: 1, size: 2500 });
   const v2 = signedImage({ version: "2.0.0", securityCounter: 2, seed: 2, size: 6000 });
   const pkg = packPackage({ image: v2, secretKey: KEY, blockSize: 512, encryptFor: { recipientPublic: x25519.getPublicKey(DEVICE_SECRET) } }).bytes;
@@ -123,6 +124,11 @@ it("an encrypted package through the ES5 update module: refused without the cryp
   const x = updateCore(flash);
   expect(install(x, v1)).toBe(0);
   expect(x.factoryAdopt()).toBeGreaterThanOrEqual(0);
+  return { v2, pkg, flash, x };
+}
+
+it("an encrypted package through the ES5 update module: refused without the crypt module, installed with it", () => {
+  const { v2, pkg, flash, x } = adoptedDeviceAndEncryptedPackage();
   expect(statusInfo(receive(x, pkg)).code).toBe("ENC_NOT_LOADED");
   x.useDecryption(() => cryptDecryptor());
   expect(receive(x, pkg)).toBe(0);
@@ -136,13 +142,7 @@ it("the crypt module holds the AES-CTR stream only: the key unwrap is the unwrap
     expect(source("crypt")).not.toContain(constant);
     expect(source("unwrap")).toContain(constant);
   }
-  const v1 = signedImage({ version: "1.0.0", securityCounter: 1, seed: 1, size: 2500 });
-  const v2 = signedImage({ version: "2.0.0", securityCounter: 2, seed: 2, size: 6000 });
-  const pkg = packPackage({ image: v2, secretKey: KEY, blockSize: 512, encryptFor: { recipientPublic: x25519.getPublicKey(DEVICE_SECRET) } }).bytes;
-  const flash = new Uint8Array(layout.flashSize).fill(0xff);
-  const x = updateCore(flash);
-  expect(install(x, v1)).toBe(0);
-  expect(x.factoryAdopt()).toBeGreaterThanOrEqual(0);
+  const { v2, pkg, flash, x } = adoptedDeviceAndEncryptedPackage();
   // The crypt module without its unwrap module: the key cannot be opened.
   x.useDecryption(() => load("crypt").createCrypt({}).cryptDecryptor());
   expect(statusInfo(receive(x, pkg)).code).toBe("ENC_NOT_LOADED");

@@ -92,13 +92,12 @@ function attachArithmetic(flash, options) {
   return true;
 }
 
-
 function detachArithmetic(flash, attached) {
   if (!attached) return;
   fieldArithmetic(flash, false);
   delete flash.crc32;
   delete flash.sha512;
-  if (typeof Modules !== "undefined") try { Modules.removeCached("slotboot-native-arithmetic"); } catch (e) { /* not loaded */ }
+  forget("slotboot-native-arithmetic");
 }
 
 /** A chunk given as a string (Storage and HTTP give strings): its character codes into the exchange buffer. */
@@ -192,8 +191,7 @@ function release(flash, attached, aes, core) {
   if (core.useCodecs) core.useCodecs(null);
   if (core.useDecryption) core.useDecryption(null);
   detachArithmetic(flash, attached);
-  if (aes) delete flash.aesCtr;
-  if (aes) forget("slotboot-native-aes");
+  if (aes) { delete flash.aesCtr; forget("slotboot-native-aes"); }
   forget("slotboot-codecs");
   forget("slotboot-crypt");
   forget("slotboot-unwrap");

@@ -12,7 +12,7 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import { createHash } from "node:crypto";
 import { ENC_BLOCK_SIZE, MANIFEST_SIZE, packPackage } from "../../tools/package.js";
 import { KEY, read, storyFiles, storyModules } from "./story.js";
-import { runEspruino } from "./espruino.js";
+import { espruinoStepJs, runEspruino } from "./espruino.js";
 
 /** The device's X25519 key of this case (a fixed test scalar) and another device's. */
 const DEVICE_SECRET = Uint8Array.from({ length: 32 }, (_, i) => (i * 41 + 3) & 0xff);
@@ -26,20 +26,9 @@ function hex(buffer) { var b = new Uint8Array(buffer), s = ""; for (var i = 0; i
 var layout = input.layout;
 var flash = require("slotboot-ram-flash").create(layout, input.hostHashing ? require("crypto").SHA256 : null);
 flash.load(layout.slotA, S.read("image-v1"));
-var peak = 0;
-flash.sample = function () { var used = process.memory().usage; if (used > peak) peak = used; };
+${espruinoStepJs(["slotboot-update", "slotboot-crypt", "slotboot-unwrap", "slotboot-codecs"])}
 var task = require("slotboot-update-task");
 var options = { publicKey: bytes(input.publicKey), decryptionKey: bytes(input.decryptionKey) };
-function step(body) {
-  var before = process.memory().usage;
-  peak = before;
-  var started = getTime();
-  var result = body();
-  var seconds = getTime() - started;
-  flash.sample();
-  ["slotboot-update", "slotboot-crypt", "slotboot-unwrap", "slotboot-codecs"].forEach(function (name) { try { Modules.removeCached(name); } catch (e) {} });
-  return { status: result.status, slot: result.slot, peak: peak - before, seconds: seconds };
-}
 function receive(name) {
   var data = S.read(name);
   return step(function () { return task.receive(flash, layout, options, function (offset, max) { return data.substr(offset, max); }); });

@@ -157,3 +157,28 @@ export function runStoryInEspruino(sampleMemory: boolean, hostHashing = false, d
   }, STORY_MAIN, 300_000);
   return run.results.filter((x) => "step" in x) as unknown as StoryStep[];
 }
+
+/**
+ * The step harness of the Espruino scripts that install packages through the
+ * update task (p256-install.ts, encrypted-install.ts), counted as
+ * test/engines/story.js counts a step: the peak less the use at its start
+ * (RAM flash and task loaded, role modules not), sampled at every flash call
+ * and once more at its end (a refused package's check is followed by no flash
+ * call), the `unloaded` modules dropped after it. Needs `flash` defined first.
+ */
+export function espruinoStepJs(unloaded: string[]): string {
+  return `
+var peak = 0;
+flash.sample = function () { var used = process.memory().usage; if (used > peak) peak = used; };
+function step(body) {
+  var before = process.memory().usage;
+  peak = before;
+  var started = getTime();
+  var result = body();
+  var seconds = getTime() - started;
+  flash.sample();
+  ${JSON.stringify(unloaded)}.forEach(function (name) { try { Modules.removeCached(name); } catch (e) {} });
+  return { status: result.status, slot: result.slot, peak: peak - before, seconds: seconds };
+}
+`;
+}

@@ -12,7 +12,7 @@ import { createImage, parseVersion } from "../../tools/image.js";
 import { MANIFEST_SIGNED_SIZE, packPackage } from "../../tools/package.js";
 import { p256PublicKeyOf } from "../../tools/p256-keys.js";
 import { LAYOUT, read, storyModules } from "./story.js";
-import { runEspruino } from "./espruino.js";
+import { espruinoStepJs, runEspruino } from "./espruino.js";
 
 /** The P-256 vendor key of this case (a fixed test scalar) and a stranger's. */
 const P256_KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff);
@@ -25,23 +25,9 @@ function bytes(h) { var b = new Uint8Array(h.length / 2); for (var i = 0; i < b.
 var layout = input.layout;
 var flash = require("slotboot-ram-flash").create(layout, null);
 flash.load(layout.slotA, S.read("image-v1"));
-var peak = 0;
-flash.sample = function () { var used = process.memory().usage; if (used > peak) peak = used; };
+${espruinoStepJs(["slotboot-update", "slotboot-p256"])}
 var task = require("slotboot-update-task");
 var options = { publicKey: bytes(input.publicKey) };
-// As test/engines/story.js counts a step: the peak less the use at its start
-// (RAM flash and task loaded, role modules not), sampled once more at its end
-// (a refused package's check is followed by no flash call), role modules dropped after it.
-function step(body) {
-  var before = process.memory().usage;
-  peak = before;
-  var started = getTime();
-  var result = body();
-  var seconds = getTime() - started;
-  flash.sample();
-  ["slotboot-update", "slotboot-p256"].forEach(function (name) { try { Modules.removeCached(name); } catch (e) {} });
-  return { status: result.status, slot: result.slot, peak: peak - before, seconds: seconds };
-}
 function receive(name) {
   var data = S.read(name);
   return step(function () { return task.receive(flash, layout, options, function (offset, max) { return data.substr(offset, max); }); });
