@@ -2,8 +2,8 @@
 // end to end (`slotboot pack --encrypt`), received through the example update
 // task, which plugs in the crypt module (build/es5/crypt.cjs: the AES-CTR
 // stream, with the unwrap module for the key) when the first encrypted package arrives. The package offered
-// without the key, a package encrypted for another device and one with a
-// changed ciphertext byte are refused; the
+// without the key (before and after calls that gave it), a package encrypted
+// for another device and one with a changed ciphertext byte are refused; the
 // encrypted package installs, and the slot then holds the plaintext image
 // (its SHA-256 is computed inside the engine and compared on the host).
 // Memory is read at every flash call, as in p256-install.ts.
@@ -28,10 +28,14 @@ var flash = require("slotboot-ram-flash").create(layout, input.hostHashing ? req
 flash.load(layout.slotA, S.read("image-v1"));
 ${espruinoStepJs(["slotboot-update", "slotboot-crypt", "slotboot-unwrap", "slotboot-codecs"])}
 var task = require("slotboot-update-task");
+// Bytes the native AES driver XORed, per step (counted when the harness wraps
+// the driver: countAes; else 0).
+var nativeAesBytes = 0;
+function aesCounted(result, before) { result.aesBytes = nativeAesBytes - before; return result; }
 var options = { publicKey: bytes(input.publicKey), decryptionKey: bytes(input.decryptionKey) };
 function receive(name) {
-  var data = S.read(name);
-  return step(function () { return task.receive(flash, layout, options, function (offset, max) { return data.substr(offset, max); }); });
+  var data = S.read(name), before = nativeAesBytes;
+  return aesCounted(step(function () { return task.receive(flash, layout, options, function (offset, max) { return data.substr(offset, max); }); }), before);
 }
 var provision = step(function () { var slot = task.provision(flash, layout, options); return { status: slot >= 0 ? 0 : slot, slot: slot }; });
 var keyed = options;
@@ -40,26 +44,39 @@ var keyless = receive("package-v2");
 options = keyed;
 var stranger = receive("package-other-device");
 var tampered = receive("package-tampered");
+// The task called without the key straight after a call that gave it, in
+// one step (the update module stays loaded, as on a device between calls):
+// the key is cleared, not left in the update core.
+var aesBefore = nativeAesBytes, keyedStatus = null;
+var keylessAfterKey = aesCounted(step(function () {
+  var other = S.read("package-other-device"), data = S.read("package-v2");
+  keyedStatus = task.receive(flash, layout, keyed, function (offset, max) { return other.substr(offset, max); }).status;
+  return task.receive(flash, layout, { publicKey: keyed.publicKey }, function (offset, max) { return data.substr(offset, max); });
+}), aesBefore);
+keylessAfterKey.keyedStatus = keyedStatus;
 var before = require("slotboot-loader").decide(flash, layout, 0);
 // The download cut short at input.cutAt (a link that drops), then received
 // again: it resumes where the core says, the key opened anew.
-var cut = step(function () {
+aesBefore = nativeAesBytes;
+var cut = aesCounted(step(function () {
   var data = S.read("package-v2");
   return task.receive(flash, layout, options, function (offset, max) { return offset >= input.cutAt ? "" : data.substr(offset, Math.min(max, input.cutAt - offset)); });
-});
+}), aesBefore);
 var resumedFrom = -1;
-var installed = step(function () {
+aesBefore = nativeAesBytes;
+var installed = aesCounted(step(function () {
   var data = S.read("package-v2");
   return task.receive(flash, layout, options, function (offset, max) { if (resumedFrom < 0 && offset > 0) resumedFrom = offset; return data.substr(offset, max); });
-});
+}), aesBefore);
 var decision = require("slotboot-loader").decide(flash, layout, 0);
 var slotDigest = hex(require("crypto").SHA256(flash.text(layout.slotB, input.imageLength)));
-print("@@" + JSON.stringify({ provision: provision, keyless: keyless, stranger: stranger, tampered: tampered,
+print("@@" + JSON.stringify({ provision: provision, keyless: keyless, stranger: stranger, tampered: tampered, keylessAfterKey: keylessAfterKey,
   afterRefusals: { slot: before.slot, version: before.version }, cut: cut, resumedFrom: resumedFrom, installed: installed,
   decided: { slot: decision.slot, version: decision.version }, slotDigest: slotDigest }));
 `;
 
-type Step = { status: number; slot: number; peak: number; seconds: number };
+/** `aesBytes`: bytes the native AES driver (examples/espruino/native-aes.js) XORed in the step, counted with `countAes` (else 0). */
+type Step = { status: number; slot: number; peak: number; seconds: number; aesBytes?: number };
 export interface EncryptedInstall {
   provision: Step;
   /** the package, offered while the task is given no decryption key: refused (E_ENCRYPTED_IMAGE), the crypt module never loaded */
@@ -68,6 +85,9 @@ export interface EncryptedInstall {
   stranger: Step;
   /** the device's own package with one ciphertext byte changed: refused by the hash chain */
   tampered: Step;
+  /** the package, offered without the key straight after a call with it (another device's package, refused with
+   *  `keyedStatus`), the update module loaded throughout: refused (E_ENCRYPTED_IMAGE) */
+  keylessAfterKey: Step & { keyedStatus: number };
   afterRefusals: { slot: number; version: string | null };
   /** the package cut short at `cutAt` bytes (a dropped link): not installed */
   cut: Step;
@@ -82,10 +102,31 @@ export interface EncryptedInstall {
   /** the same of the plaintext image, on the host */
   imageDigest: string;
   packageBytes: number;
+  imageBytes: number;
 }
 
-/** An encrypted update (AES-`aes`, 1 KiB chain blocks) of the story's device, inside Espruino. */
-export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 = 128, hostHashing = false, codec?: "heatshrink" | "rc" | "compressed"): EncryptedInstall {
+/**
+ * The example native AES driver, unchanged, with a wrapper that adds the bytes
+ * each successful call XORed to the harness's `nativeAesBytes` (a few
+ * variables more in the peaks: the bench measures without it).
+ */
+function countingNativeAes(): string {
+  return read("examples/espruino/native-aes.js") + `
+exports.aesCtr = (function (real) {
+  return function (key, keyLength, counter, skip, buf, off, len) {
+    var status = real(key, keyLength, counter, skip, buf, off, len);
+    if (status === 0) nativeAesBytes += len;
+    return status;
+  };
+})(exports.aesCtr);
+`;
+}
+
+/**
+ * An encrypted update (AES-`aes`, 1 KiB chain blocks) of the story's device, inside Espruino.
+ * `countAes`: count the bytes the native AES driver XORs per step (Step.aesBytes).
+ */
+export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 = 128, hostHashing = false, codec?: "heatshrink" | "rc" | "compressed", countAes = false): EncryptedInstall {
   // The story's v2 image, encrypted for this device and for another.
   const { v1, v2, input } = storyFiles(bodyBytes);
   // `codec`: a delta from the factory image (or the image compressed), so the codecs module loads beside the crypt module.
@@ -101,7 +142,7 @@ export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 =
   const modules = storyModules();
   delete (modules as Record<string, string>)["slotboot-story"];
   const run = runEspruino({
-    ...modules, "slotboot-crypt": read("build/es5/crypt.cjs"), "slotboot-unwrap": read("build/es5/unwrap.cjs"),
+    ...modules, ...(countAes ? { "slotboot-native-aes": countingNativeAes() } : {}), "slotboot-crypt": read("build/es5/crypt.cjs"), "slotboot-unwrap": read("build/es5/unwrap.cjs"),
     "image-v1": v1, "package-v2": packageV2, "package-other-device": pack(OTHER_SECRET), "package-tampered": tampered,
     "encrypted-input": JSON.stringify({
       ...input, layout: { ...input.layout, hostHashing }, hostHashing,
@@ -110,5 +151,5 @@ export function runEncryptedInstallInEspruino(bodyBytes = 8000, aes: 128 | 256 =
   }, MAIN, 900_000);
   const result = run.results[0] as unknown as EncryptedInstall | undefined;
   if (!result) throw new Error(`encrypted install: no result\n${run.output.slice(-2000)}`);
-  return { ...result, cutAt, imageDigest: createHash("sha256").update(v2).digest("hex"), packageBytes: packageV2.length };
+  return { ...result, cutAt, imageDigest: createHash("sha256").update(v2).digest("hex"), packageBytes: packageV2.length, imageBytes: v2.length };
 }
