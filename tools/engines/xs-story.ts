@@ -379,16 +379,19 @@ export async function xsStoryReport(parsed: StoryRun, preloaded: StoryRun): Prom
       `(${kb(r.chunks)} KB chunks + ${r.slots} slots x16 + ${kb(r.aliases)} KB aliases; ${r.step}) | parsed ${kb(r.parsed).padStart(5)} KB ` +
       `${verdict(r.parsed).padEnd(6)} | stack ${r.stack} slots = ${kb(r.stack * 16)} KB (${r.stackInStep} in the step)`;
   });
-  // What the core instance's slots are, by XS slot kind (preloaded run, first step of each role).
-  const kinds = (role: string) => {
-    const i = preloaded.memory.findIndex((m) => m.role === role && m.core);
-    const at = (label: string) => preloaded.run.census.find((c) => c.label === label)?.counts ?? {};
+  // What the core instance's slots are, by XS slot kind (first step of each role), and in the
+  // parsed run the byte code and other chunks beside them: where a parsed role's heap goes.
+  const kinds = (role: string, run: StoryRun = preloaded) => {
+    const i = run.memory.findIndex((m) => m.role === role && m.core);
+    const at = (label: string) => run.run.census.find((c) => c.label === label)?.counts ?? {};
     const start = at(`start ${i}`);
     const core = at(`core ${i}`);
     const delta = Object.keys({ ...start, ...core }).map((k) => [k, (core[k] ?? 0) - (start[k] ?? 0)] as const)
       .filter(([, v]) => v !== 0).sort((a, b) => b[1] - a[1]);
     const total = delta.reduce((t, [, v]) => t + v, 0);
-    return `  ${role} core (${preloaded.memory[i].step}): ${total} slots = ${delta.map(([k, v]) => `${k} ${v}`).join(", ")}`;
+    const m = run.memory[i];
+    const chunks = run === parsed && m.core ? `; chunks ${m.core.chunks} = byte code ${m.code} + other ${m.core.chunks - m.code}` : "";
+    return `  ${run === parsed ? "parsed " : ""}${role} core (${m.step}): ${total} slots = ${delta.map(([k, v]) => `${k} ${v}`).join(", ")}${chunks}`;
   };
   return [
     `XS story. Per step: peaks above the heap at the step's start, squeezed (a full collection, then every free slot and chunk ` +
@@ -405,6 +408,9 @@ export async function xsStoryReport(parsed: StoryRun, preloaded: StoryRun): Prom
     `Slots of a core just made, by XS slot kind (function instance: instance, code_x, home, name string, prototype object; closure = one per outer variable a function uses):`,
     kinds("boot"),
     kinds("update"),
+    `The same when parsed at run time (every function object made in the heap, its byte code copied into chunks):`,
+    kinds("boot", parsed),
+    kinds("update", parsed),
     `runs: parsed ${parsed.run.ms} ms, preloaded ${preloaded.run.ms} ms (in parallel)`,
   ].join("\n");
 }
