@@ -22,7 +22,7 @@ import { join, dirname, relative, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { minify } from "terser";
-import { inlineConversions, inlineConstants, inlineHostOrCore, inlineHostCalls, hoistHostArithmetic, keepCallsOutOfLine, declareFunctionsFirst, declareVarsFirst, fieldElementsAsInt32Arrays, poolFieldElements, poolModuleBytes, packIntegerTables } from "./core-transforms.mjs";
+import { inlineConversions, inlineConstants, inlineHostOrCore, inlineHostCalls, hoistHostArithmetic, keepCallsOutOfLine, declareFunctionsFirst, declareVarsFirst, fieldElementsAsInt32Arrays, poolFieldElements, poolModuleBytes, packIntegerTables, inlineSmallFunctions } from "./core-transforms.mjs";
 import { findUseBeforeDeclaration } from "./declaration-order.mjs";
 import { preloadReady } from "./preload-init.mjs";
 
@@ -34,6 +34,9 @@ import { preloadReady } from "./preload-init.mjs";
 // still exist (checked below): a renamed function would silently lose the
 // annotation.
 const OUT_OF_LINE = ["rxWrite", "writeRaw", "crc32Loop", "copyPastEnd"];
+// Small functions written into their callers, a body that calls another one
+// a pass later (inlineSmallFunctions).
+const INLINE_PASSES = [1, 2, 3, 4].map(() => inlineSmallFunctions(OUT_OF_LINE));
 const outOfLineSeen = new Set();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -137,7 +140,7 @@ console.log(sizes.join("; ") + " bytes");
  * `exports.<factory>` comes last.
  */
 async function es5Module(body, factory) {
-  const wrapped = transformJs(`function ${factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES5, [inlineConversions, inlineConstants, inlineHostOrCore, inlineHostCalls, hoistHostArithmetic, keepCallsOutOfLine(OUT_OF_LINE), poolFieldElements, poolModuleBytes, fieldElementsAsInt32Arrays, packIntegerTables]);
+  const wrapped = transformJs(`function ${factory}(__host) {\n${body}}\n`, ts.ScriptTarget.ES5, [inlineConversions, inlineConstants, inlineHostOrCore, inlineHostCalls, hoistHostArithmetic, keepCallsOutOfLine(OUT_OF_LINE), poolFieldElements, poolModuleBytes, fieldElementsAsInt32Arrays, packIntegerTables, ...INLINE_PASSES]);
   for (const name of OUT_OF_LINE) if (new RegExp(`\\bfunction ${name}\\(`).test(wrapped)) outOfLineSeen.add(name);
   const source = ts.createSourceFile("wrapped.js", wrapped, ts.ScriptTarget.ES5, true);
   const fn = source.statements.find(ts.isFunctionDeclaration);

@@ -678,3 +678,189 @@ export function hoistHostArithmetic(context) {
     return withFactoryBody(f, visited, factory, [declines, ...factory.body.statements]);
   };
 }
+
+/**
+ * ES5 build: a small function at the factory's top level (a getter `return
+ * ctlPrimary`, a setter `ctlPrimary = slot`, a byte read `getU32`) is written
+ * into each of its callers, so that the minifier, finding it unused, drops it.
+ * On Espruino a function kept in a module costs about six variables and one
+ * more per parameter for as long as the module is loaded, and the boot role
+ * is measured to the variable (docs/porting.md, "Memory"); its text in flash
+ * costs nothing there. All or nothing: a function is inlined only when every
+ * use of it is a call that can take its body (below), since one call left
+ * keeps the function and its variables.
+ *
+ * What can be inlined: a body of expression statements (an `if`/`else` of
+ * single expression statements among them), optionally ending with `return
+ * expr`, printed in at most INLINE_BODY_MAX characters, with no function,
+ * `this`, `arguments`, declaration, loop or shorthand property in it, not assigning a parameter
+ * and not calling itself. A body with no return is taken only where its call
+ * is a statement of its own (its value unused).
+ *
+ * What a call must hold so that the inlined text means what the call meant:
+ * its arguments effect-free (isEffectFree: reading one twice, or not at all,
+ * is the same as reading it once) and reading no name the body assigns;
+ * where the body calls or assigns into an object, arguments that are names
+ * of the calling function's own locals, numbers or arithmetic on them (a
+ * callee cannot change those); and no name the body reads shadowed by a
+ * local of a function around the call.
+ */
+export const INLINE_BODY_MAX = 200;
+export function inlineSmallFunctions(keepOut) {
+  return (context) => (sourceFile) => {
+    const f = context.factory;
+    const factory = sourceFile.statements.find(ts.isFunctionDeclaration);
+    if (!factory || !factory.body) return sourceFile;
+    const assignmentKind = (k) => k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+    const isUpdate = (n) => (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken);
+    // One statement as an expression, or null.
+    const asExpression = (s) => {
+      if (ts.isBlock(s)) return s.statements.length === 1 ? asExpression(s.statements[0]) : null;
+      if (ts.isExpressionStatement(s)) return s.expression;
+      if (ts.isIfStatement(s)) {
+        const then = asExpression(s.thenStatement);
+        const otherwise = s.elseStatement ? asExpression(s.elseStatement) : f.createVoidZero();
+        if (!then || !otherwise) return null;
+        return f.createConditionalExpression(f.createParenthesizedExpression(s.expression), undefined, f.createParenthesizedExpression(then), undefined, f.createParenthesizedExpression(otherwise));
+      }
+      return null;
+    };
+    const printer = ts.createPrinter({ removeComments: true });
+    const candidates = new Map();
+    for (const s of factory.body.statements) {
+      if (!ts.isFunctionDeclaration(s) || !s.name || !s.body || keepOut.includes(s.name.text)) continue;
+      const params = s.parameters.map((p) => (ts.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken ? p.name.text : null));
+      if (params.includes(null) || s.body.statements.length === 0) continue;
+      const statements = [...s.body.statements];
+      const last = statements[statements.length - 1];
+      const valued = ts.isReturnStatement(last);
+      if (valued && !last.expression) continue;
+      const parts = (valued ? statements.slice(0, -1) : statements).map(asExpression);
+      if (parts.includes(null)) continue;
+      if (valued) parts.push(last.expression);
+      let ok = true, hasCall = false, intoObject = false;
+      const assigned = new Set(), reads = new Set();
+      // Per part: the names it assigns, the parameters it reads, and whether
+      // it is `name = expression` (its reads come before its store).
+      const partFacts = [];
+      const scan = (node, facts) => {
+        if (ts.isFunctionLike(node) || ts.isShorthandPropertyAssignment(node) || node.kind === ts.SyntaxKind.ThisKeyword || ts.isVariableDeclaration(node) || (ts.isReturnStatement(node) && !(valued && node === last)) || ts.isIterationStatement(node, false)) ok = false;
+        if (ts.isIdentifier(node) && (node.text === "arguments" || node.text === s.name.text)) ok = false;
+        if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+          // The host's driver and a typed array's own methods change no name
+          // of the core; any other call may.
+          const callee = node.expression;
+          const harmless = ts.isCallExpression(node) && ts.isPropertyAccessExpression(callee) && ((ts.isIdentifier(callee.expression) && callee.expression.text === "__host") || ["fill", "set", "subarray"].includes(callee.name.text));
+          if (harmless) intoObject = true;
+          else hasCall = true;
+        }
+        const target = ts.isBinaryExpression(node) && assignmentKind(node.operatorToken.kind) ? node.left : isUpdate(node) ? node.operand : null;
+        if (target) {
+          if (ts.isIdentifier(target)) { assigned.add(target.text); facts.assigns.add(target.text); }
+          else intoObject = true;
+        }
+        if (ts.isIdentifier(node) && !isNameOnly(node)) {
+          if (params.includes(node.text)) facts.params.add(node.text);
+          else reads.add(node.text);
+        }
+        ts.forEachChild(node, (child) => scan(child, facts));
+      };
+      for (const part of s.body.statements) {
+        const facts = { assigns: new Set(), params: new Set(), simple: false };
+        const expression = ts.isExpressionStatement(part) ? part.expression : null;
+        facts.simple = !!expression && ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(expression.left);
+        scan(part, facts);
+        if (facts.simple && facts.assigns.size !== 1) facts.simple = false;
+        partFacts.push(facts);
+      }
+      if (!ok || params.some((p) => assigned.has(p))) continue;
+      // The names a parameter's argument may not read: those assigned in a
+      // part before one that reads the parameter, or in that part itself
+      // unless it is a simple assignment (whose store comes after its reads).
+      // The call read its arguments before any of the body ran.
+      const unsafeFor = new Map(params.map((p) => [p, new Set()]));
+      partFacts.forEach((assigning, j) => {
+        for (const name of assigning.assigns) partFacts.forEach((reading, i) => {
+          if (j > i || (i === j && assigning.simple)) return;
+          for (const p of reading.params) unsafeFor.get(p).add(name);
+        });
+      });
+      const expression = parts.length === 1 ? parts[0] : parts.reduce((a, b) => f.createComma(a, b));
+      const text = printer.printNode(ts.EmitHint.Expression, expression, sourceFile);
+      if (text.length > INLINE_BODY_MAX) continue;
+      candidates.set(s.name.text, { declaration: s, params, expression, valued, hasCall, intoObject, unsafeFor, reads, calls: [] });
+    }
+    // The names a function declares for itself: parameters, vars, inner functions.
+    const declaredIn = (fn) => {
+      const names = new Set(fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : "")));
+      const walk = (node) => {
+        if (node !== fn && ts.isFunctionLike(node)) { if (node.name && ts.isIdentifier(node.name)) names.add(node.name.text); return; }
+        if ((ts.isVariableDeclaration(node) || ts.isCatchClause(node)) && node.name && ts.isIdentifier(node.name)) names.add(node.name.text);
+        if (ts.isCatchClause(node) && node.variableDeclaration && ts.isIdentifier(node.variableDeclaration.name)) names.add(node.variableDeclaration.name.text);
+        ts.forEachChild(node, walk);
+      };
+      if (fn.body) walk(fn.body);
+      return names;
+    };
+    const scopes = new Map();
+    const enclosing = (node) => {
+      const chain = [];
+      for (let p = node.parent; p && p !== factory; p = p.parent) if (ts.isFunctionLike(p) && p.body) {
+        if (!scopes.has(p)) scopes.set(p, declaredIn(p));
+        chain.push(p);
+      }
+      return chain;
+    };
+    const namesIn = (node) => {
+      const names = [];
+      const walk = (n) => { if (ts.isIdentifier(n) && !isNameOnly(n)) names.push(n.text); if (!ts.isPropertyAccessExpression(n)) ts.forEachChild(n, walk); else walk(n.expression); };
+      walk(node);
+      return names;
+    };
+    const hasPropertyRead = (node) => { let found = false; const walk = (n) => { if (ts.isPropertyAccessExpression(n)) found = true; ts.forEachChild(n, walk); }; walk(node); return found; };
+    const takes = (candidate, call) => {
+      if (call.arguments.length !== candidate.params.length) return false;
+      if (!candidate.valued && !ts.isExpressionStatement(call.parent)) return false;
+      const chain = enclosing(call);
+      if (chain.includes(candidate.declaration)) return false;
+      for (const name of candidate.reads) if (chain.some((fn) => scopes.get(fn).has(name))) return false;
+      const own = chain.length ? scopes.get(chain[0]) : new Set();
+      for (const [index, arg] of call.arguments.entries()) {
+        if (!isEffectFree(arg)) return false;
+        const names = namesIn(arg);
+        const unsafe = candidate.unsafeFor.get(candidate.params[index]);
+        if (names.some((n) => unsafe.has(n))) return false;
+        if ((candidate.hasCall || candidate.intoObject) && hasPropertyRead(arg)) return false;
+        if (candidate.hasCall && names.some((n) => !own.has(n) && n !== "undefined")) return false;
+      }
+      return true;
+    };
+    const rejected = new Set();
+    const survey = (node) => {
+      if (ts.isIdentifier(node) && candidates.has(node.text) && !rejected.has(node.text)) {
+        const candidate = candidates.get(node.text);
+        if (node.parent === candidate.declaration) { /* its own name */ }
+        else if (ts.isCallExpression(node.parent) && node.parent.expression === node && takes(candidate, node.parent)) candidate.calls.push(node.parent);
+        else if (!isNameOnly(node)) rejected.add(node.text);
+      }
+      ts.forEachChild(node, survey);
+    };
+    survey(factory.body);
+    const inlined = new Set([...candidates.keys()].filter((name) => !rejected.has(name)));
+    // A body that calls another inlined function waits for the next pass
+    // (the build runs this transform more than once): checked at its own
+    // call sites, it would carry the inner body there unchecked.
+    for (const name of [...inlined]) if ([...candidates.get(name).reads].some((n) => n !== name && inlined.has(n))) inlined.delete(name);
+    if (inlined.size === 0) return sourceFile;
+    const visit = (node) => {
+      if (ts.isFunctionDeclaration(node) && node.parent === factory.body && node.name && inlined.has(node.name.text)) return undefined;
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && inlined.has(node.expression.text)) {
+        const candidate = candidates.get(node.expression.text);
+        const args = new Map(candidate.params.map((p, i) => [p, ts.visitNode(node.arguments[i], visit)]));
+        return f.createParenthesizedExpression(substituteArguments(context, candidate.expression, args));
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitNode(sourceFile, visit);
+  };
+}

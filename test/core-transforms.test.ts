@@ -14,10 +14,18 @@
 // leaves alone a function that calls anything but arithmetic. Run, the
 // transformed code gives the same answers with a host that does every
 // operation, one that declines some, and none.
+//
+// The ES5 build's small-function inliner (inlineSmallFunctions): getters,
+// setters and byte reads are written into their callers and disappear; a
+// function is kept whole when any one call could not take its body (an
+// argument reading a name the body assigns first, a call as an argument, a
+// module name the body reads shadowed at the call, a void body whose value is
+// used, a body calling core code given a module-level argument). Run, every
+// case gives the same answers before and after.
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
 // @ts-expect-error: a plain ES module of the build, without types
-import { hoistHostArithmetic, poolFieldElements, poolModuleBytes, fieldElementsAsInt32Arrays, LIMB_POOL, POOLED_BYTES_MAX, POOL_BYTES } from "../scripts/core-transforms.mjs";
+import { hoistHostArithmetic, inlineSmallFunctions, poolFieldElements, poolModuleBytes, fieldElementsAsInt32Arrays, LIMB_POOL, POOLED_BYTES_MAX, POOL_BYTES } from "../scripts/core-transforms.mjs";
 
 function transform(text: string, transformers: unknown[] = [hoistHostArithmetic]): string {
   const source = ts.createSourceFile("core.js", text, ts.ScriptTarget.ES2017, true);
@@ -198,6 +206,96 @@ function createCore(__host) {
     for (const own of [made.exchange, made.words, made.scratch(), made.ioBuffer()]) {
       expect(own.buffer).not.toBe(made.digest.buffer);
       expect(own.byteOffset).toBe(0);
+    }
+  });
+});
+
+describe("inlineSmallFunctions", () => {
+  // Each `case*` function is an API entry: its result (and the module state
+  // it leaves, read through `state`) must be the same before and after.
+  const INLINE_FACTORY = `
+function createCore(__host) {
+  var total = 0, seen = 0, last = -1, bytes = new Uint8Array(8);
+  function getTotal() { return total; }
+  function setLast(value) { last = value; }
+  function setSeen(value) { seen = value; }
+  function addBoth(a, b) { total = (total + a) >>> 0; seen = seen + b; }
+  function setBoth(a, b) { total = a; seen = b; }
+  function resetThen(x) { total = 0; seen = x; }
+  function readU16(b, at) { return b[at] | (b[at + 1] << 8); }
+  function putU16(b, at, v) { b[at] = v & 255; b[at + 1] = (v >>> 8) & 255; }
+  function choose(flag, a) { if (flag) last = a; else seen = a; }
+  function note(n) { last = n; return n + 1; }
+  function bump() { total++; return total; }
+  function sumAfterBump(k) { return bump() + k; }
+  function caseGetters(k) { setLast(k); addBoth(k, 2); return getTotal() + readU16(bytes, 0); }
+  function caseBytes(v) { putU16(bytes, 2, v); putU16(bytes, 4, v + 1); return readU16(bytes, 2) + readU16(bytes, 4); }
+  function caseOrder(k) { total = k; addBoth(total, total); resetThen(total); return seen; }
+  function grow() { for (var i = 0; i < 2; i++) total = total * 2 + 1; return 0; }
+  function growThen(x) { return grow() + x; }
+  function inner(v) { return v + seen; }
+  function outer(v) { return inner(v) * 2; }
+  function caseCoreCall(k) { total = k; var local = k; return growThen(total) * 1000 + growThen(local); }
+  function caseNested(k) { seen = 1; return outer(k) + outer(k + 1); }
+  function caseSimpleOrder(k) { total = k; seen = k * 3; setBoth(total + 1, seen); return total * 1000 + seen; }
+  function caseShadow(k) { var total = 100; setLast(total + k); return last + getTotalOuter(); }
+  function getTotalOuter() { return total; }
+  function caseChoose(k) { choose(k > 1, k); choose(k > 5, k + 1); return last * 10 + seen; }
+  function caseValue(k) { var r = note(k) + note(k + 1); return r; }
+  function caseVoidValue(k) { setSeen(k); return String(setSeen(k + 1)); }
+  function caseCallArgument(k) { setLast(note(k)); return last; }
+  function caseCallInBody(k) { total = k; return sumAfterBump(total); }
+  function caseCallInBodyLocal(k) { var m = k * 2; return sumAfterBump(m); }
+  function state() { return [total, seen, last, bytes.join(",")].join("|"); }
+  return { caseGetters: caseGetters, caseBytes: caseBytes, caseOrder: caseOrder, caseShadow: caseShadow, caseChoose: caseChoose,
+    caseValue: caseValue, caseVoidValue: caseVoidValue, caseCoreCall: caseCoreCall, caseNested: caseNested, caseSimpleOrder: caseSimpleOrder, caseCallArgument: caseCallArgument, caseCallInBody: caseCallInBody,
+    caseCallInBodyLocal: caseCallInBodyLocal, state: state };
+}
+`;
+  const passes = [1, 2, 3].map(() => inlineSmallFunctions([]));
+  // Each pass on freshly parsed text, as the build runs it (parent links).
+  const out = passes.reduce((text, pass) => transform(text, [pass]), INLINE_FACTORY);
+  const declares = (name: string) => new RegExp(`function ${name}\\(`).test(out);
+
+  it("writes getters, setters, byte reads and if/else setters into their callers and drops them", () => {
+    for (const name of ["getTotal", "setBoth", "readU16", "putU16", "choose", "note"]) expect(declares(name), name).toBe(false);
+    // setBoth(total + 1, seen): each argument is read by the assignment that
+    // stores into the name it reads, before the store.
+    expect(out).toMatch(/total =\s*\(total \+ 1\), seen = seen/);
+  });
+
+  it("keeps a function when any one of its calls could not take its body", () => {
+    // addBoth(total, total): b is read after the body has assigned total.
+    expect(declares("addBoth")).toBe(true);
+    // resetThen(total): the body assigns total before it reads x.
+    expect(declares("resetThen")).toBe(true);
+    // getTotalOuter is read where a local `total` shadows the module's.
+    expect(declares("getTotalOuter")).toBe(true);
+    // caseVoidValue uses the value of setSeen, which has none.
+    expect(declares("setSeen")).toBe(true);
+    expect(out).toContain("String(setSeen(k + 1))");
+    // setLast(note(k)): an argument with an effect (note is inlined first,
+    // an assignment then).
+    expect(declares("setLast")).toBe(true);
+    // growThen calls core code (grow, which changes total): given the
+    // module's total it stays; given a local it could go.
+    expect(declares("growThen")).toBe(true);
+    // outer calls inner, itself inlined: outer follows a pass later.
+    for (const name of ["inner", "outer"]) expect(declares(name), name).toBe(false);
+    // sumAfterBump calls core code (bump): called with the module's total it stays.
+    expect(declares("sumAfterBump")).toBe(true);
+  });
+
+  it("gives the same answers and leaves the same state as the code before it", () => {
+    type Core = Record<string, (k: number) => unknown>;
+    const make = (text: string) => new Function(`${text}; return createCore;`)() as (host: unknown) => Core;
+    const cases = ["caseGetters", "caseBytes", "caseOrder", "caseShadow", "caseChoose", "caseValue", "caseVoidValue", "caseCallArgument", "caseCallInBody", "caseCallInBodyLocal", "caseSimpleOrder", "caseCoreCall", "caseNested"];
+    for (const k of [0, 1, 3, 7, 300, 65535]) {
+      const [before, after] = [make(INLINE_FACTORY)({}), make(out)({})];
+      for (const name of cases) {
+        expect(after[name](k), `${name}(${k})`).toEqual(before[name](k));
+        expect(after.state(0), `state after ${name}(${k})`).toEqual(before.state(0));
+      }
     }
   });
 });
