@@ -49,6 +49,7 @@ export const STATUS_TABLE: readonly StatusEntry[] = [
   { status: -24, scope: "core", core: "E_BAD_ARGUMENT", code: "BAD_ARGUMENT", message: "an argument is out of range" },
   { status: -30, scope: "core", core: "E_NOT_IN_TRIAL", code: "NOT_IN_TRIAL", message: "no image is on trial (boot the new image first)" },
   { status: -31, scope: "core", core: "E_NO_STATE", code: "NO_STATE", message: "the device has no boot-control state yet; create or provision it first" },
+  { status: -32, scope: "core", core: "E_PROVISIONED", code: "ALREADY_PROVISIONED", message: "the device already has a boot history: factory adoption would start it again from the first valid slot, possibly an older image; to re-provision, erase the boot-control area first" },
   // Heatshrink decoder (assembly/codecs/heatshrink.ts). The device used to report all five as HEATSHRINK_ERROR.
   { status: -40, scope: "core", core: "HS_E_PARAMS", code: "HS_BAD_PARAMS", aliases: HS_ALIAS, message: "the heatshrink window/lookahead bits are not supported by the core decoder; rebuild the package with the codec's parameters" },
   { status: -41, scope: "core", core: "HS_E_NOT_RESET", code: "HS_NOT_RESET", aliases: HS_ALIAS, message: "the heatshrink decoder was used before a successful reset (a bug in the caller)" },

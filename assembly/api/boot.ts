@@ -3,7 +3,7 @@
 // Inputs and outputs that are not plain numbers travel through ioBuf.
 import { ioBuf, IO_SIZE } from "../common/buffers";
 import { configureLayout, slotAddr, NO_SLOT } from "../common/layout";
-import { ctlLoad, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlEvent, ctlFloor, ctlEraseCount, ctlSlotState, ctlConfigure } from "../boot/bootctl";
+import { ctlLoad, ctlSeq, ctlPrimary, ctlFails, ctlPowers, ctlEvent, ctlFloor, ctlEraseCount, ctlSlotState, ctlConfigure, EV_FACTORY } from "../boot/bootctl";
 import { decideBoot, confirmRunning, rejectCandidate, adoptFactoryImage, bootReason, candidateSlot } from "../boot/boot";
 import { checkSlotImage, setCheckMode, currentCheckMode, requireProvenance } from "../boot/verify";
 import { flashRead, flashReadCount, resetFlashReadCount } from "../common/flash";
@@ -11,7 +11,7 @@ import {
   imgVerMajor, imgVerMinor, imgVerRevision, imgVerBuild, imgTotalSize, imgDigest, IMAGE_HEADER_SIZE,
   setHostHashing, imgHostHashes, parseImage,
 } from "../boot/image";
-import { OK, E_BAD_ARGUMENT, E_FLASH } from "../common/status";
+import { OK, E_BAD_ARGUMENT, E_FLASH, E_PROVISIONED } from "../common/status";
 
 export function layoutConfigure(
   ctl: u32, ctlSectors: u32, resume: u32, resumeSectors: u32, slotA: u32, slotB: u32, slotBytes: u32,
@@ -40,9 +40,18 @@ export function appReject(): i32 {
   return rejectCandidate();
 }
 
-/** Record the image already in a slot as the confirmed factory image. */
+/**
+ * Record the image already in a slot as the confirmed factory image: on a
+ * blank control log, or one holding only provisioning's own install records
+ * (no image confirmed yet). A device with a history is refused: adoption
+ * starts from the first slot that passes the full check, which may hold an
+ * older image than the one running. Adoption asked again with nothing
+ * recorded since (a factory line retrying after a reset) answers the slot it
+ * adopted, writing nothing.
+ */
 export function factoryAdopt(): i32 {
   if (ctlLoad() != OK) return E_FLASH;
+  if (ctlPrimary != NO_SLOT) return ctlEvent == EV_FACTORY ? ctlPrimary : E_PROVISIONED;
   return adoptFactoryImage();
 }
 

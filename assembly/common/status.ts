@@ -33,6 +33,7 @@ export const E_BAD_ARGUMENT: i32 = -24;
 // Device-side state changes
 export const E_NOT_IN_TRIAL: i32 = -30;
 export const E_NO_STATE: i32 = -31;
+export const E_PROVISIONED: i32 = -32;
 
 // Update packages (-40..-44 are the heatshrink decoder's, -50..-61 the delta applier's)
 export const E_PKG_FORMAT: i32 = -70;

@@ -217,7 +217,8 @@ function confirmAfterCheckIn(flash, layout, checkIn) {
 /**
  * Factory provisioning: the image already programmed into a slot becomes the
  * confirmed one, after the full check (digest and signature) that only the
- * update core can make. Returns the slot or a negative status.
+ * update core can make. Returns the slot or a negative status: -32
+ * (ALREADY_PROVISIONED) on a device with a history, which it leaves as it was.
  */
 function provision(flash, layout, options) {
   var core = require("slotboot-update").createUpdateCore(flash);

@@ -68,7 +68,8 @@ function updateCore(host, layout, trust) {
 
 // Factory provisioning: the image programmed into a slot at the factory
 // becomes the confirmed one after the full check (digest and signature),
-// which only the update role can make. Returns the slot or a negative status.
+// which only the update role can make. Returns the slot or a negative status:
+// -32 (ALREADY_PROVISIONED) on a device with a history, which it leaves as it was.
 export function provision(host, layout, trust) {
   return updateCore(host, layout, trust).factoryAdopt();
 }
