@@ -684,9 +684,9 @@ export function hoistHostArithmetic(context) {
  * ctlPrimary`, a setter `ctlPrimary = slot`, a byte read `getU32`) is written
  * into each of its callers, so that the minifier, finding it unused, drops it.
  * On Espruino a function kept in a module costs about six variables and one
- * more per parameter for as long as the module is loaded, and the boot role
- * is measured to the variable (docs/porting.md, "Memory"); its text in flash
- * costs nothing there. All or nothing: a function is inlined only when every
+ * more per parameter for as long as the module is loaded, and the roles are
+ * measured against budgets in variables (docs/delta.md, "RAM on Espruino");
+ * its text in flash costs nothing there. All or nothing: a function is inlined only when every
  * use of it is a call that can take its body (below), since one call left
  * keeps the function and its variables.
  *
