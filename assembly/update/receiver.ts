@@ -446,6 +446,10 @@ export function rxComplete(): i32 {
   if (trustManifestVouches) vouchForImage(mfBytes, mfImageDigestAt());
   const vs: i32 = checkSlotImage(rxSlot);
   vouchForImage(mfBytes, -1);
+  // A read the driver failed, even after its retries (common/flash.ts), says
+  // nothing of the image: the download is kept, and the resume checks it
+  // again instead of fetching it all again.
+  if (vs == E_FLASH) return fail(vs);
   if (vs != OK) return failFinal(vs);
   // The image must be exactly the one the manifest describes.
   if (!equalBytes(imgDigest, 0, mfBytes, mfImageDigestAt(), 32)) return failFinal(E_DIGEST_MISMATCH);
