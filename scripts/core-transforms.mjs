@@ -741,7 +741,8 @@ export function inlineSmallFunctions(keepOut) {
       let ok = true, hasCall = false, intoObject = false;
       const assigned = new Set(), reads = new Set();
       // Per part: the names it assigns, the parameters it reads, and whether
-      // it is `name = expression` (its reads come before its store).
+      // it is `name = expression` with no other store in it (its reads all
+      // come before its one store).
       const partFacts = [];
       const scan = (node, facts) => {
         if (ts.isFunctionLike(node) || ts.isShorthandPropertyAssignment(node) || node.kind === ts.SyntaxKind.ThisKeyword || ts.isVariableDeclaration(node) || (ts.isReturnStatement(node) && !(valued && node === last)) || ts.isIterationStatement(node, false)) ok = false;
@@ -756,6 +757,7 @@ export function inlineSmallFunctions(keepOut) {
         }
         const target = ts.isBinaryExpression(node) && assignmentKind(node.operatorToken.kind) ? node.left : isUpdate(node) ? node.operand : null;
         if (target) {
+          facts.stores++;
           if (ts.isIdentifier(target)) { assigned.add(target.text); facts.assigns.add(target.text); }
           else intoObject = true;
         }
@@ -766,11 +768,12 @@ export function inlineSmallFunctions(keepOut) {
         ts.forEachChild(node, (child) => scan(child, facts));
       };
       for (const part of s.body.statements) {
-        const facts = { assigns: new Set(), params: new Set(), simple: false };
+        const facts = { assigns: new Set(), params: new Set(), stores: 0, simple: false };
         const expression = ts.isExpressionStatement(part) ? part.expression : null;
         facts.simple = !!expression && ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(expression.left);
         scan(part, facts);
-        if (facts.simple && facts.assigns.size !== 1) facts.simple = false;
+        // Simple only if its own store is the part's one store: `b = (b = 1, b + p)` reads p after a store to b.
+        if (facts.stores !== 1) facts.simple = false;
         partFacts.push(facts);
       }
       if (!ok || params.some((p) => assigned.has(p))) continue;

@@ -221,6 +221,7 @@ function createCore(__host) {
   function setSeen(value) { seen = value; }
   function addBoth(a, b) { total = (total + a) >>> 0; seen = seen + b; }
   function setBoth(a, b) { total = a; seen = b; }
+  function storeTwice(p) { seen = (seen = 1, seen + p); }
   function resetThen(x) { total = 0; seen = x; }
   function readU16(b, at) { return b[at] | (b[at + 1] << 8); }
   function putU16(b, at, v) { b[at] = v & 255; b[at + 1] = (v >>> 8) & 255; }
@@ -237,6 +238,7 @@ function createCore(__host) {
   function outer(v) { return inner(v) * 2; }
   function caseCoreCall(k) { total = k; var local = k; return growThen(total) * 1000 + growThen(local); }
   function caseNested(k) { seen = 1; return outer(k) + outer(k + 1); }
+  function caseStoreTwice(k) { seen = k; storeTwice(seen); var first = seen; storeTwice(k); return first * 1000 + seen; }
   function caseSimpleOrder(k) { total = k; seen = k * 3; setBoth(total + 1, seen); return total * 1000 + seen; }
   function caseShadow(k) { var total = 100; setLast(total + k); return last + getTotalOuter(); }
   function getTotalOuter() { return total; }
@@ -248,7 +250,7 @@ function createCore(__host) {
   function caseCallInBodyLocal(k) { var m = k * 2; return sumAfterBump(m); }
   function state() { return [total, seen, last, bytes.join(",")].join("|"); }
   return { caseGetters: caseGetters, caseBytes: caseBytes, caseOrder: caseOrder, caseShadow: caseShadow, caseChoose: caseChoose,
-    caseValue: caseValue, caseVoidValue: caseVoidValue, caseCoreCall: caseCoreCall, caseNested: caseNested, caseSimpleOrder: caseSimpleOrder, caseCallArgument: caseCallArgument, caseCallInBody: caseCallInBody,
+    caseValue: caseValue, caseVoidValue: caseVoidValue, caseCoreCall: caseCoreCall, caseNested: caseNested, caseSimpleOrder: caseSimpleOrder, caseStoreTwice: caseStoreTwice, caseCallArgument: caseCallArgument, caseCallInBody: caseCallInBody,
     caseCallInBodyLocal: caseCallInBodyLocal, state: state };
 }
 `;
@@ -267,6 +269,8 @@ function createCore(__host) {
   it("keeps a function when any one of its calls could not take its body", () => {
     // addBoth(total, total): b is read after the body has assigned total.
     expect(declares("addBoth")).toBe(true);
+    // storeTwice(seen): its one part stores to seen before it reads p.
+    expect(declares("storeTwice")).toBe(true);
     // resetThen(total): the body assigns total before it reads x.
     expect(declares("resetThen")).toBe(true);
     // getTotalOuter is read where a local `total` shadows the module's.
@@ -289,7 +293,7 @@ function createCore(__host) {
   it("gives the same answers and leaves the same state as the code before it", () => {
     type Core = Record<string, (k: number) => unknown>;
     const make = (text: string) => new Function(`${text}; return createCore;`)() as (host: unknown) => Core;
-    const cases = ["caseGetters", "caseBytes", "caseOrder", "caseShadow", "caseChoose", "caseValue", "caseVoidValue", "caseCallArgument", "caseCallInBody", "caseCallInBodyLocal", "caseSimpleOrder", "caseCoreCall", "caseNested"];
+    const cases = ["caseGetters", "caseBytes", "caseOrder", "caseShadow", "caseChoose", "caseValue", "caseVoidValue", "caseCallArgument", "caseCallInBody", "caseCallInBodyLocal", "caseSimpleOrder", "caseCoreCall", "caseNested", "caseStoreTwice"];
     for (const k of [0, 1, 3, 7, 300, 65535]) {
       const [before, after] = [make(INLINE_FACTORY)({}), make(out)({})];
       for (const name of cases) {
