@@ -728,7 +728,7 @@ export function inlineSmallFunctions(keepOut) {
     const printer = ts.createPrinter({ removeComments: true });
     const candidates = new Map();
     for (const s of factory.body.statements) {
-      if (!ts.isFunctionDeclaration(s) || !s.name || !s.body || keepOut.includes(s.name.text)) continue;
+      if (!ts.isFunctionDeclaration(s) || !s.name || !s.body || keepOut.includes(s.name.text) || s.asteriskToken || s.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) continue;
       const params = s.parameters.map((p) => (ts.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken ? p.name.text : null));
       if (params.includes(null) || s.body.statements.length === 0) continue;
       const statements = [...s.body.statements];
@@ -745,6 +745,7 @@ export function inlineSmallFunctions(keepOut) {
       // come before its one store).
       const partFacts = [];
       const scan = (node, facts) => {
+        if (ts.isMetaProperty(node) || ts.isTaggedTemplateExpression(node) || ts.isClassLike(node) || ts.isDeleteExpression(node) || ts.isYieldExpression(node) || ts.isAwaitExpression(node) || (ts.isExpressionStatement(node) && ts.isStringLiteral(node.expression))) ok = false;
         if (ts.isFunctionLike(node) || ts.isShorthandPropertyAssignment(node) || node.kind === ts.SyntaxKind.ThisKeyword || ts.isVariableDeclaration(node) || (ts.isReturnStatement(node) && !(valued && node === last)) || ts.isIterationStatement(node, false)) ok = false;
         if (ts.isIdentifier(node) && (node.text === "arguments" || node.text === s.name.text)) ok = false;
         if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
@@ -842,13 +843,24 @@ export function inlineSmallFunctions(keepOut) {
     const survey = (node) => {
       if (ts.isIdentifier(node) && candidates.has(node.text) && !rejected.has(node.text)) {
         const candidate = candidates.get(node.text);
-        if (node.parent === candidate.declaration) { /* its own name */ }
-        else if (ts.isCallExpression(node.parent) && node.parent.expression === node && takes(candidate, node.parent)) candidate.calls.push(node.parent);
+        const call = node.parent;
+        if (call === candidate.declaration) { /* its own name */ }
+        else if (ts.isCallExpression(call) && call.expression === node && !ts.isDeleteExpression(call.parent) && !ts.isTypeOfExpression(call.parent) && takes(candidate, call)) candidate.calls.push(call);
         else if (!isNameOnly(node)) rejected.add(node.text);
       }
       ts.forEachChild(node, survey);
     };
     survey(factory.body);
+    // A name declared again anywhere in the factory (a local function, a
+    // parameter, a var) may mean another function at some call: kept.
+    const rebound = (node) => {
+      if (node !== factory.body && !(ts.isFunctionDeclaration(node) && node.parent === factory.body)) {
+        const name = (ts.isFunctionLike(node) || ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isClassLike(node)) && node.name && ts.isIdentifier(node.name) ? node.name.text : null;
+        if (name && candidates.has(name)) rejected.add(name);
+      }
+      ts.forEachChild(node, rebound);
+    };
+    rebound(factory.body);
     const inlined = new Set([...candidates.keys()].filter((name) => !rejected.has(name)));
     // A body that calls another inlined function waits for the next pass
     // (the build runs this transform more than once): checked at its own
