@@ -680,7 +680,7 @@ export function hoistHostArithmetic(context) {
 }
 
 /**
- * ES5 build: a small function at the factory's top level (a getter `return
+ * JS builds: a small function at the factory's top level (a getter `return
  * ctlPrimary`, a setter `ctlPrimary = slot`, a byte read `getU32`) is written
  * into each of its callers, so that the minifier, finding it unused, drops it.
  * On Espruino a function kept in a module costs about six variables and one
@@ -693,9 +693,12 @@ export function hoistHostArithmetic(context) {
  * What can be inlined: a body of expression statements (an `if`/`else` of
  * single expression statements among them), optionally ending with `return
  * expr`, printed in at most INLINE_BODY_MAX characters, with no function,
- * `this`, `arguments`, declaration, loop or shorthand property in it, not assigning a parameter
- * and not calling itself. A body with no return is taken only where its call
- * is a statement of its own (its value unused).
+ * `this`, `arguments`, declaration, loop, shorthand property, class, `delete`,
+ * `new.target`, tagged template or directive in it, not async or a generator,
+ * not assigning a parameter and not calling itself. A body with no return is
+ * taken only where its call is a statement of its own (its value unused); no
+ * call under `delete` or `typeof` is taken, and no function whose name is
+ * declared again anywhere in the factory.
  *
  * What a call must hold so that the inlined text means what the call meant:
  * its arguments effect-free (isEffectFree: reading one twice, or not at all,
@@ -792,14 +795,14 @@ export function inlineSmallFunctions(keepOut) {
       const expression = parts.length === 1 ? parts[0] : parts.reduce((a, b) => f.createComma(a, b));
       const text = printer.printNode(ts.EmitHint.Expression, expression, sourceFile);
       if (text.length > INLINE_BODY_MAX) continue;
-      candidates.set(s.name.text, { declaration: s, params, expression, valued, hasCall, intoObject, unsafeFor, reads, calls: [] });
+      candidates.set(s.name.text, { declaration: s, params, expression, valued, hasCall, intoObject, unsafeFor, reads });
     }
     // The names a function declares for itself: parameters, vars, inner functions.
     const declaredIn = (fn) => {
       const names = new Set(fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : "")));
       const walk = (node) => {
         if (node !== fn && ts.isFunctionLike(node)) { if (node.name && ts.isIdentifier(node.name)) names.add(node.name.text); return; }
-        if ((ts.isVariableDeclaration(node) || ts.isCatchClause(node)) && node.name && ts.isIdentifier(node.name)) names.add(node.name.text);
+        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) names.add(node.name.text);
         if (ts.isCatchClause(node) && node.variableDeclaration && ts.isIdentifier(node.variableDeclaration.name)) names.add(node.variableDeclaration.name.text);
         ts.forEachChild(node, walk);
       };
@@ -845,7 +848,7 @@ export function inlineSmallFunctions(keepOut) {
         const candidate = candidates.get(node.text);
         const call = node.parent;
         if (call === candidate.declaration) { /* its own name */ }
-        else if (ts.isCallExpression(call) && call.expression === node && !ts.isDeleteExpression(call.parent) && !ts.isTypeOfExpression(call.parent) && takes(candidate, call)) candidate.calls.push(call);
+        else if (ts.isCallExpression(call) && call.expression === node && !ts.isDeleteExpression(call.parent) && !ts.isTypeOfExpression(call.parent) && takes(candidate, call)) { /* inlined below, unless another use rejects it */ }
         else if (!isNameOnly(node)) rejected.add(node.text);
       }
       ts.forEachChild(node, survey);

@@ -16,7 +16,7 @@ const V1 = makeImage("1.0.0", 1500, 1);
 const V2 = makeImage("2.0.0", 1800, 2);
 
 /** The flash contents (not the simulator's counters, which reads change). */
-const bytesOf = (dev: SimDevice): Uint8Array => dev.flash.snapshot().data.slice();
+const bytesOf = (dev: SimDevice): Uint8Array => dev.flash.snapshot().data;
 
 function refusal(run: () => unknown): SlotbootError {
   try {
